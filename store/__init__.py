@@ -1,0 +1,1 @@
+"""Dossier's persisted state and the domain operations on it. Never imports Textual."""

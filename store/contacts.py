@@ -1,0 +1,210 @@
+"""Contact queries: the list, search, lookup and the full contact page data."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Engine, column, func, literal_column, select, table, tuple_
+from sqlalchemy.engine import Connection
+
+from store.fts import match_expression
+from store.models import (
+    Campaign,
+    CampaignMembership,
+    Contact,
+    ContactIp,
+    DoNotContact,
+    Event,
+    IpAddress,
+    Note,
+    Segment,
+    SegmentMembership,
+    SocialProfile,
+)
+from store.normalize import normalize_email
+from store.rows import ContactDetail, ContactSummary, Location, SocialHandle, display_name
+
+C = Contact.__table__.c
+_fts = table("contact_fts", column("rowid"))
+_SUMMARY_COLUMNS = (C.id, C.firstname, C.lastname, C.email, C.company, C.city, C.points, C.last_active)
+
+
+class ContactNotFound(LookupError):
+    """No contact matches what was asked for; the message says what was looked up."""
+
+
+def _summary(row) -> ContactSummary:
+    return ContactSummary(
+        id=row.id,
+        name=display_name(row.id, row.firstname, row.lastname, row.email),
+        email=row.email,
+        company=row.company,
+        city=row.city,
+        points=row.points,
+        last_active=row.last_active,
+    )
+
+
+ListCursor = tuple[datetime | None, int]
+
+
+def list_contacts(engine: Engine, *, after: ListCursor | None = None, limit: int = 100) -> list[ContactSummary]:
+    """Live contacts, most recently active first (never-active ones last), keyset-paginated.
+
+    Pass the last row's `(last_active, id)` as `after` for the next page.
+    """
+    live = C.merged_into_id.is_(None)
+    rows = []
+    with engine.connect() as conn:
+        if after is None or after[0] is not None:
+            query = select(*_SUMMARY_COLUMNS).where(live, C.last_active.is_not(None))
+            if after is not None:
+                query = query.where(tuple_(C.last_active, C.id) < tuple_(*after))
+            query = query.order_by(C.last_active.desc(), C.id.desc()).limit(limit)
+            rows = list(conn.execute(query))
+        if len(rows) < limit:
+            query = select(*_SUMMARY_COLUMNS).where(live, C.last_active.is_(None))
+            if after is not None and after[0] is None:
+                query = query.where(C.id < after[1])
+            query = query.order_by(C.id.desc()).limit(limit - len(rows))
+            rows += list(conn.execute(query))
+    return [_summary(row) for row in rows]
+
+
+def search_contacts(
+    engine: Engine, query: str, *, before_id: int | None = None, limit: int = 100
+) -> list[ContactSummary]:
+    """Contacts whose name, email, company or city have words starting with each word typed.
+
+    Newest contacts first, paginated by id (`before_id`); no ranking, so broad prefixes stay fast.
+    """
+    expression = match_expression(query)
+    if expression is None:
+        return []
+    rowid = _fts.c.rowid
+    statement = (
+        select(*_SUMMARY_COLUMNS)
+        .select_from(_fts.join(Contact.__table__, C.id == rowid))
+        .where(literal_column("contact_fts").op("MATCH")(expression), C.merged_into_id.is_(None))
+        .order_by(rowid.desc())
+        .limit(limit)
+    )
+    if before_id is not None:
+        statement = statement.where(rowid < before_id)
+    with engine.connect() as conn:
+        return [_summary(row) for row in conn.execute(statement)]
+
+
+def count_contacts(engine: Engine) -> int:
+    """How many live (not merged-away) contacts there are."""
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).where(C.merged_into_id.is_(None))).scalar_one()
+
+
+def resolve_contact(engine: Engine, ref: str | int) -> tuple[int, int | None]:
+    """Find a contact by id or email; follow merges to the survivor.
+
+    Returns `(contact_id, merged_from)` where `merged_from` is the id asked for when it was merged away.
+    """
+    with engine.connect() as conn:
+        contact_id = _find(conn, str(ref).strip())
+        merged_from = None
+        seen = set()
+        while True:
+            target = conn.execute(select(C.merged_into_id).where(C.id == contact_id)).scalar_one()
+            if target is None or target in seen:
+                return contact_id, merged_from
+            seen.add(contact_id)
+            merged_from = merged_from or contact_id
+            contact_id = target
+
+
+def _find(conn: Connection, ref: str) -> int:
+    if ref.isdigit():
+        found = conn.execute(select(C.id).where(C.id == int(ref))).scalar()
+        if found is None:
+            raise ContactNotFound(f"No contact has the id {ref}.")
+        return found
+    normalized = normalize_email(ref)
+    if normalized is None:
+        raise ContactNotFound(f"{ref!r} is neither a contact id nor an email address.")
+    rows = conn.execute(
+        select(C.id, C.email, C.merged_into_id)
+        .where(C.email_normalized == normalized)
+        .order_by(C.merged_into_id.is_not(None), C.id)
+    ).all()
+    exact = [row.id for row in rows if (row.email or "").strip().lower() == ref.lower()]
+    if exact:
+        return exact[0]
+    raise ContactNotFound(f"No contact has the email address {ref}.")
+
+
+def get_contact(engine: Engine, contact_id: int) -> ContactDetail:
+    """Everything the contact page shows about one contact."""
+    with engine.connect() as conn:
+        row = conn.execute(select(Contact.__table__).where(C.id == contact_id)).first()
+        if row is None:
+            raise ContactNotFound(f"No contact has the id {contact_id}.")
+        detail = ContactDetail(
+            id=row.id,
+            name=display_name(row.id, row.firstname, row.lastname, row.email),
+            **{name: getattr(row, name) for name in _DETAIL_FIELDS},
+        )
+        detail.do_not_contact = list(
+            conn.execute(select(DoNotContact.channel).where(DoNotContact.contact_id == contact_id)).scalars()
+        )
+        detail.segments = _names(conn, Segment, SegmentMembership, SegmentMembership.segment_id, contact_id)
+        detail.campaigns = _names(conn, Campaign, CampaignMembership, CampaignMembership.campaign_id, contact_id)
+        detail.event_count = conn.execute(
+            select(func.count()).select_from(Event).where(Event.contact_id == contact_id)
+        ).scalar_one()
+        detail.note_count = conn.execute(
+            select(func.count()).select_from(Note).where(Note.contact_id == contact_id)
+        ).scalar_one()
+        detail.locations = _locations(conn, contact_id)
+        detail.social_profiles = [
+            SocialHandle(network=r.network, handle=r.handle)
+            for r in conn.execute(
+                select(SocialProfile.network, SocialProfile.handle)
+                .where(SocialProfile.contact_id == contact_id)
+                .order_by(SocialProfile.network)
+            )
+        ]
+        return detail
+
+
+_DETAIL_FIELDS = [
+    name for name in ContactDetail.__dataclass_fields__ if name in Contact.__table__.c and name not in {"id"}
+]
+
+
+def _names(conn: Connection, group, membership, group_id, contact_id: int) -> list[str]:
+    query = (
+        select(group.name)
+        .join(membership, group_id == group.id)
+        .where(membership.contact_id == contact_id, membership.manually_removed.is_(False))
+        .order_by(group.name)
+    )
+    return list(conn.execute(query).scalars())
+
+
+def _locations(conn: Connection, contact_id: int) -> list[Location]:
+    query = (
+        select(IpAddress, ContactIp.first_seen, ContactIp.last_seen)
+        .join(ContactIp, ContactIp.ip_address_id == IpAddress.id)
+        .where(ContactIp.contact_id == contact_id)
+        .order_by(ContactIp.last_seen.desc())
+    )
+    return [
+        Location(
+            ip=r.ip,
+            city=r.city,
+            region=r.region,
+            country=r.country,
+            latitude=r.latitude,
+            longitude=r.longitude,
+            first_seen=r.first_seen,
+            last_seen=r.last_seen,
+        )
+        for r in conn.execute(query)
+    ]

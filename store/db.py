@@ -1,0 +1,135 @@
+"""Opening a Dossier database: checks, migrations and a tuned engine.
+
+Every failure a user can cause (a missing, foreign, corrupt, read-only, locked or newer file) raises
+`DatabaseError` with one sentence meant for them, and nothing is written to the file.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+
+from store.fts import APPLICATION_ID
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+class DatabaseError(Exception):
+    """A database could not be opened or used; the message is one sentence for the user."""
+
+
+def _alembic_config(connection=None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    """The schema revision this version of Dossier writes."""
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+def _known_revisions() -> set[str]:
+    return {rev.revision for rev in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
+
+
+def _inspect(path: Path) -> str | None:
+    """Read a file's schema revision without writing; None for an empty database."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=2)
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"{path} cannot be opened: {exc}.") from exc
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not tables:
+            return None
+        if app_id != APPLICATION_ID or "alembic_version" not in tables:
+            raise DatabaseError(f"{path} is not a Dossier database; it was left untouched.")
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        return row[0] if row else None
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc):
+            raise DatabaseError(f"{path} is locked by another program; try again when it is done.") from exc
+        raise DatabaseError(f"{path} cannot be read: {exc}.") from exc
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"{path} is not a SQLite database, or it is corrupt; it was left untouched.") from exc
+    finally:
+        conn.close()
+
+
+def _set_pragmas(dbapi_conn, _record) -> None:
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA busy_timeout = 5000")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.close()
+
+
+def make_engine(path: Path) -> Engine:
+    """An engine on a SQLite file with foreign keys, WAL, and a busy timeout on every connection."""
+    engine = create_engine(
+        f"sqlite:///{path}", connect_args={"check_same_thread": False, "timeout": 5}, pool_pre_ping=False
+    )
+    event.listen(engine, "connect", _set_pragmas)
+    return engine
+
+
+def open_database(path: str | os.PathLike[str], *, create: bool = False) -> Engine:
+    """Open (or with `create`, make) a Dossier database, upgrading an older schema in one transaction."""
+    path = Path(path).expanduser()
+    if path.is_dir():
+        raise DatabaseError(f"{path} is a folder, not a database file.")
+    if not path.exists():
+        if not create:
+            raise DatabaseError(f"There is no Dossier database at {path}; run `dossier demo --db {path}` to make one.")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseError(f"Cannot create {path.parent}: {exc.strerror}.") from exc
+        revision = None
+    else:
+        if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+            raise DatabaseError(f"{path} is read-only; Dossier needs to write to its database.")
+        revision = _inspect(path)
+        if revision is not None and revision not in _known_revisions():
+            raise DatabaseError(
+                f"{path} was written by a newer version of Dossier (schema {revision}); upgrade Dossier to open it."
+            )
+    engine = make_engine(path)
+    try:
+        if revision != head_revision():
+            upgrade(engine)
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA journal_mode = WAL")
+    except DatabaseError:
+        engine.dispose()
+        raise
+    except Exception as exc:
+        engine.dispose()
+        message = str(getattr(exc, "orig", exc))
+        if "locked" in message:
+            raise DatabaseError(f"{path} is locked by another program; try again when it is done.") from exc
+        raise DatabaseError(f"{path} could not be opened: {message}.") from exc
+    return engine
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to the head revision, all in one transaction."""
+    from alembic import command
+
+    with engine.begin() as conn:
+        command.upgrade(_alembic_config(conn), "head")
+
+
+def db_time(value: datetime) -> str:
+    """A datetime in the text form SQLAlchemy stores in SQLite, for raw bulk inserts and comparisons."""
+    return value.strftime("%Y-%m-%d %H:%M:%S.%f")

@@ -1,0 +1,226 @@
+"""SQLModel tables: the whole schema, so later features add behaviour rather than reshape tables.
+
+Datetimes are aware and in UTC; SQLite stores them as ISO text without an offset, which sorts in time
+order. The UI converts to local time for display.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware in UTC (the columns reject naive datetimes)."""
+    return datetime.now(UTC)
+
+
+class Contact(SQLModel, table=True):
+    __tablename__ = "contact"
+    __table_args__ = (
+        Index("ix_contact_last_active", "last_active", "id", sqlite_where=text("merged_into_id IS NULL")),
+        Index("ix_contact_email_normalized", "email_normalized"),
+        Index("ix_contact_phone_e164", "phone_e164"),
+        Index("ix_contact_email", "email"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    firstname: str = ""
+    lastname: str = ""
+    email: str | None = None
+    email_normalized: str | None = None
+    phone: str | None = None
+    phone_e164: str | None = None
+    mobile: str | None = None
+    company: str = ""
+    position: str = ""
+    address1: str = ""
+    address2: str = ""
+    city: str = ""
+    region: str = ""
+    zipcode: str = ""
+    country: str = ""
+    website: str = ""
+    points: int = 0
+    stage: str = ""
+    owner: str = ""
+    tags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    avatar_source: str = "gravatar"
+    external_id: str | None = Field(default=None, index=True)
+    date_added: datetime = Field(default_factory=utcnow)
+    date_modified: datetime = Field(default_factory=utcnow)
+    last_active: datetime | None = None
+    custom_fields: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    merged_into_id: int | None = Field(default=None, foreign_key="contact.id", index=True)
+    deleted_at: datetime | None = None
+
+
+class DoNotContact(SQLModel, table=True):
+    __tablename__ = "do_not_contact"
+
+    id: int | None = Field(default=None, primary_key=True)
+    contact_id: int = Field(foreign_key="contact.id", index=True)
+    channel: str = "email"
+    reason: str = "manual"
+    comments: str = ""
+    date_added: datetime = Field(default_factory=utcnow)
+
+
+class Event(SQLModel, table=True):
+    __tablename__ = "event"
+    __table_args__ = (
+        # The timeline is keyset-paginated over this index, globally ordered, newest first.
+        Index("ix_event_timeline", "contact_id", text("occurred_at DESC"), text("id DESC")),
+        Index("ix_event_type_timeline", "contact_id", "type", text("occurred_at DESC"), text("id DESC")),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    contact_id: int = Field(foreign_key="contact.id")
+    type: str
+    occurred_at: datetime
+    label: str = ""
+    details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    points_delta: int | None = None
+    actor: str | None = None
+
+
+class Note(SQLModel, table=True):
+    __tablename__ = "note"
+    __table_args__ = (Index("ix_note_date", "date_time"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    contact_id: int = Field(foreign_key="contact.id", index=True)
+    type: str = "general"
+    text: str = ""
+    date_time: datetime | None = None
+    author: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    version: int = 1
+
+
+class Segment(SQLModel, table=True):
+    __tablename__ = "segment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True)
+    alias: str = Field(default="", index=True)
+    description: str = ""
+    is_published: bool = True
+    external_id: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class SegmentMembership(SQLModel, table=True):
+    __tablename__ = "segment_membership"
+
+    segment_id: int = Field(foreign_key="segment.id", primary_key=True)
+    contact_id: int = Field(foreign_key="contact.id", primary_key=True, index=True)
+    date_added: datetime = Field(default_factory=utcnow)
+    manually_added: bool = False
+    manually_removed: bool = False
+
+
+class Campaign(SQLModel, table=True):
+    __tablename__ = "campaign"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True)
+    description: str = ""
+    is_published: bool = True
+    external_id: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class CampaignMembership(SQLModel, table=True):
+    __tablename__ = "campaign_membership"
+
+    campaign_id: int = Field(foreign_key="campaign.id", primary_key=True)
+    contact_id: int = Field(foreign_key="contact.id", primary_key=True, index=True)
+    date_added: datetime = Field(default_factory=utcnow)
+    manually_added: bool = False
+    manually_removed: bool = False
+    date_last_exited: datetime | None = None
+
+
+class EmailTemplate(SQLModel, table=True):
+    __tablename__ = "email_template"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True)
+    subject: str = ""
+    body_text: str = ""
+    body_html: str | None = None
+    external_id: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class IpAddress(SQLModel, table=True):
+    __tablename__ = "ip_address"
+
+    id: int | None = Field(default=None, primary_key=True)
+    ip: str = Field(unique=True)
+    city: str = ""
+    region: str = ""
+    country: str = ""
+    country_code: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    accuracy_radius_km: int | None = None
+    time_zone: str = ""
+    lookup_status: str = "pending"
+    looked_up_at: datetime | None = None
+
+
+class ContactIp(SQLModel, table=True):
+    __tablename__ = "contact_ip"
+
+    contact_id: int = Field(foreign_key="contact.id", primary_key=True)
+    ip_address_id: int = Field(foreign_key="ip_address.id", primary_key=True, index=True)
+    first_seen: datetime = Field(default_factory=utcnow)
+    last_seen: datetime = Field(default_factory=utcnow)
+    hits: int = 1
+
+
+class SocialProfile(SQLModel, table=True):
+    __tablename__ = "social_profile"
+    __table_args__ = (UniqueConstraint("contact_id", "network", "handle"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    contact_id: int = Field(foreign_key="contact.id", index=True)
+    network: str
+    handle: str
+    profile: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    feed: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    etag: str | None = None
+    last_modified: str | None = None
+    fetched_at: datetime | None = None
+    status: str = ""
+
+
+class AvatarCache(SQLModel, table=True):
+    __tablename__ = "avatar_cache"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True)
+    content: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
+    content_type: str = ""
+    etag: str | None = None
+    last_modified: str | None = None
+    fetched_at: datetime | None = None
+    status: str = ""
+
+
+class MergeRecord(SQLModel, table=True):
+    __tablename__ = "merge_record"
+
+    id: int | None = Field(default=None, primary_key=True)
+    winner_id: int = Field(foreign_key="contact.id", index=True)
+    loser_id: int = Field(foreign_key="contact.id", index=True)
+    merged_at: datetime = Field(default_factory=utcnow)
+    merged_by: str = ""
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    undone_at: datetime | None = None

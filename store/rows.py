@@ -1,0 +1,146 @@
+"""Plain data returned by the store's queries: no ORM objects leave `store/`."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+EVENT_TYPE_NAMES = {
+    "page.hit": "Page hit",
+    "form.submitted": "Form submitted",
+    "email.sent": "Email sent",
+    "email.read": "Email read",
+    "email.failed": "Email failed",
+    "point.gained": "Points changed",
+    "stage.changed": "Stage changed",
+    "segment_membership": "Segment membership",
+    "campaign_membership": "Campaign membership",
+    "campaign.event": "Campaign action",
+    "lead.ipadded": "Accessed from IP",
+    "lead.create": "Contact created",
+    "lead.identified": "Contact identified",
+    "lead.merged": "Contact merged",
+    "note.added": "Note added",
+    "asset.download": "Asset downloaded",
+    "video.watched": "Video watched",
+    "dnc.added": "Do not contact",
+}
+
+
+def event_type_name(event_type: str) -> str:
+    """A readable name for an event type; unknown types are shown as they are."""
+    return EVENT_TYPE_NAMES.get(event_type, event_type)
+
+
+def display_name(contact_id: int, firstname: str, lastname: str, email: str | None) -> str:
+    """How a contact is named on screen: full name, else email, else Mautic's anonymous label."""
+    name = f"{firstname} {lastname}".strip()
+    return name or email or f"Anonymous #{contact_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class ContactSummary:
+    id: int
+    name: str
+    email: str | None
+    company: str
+    city: str
+    points: int
+    last_active: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    ip: str
+    city: str
+    region: str
+    country: str
+    latitude: float | None
+    longitude: float | None
+    first_seen: datetime
+    last_seen: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SocialHandle:
+    network: str
+    handle: str
+
+
+@dataclass(slots=True)
+class ContactDetail:
+    id: int
+    name: str
+    firstname: str
+    lastname: str
+    email: str | None
+    phone: str | None
+    mobile: str | None
+    company: str
+    position: str
+    address1: str
+    address2: str
+    city: str
+    region: str
+    zipcode: str
+    country: str
+    website: str
+    points: int
+    stage: str
+    owner: str
+    tags: list[str]
+    avatar_source: str
+    date_added: datetime
+    date_modified: datetime
+    last_active: datetime | None
+    custom_fields: dict[str, Any]
+    do_not_contact: list[str] = field(default_factory=list)
+    segments: list[str] = field(default_factory=list)
+    campaigns: list[str] = field(default_factory=list)
+    event_count: int = 0
+    note_count: int = 0
+    locations: list[Location] = field(default_factory=list)
+    social_profiles: list[SocialHandle] = field(default_factory=list)
+    merged_from: int | None = None
+
+    @property
+    def location(self) -> str:
+        return ", ".join(part for part in (self.city, self.region, self.country) if part)
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict, datetimes as ISO 8601 strings."""
+        return _jsonable(asdict(self))
+
+
+@dataclass(frozen=True, slots=True)
+class EventRow:
+    id: int
+    contact_id: int
+    type: str
+    occurred_at: datetime
+    label: str
+    details: dict[str, Any]
+    points_delta: int | None
+    actor: str | None
+
+    @property
+    def type_name(self) -> str:
+        return event_type_name(self.type)
+
+
+@dataclass(frozen=True, slots=True)
+class TypeCount:
+    type: str
+    name: str
+    count: int
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value

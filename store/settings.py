@@ -1,0 +1,110 @@
+"""Settings: one TOML file, overridden by `DOSSIER_<SECTION>__<KEY>` environment variables.
+
+The file is `$DOSSIER_CONFIG`, else `config.toml` in the platform's user config dir. Secrets may come from
+the environment (or later the keyring), never from the database, and are masked when printed.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+
+APP_NAME = "dossier"
+
+
+class SettingsError(Exception):
+    """The configuration file or an override is invalid; the message says where and why."""
+
+
+def _default_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # getuser raises various errors when no login name is known
+        return "unknown"
+
+
+def config_path() -> Path:
+    """Where the configuration file is read from."""
+    if env := os.environ.get("DOSSIER_CONFIG"):
+        return Path(env).expanduser()
+    from platformdirs import user_config_path
+
+    return user_config_path(APP_NAME) / "config.toml"
+
+
+def default_db_path() -> Path:
+    """The database used when no `--db` is given: `$DOSSIER_DB`, else the platform's user data dir."""
+    if env := os.environ.get("DOSSIER_DB"):
+        return Path(env).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME) / "dossier.db"
+
+
+class UserSettings(BaseModel):
+    name: str = Field(default_factory=_default_user, description="who is recorded as author and actor")
+
+
+class NetworkSettings(BaseModel):
+    offline: bool = Field(default=False, description="never touch the network")
+    timeout: float = Field(default=5.0, gt=0, description="seconds before any outside call gives up")
+
+
+class UiSettings(BaseModel):
+    theme: str = "textual-dark"
+    page_size: int = Field(default=100, ge=10, le=1000, description="rows fetched per page")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DOSSIER_", env_nested_delimiter="__", extra="ignore")
+
+    user: UserSettings = UserSettings()
+    network: NetworkSettings = NetworkSettings()
+    ui: UiSettings = UiSettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=config_path())
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the effective settings; a malformed file or value raises `SettingsError` in one sentence."""
+    path = config_path()
+    try:
+        return Settings(**overrides)
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path} is not valid TOML: {exc}.") from exc
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise SettingsError(f"Setting {where!r} is invalid: {first['msg']}.") from exc
+    except OSError as exc:
+        raise SettingsError(f"{path} cannot be read: {exc.strerror}.") from exc
+
+
+def masked(settings: Settings) -> dict[str, Any]:
+    """The settings as plain data with every secret replaced by asterisks, for printing."""
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, SecretStr):
+            return "********" if value.get_secret_value() else ""
+        if isinstance(value, BaseModel):
+            return {name: walk(getattr(value, name)) for name in type(value).model_fields}
+        if isinstance(value, Path):
+            return str(value)
+        return value
+
+    return walk(settings)

@@ -1,0 +1,89 @@
+"""The History timeline: a contact's events, newest first, keyset-paginated, with filters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine, exists, func, or_, select, text, tuple_
+
+from store.models import Event
+from store.rows import EventRow, TypeCount, event_type_name
+
+E = Event.__table__.c
+Cursor = tuple[datetime, int]
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineFilter:
+    """Which events to show: types to include (empty: all), types to exclude, and a text search."""
+
+    include: frozenset[str] = frozenset()
+    exclude: frozenset[str] = frozenset()
+    text: str = ""
+
+    @property
+    def active(self) -> bool:
+        return bool(self.include or self.exclude or self.text.strip())
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def timeline_page(
+    engine: Engine,
+    contact_id: int,
+    *,
+    flt: TimelineFilter = TimelineFilter(),
+    after: Cursor | None = None,
+    limit: int = 50,
+) -> list[EventRow]:
+    """One page of a contact's events, newest first; pass the last row's `(occurred_at, id)` as `after`.
+
+    The order is total (ties on time are broken by id), so pages never skip or repeat an event.
+    """
+    query = select(Event.__table__).where(E.contact_id == contact_id)
+    if flt.include:
+        query = query.where(E.type.in_(sorted(flt.include)))
+    if flt.exclude:
+        query = query.where(E.type.not_in(sorted(flt.exclude)))
+    needle = flt.text.strip()
+    if needle:
+        pattern = f"%{_escape_like(needle)}%"
+        # Search the values inside details, not its JSON keys or escapes.
+        atoms = (
+            select(text("1"))
+            .select_from(func.json_tree(E.details).table_valued("atom", "type").alias("node"))
+            .where(text("node.type NOT IN ('object', 'array')"), text("node.atom LIKE :pattern ESCAPE '\\'"))
+        )
+        query = query.where(or_(E.label.like(pattern, escape="\\"), exists(atoms))).params(pattern=pattern)
+    if after is not None:
+        query = query.where(tuple_(E.occurred_at, E.id) < tuple_(*after))
+    query = query.order_by(E.occurred_at.desc(), E.id.desc()).limit(limit)
+    with engine.connect() as conn:
+        return [
+            EventRow(
+                id=r.id,
+                contact_id=r.contact_id,
+                type=r.type,
+                occurred_at=r.occurred_at,
+                label=r.label,
+                details=r.details,
+                points_delta=r.points_delta,
+                actor=r.actor,
+            )
+            for r in conn.execute(query)
+        ]
+
+
+def event_type_counts(engine: Engine, contact_id: int) -> list[TypeCount]:
+    """The event types a contact actually has, with counts, most frequent first."""
+    query = (
+        select(E.type, func.count().label("n"))
+        .where(E.contact_id == contact_id)
+        .group_by(E.type)
+        .order_by(func.count().desc(), E.type)
+    )
+    with engine.connect() as conn:
+        return [TypeCount(type=r.type, name=event_type_name(r.type), count=r.n) for r in conn.execute(query)]
