@@ -133,3 +133,17 @@ def upgrade(engine: Engine) -> None:
 def db_time(value: datetime) -> str:
     """A datetime in the text form SQLAlchemy stores in SQLite, for raw bulk inserts and comparisons."""
     return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def describe_error(exc: BaseException) -> str:
+    """One sentence for the user about a failure in a database operation."""
+    message = str(getattr(exc, "orig", None) or exc)
+    if "locked" in message or "busy" in message:
+        return "The database is busy (another program is writing to it); try again in a moment."
+    if "readonly" in message or "read-only" in message:
+        return "The database is read-only; the change was not saved."
+    if "disk I/O" in message or "malformed" in message:
+        return f"The database file could not be read ({message}); it may be damaged."
+    if isinstance(exc, DatabaseError):
+        return message
+    return f"{type(exc).__name__}: {message}"

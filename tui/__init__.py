@@ -1,0 +1,1 @@
+"""The Textual app: screens, dialogs, the command palette and the `dossier` command."""

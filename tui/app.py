@@ -1,0 +1,66 @@
+"""The Dossier App: screens, help, the command palette and error reporting. Nothing else lives here."""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.binding import Binding
+from textual.worker import Worker, WorkerState
+
+from store.db import describe_error
+from tui.commands import ScreenCommands
+from tui.context import AppContext
+
+
+class DossierApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "Dossier"
+    COMMANDS = App.COMMANDS | {ScreenCommands}
+    # Screens get -narrow below 100 columns, so app.tcss can fold the layout for 80x24.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    BINDINGS = [
+        Binding("f1", "help", "Help", id="app.help"),
+        Binding("question_mark", "help", "Help", show=False, id="app.help_alias"),
+    ]
+
+    def __init__(self, context: AppContext, *, contact_id: int | None = None, merged_from: int | None = None) -> None:
+        super().__init__()
+        self.context = context
+        self._start = (contact_id, merged_from)
+        self.sub_title = context.db_path.name
+
+    def on_mount(self) -> None:
+        from tui.screens.contact_list import ContactListScreen
+
+        if self.context.settings.ui.theme in self.available_themes:
+            self.theme = self.context.settings.ui.theme
+        self.push_screen(ContactListScreen())
+        contact_id, merged_from = self._start
+        if contact_id is not None:
+            self.open_contact(contact_id, merged_from=merged_from)
+
+    def open_contact(self, contact_id: int, *, merged_from: int | None = None) -> None:
+        """Show one contact's page on top of the current screen."""
+        from tui.screens.contact_page import ContactScreen
+
+        self.push_screen(ContactScreen(contact_id, merged_from=merged_from))
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+            return
+        bindings = [
+            (self.get_key_display(active.binding), active.binding.description)
+            for active in self.screen.active_bindings.values()
+            if active.binding.description and not active.binding.system
+        ]
+        self.push_screen(HelpScreen(type(self.screen).TITLE or "Dossier", bindings))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # Workers run with exit_on_error=False, so every failure a user can cause lands here as a notice.
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            self.notify(describe_error(event.worker.error), title="Something went wrong", severity="error", timeout=8)
+
+    def on_unmount(self) -> None:
+        self.context.engine.dispose()

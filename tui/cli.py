@@ -1,0 +1,199 @@
+"""The `dossier` command: open the TUI, build a demo database, or answer scripts (search, show, config)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+COMMANDS = ("demo", "search", "show", "config")
+
+
+def _db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", type=Path, help="database file (default: $DOSSIER_DB or the user data dir)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dossier", description="A keyboard-driven terminal CRM.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = sub.add_parser("demo", help="build a realistic demo database, then open it")
+    _db_option(demo)
+    demo.add_argument("--contacts", type=int, default=1000, help="how many contacts (default 1000)")
+    demo.add_argument("--seed", type=int, default=42, help="random seed; the same seed gives the same data")
+    demo.add_argument("--force", action="store_true", help="replace the database file if it exists")
+    demo.add_argument("--no-open", action="store_true", help="build it without opening the app")
+
+    search = sub.add_parser("search", help="find contacts by name, email, company or city")
+    search.add_argument("query")
+    _db_option(search)
+    search.add_argument("--json", action="store_true", help="print one JSON document")
+    search.add_argument("--limit", type=int, default=50)
+
+    show = sub.add_parser("show", help="everything about one contact (id or email)")
+    show.add_argument("contact")
+    _db_option(show)
+    show.add_argument("--json", action="store_true", help="print one JSON document")
+
+    sub.add_parser("config", help="print the effective settings, secrets masked")
+    return parser
+
+
+def build_open_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dossier",
+        description="A keyboard-driven terminal CRM. Commands: " + ", ".join(COMMANDS) + " (dossier COMMAND -h).",
+    )
+    _db_option(parser)
+    parser.add_argument("contact", nargs="?", help="open this contact (id or email) directly")
+    return parser
+
+
+class UserError(Exception):
+    """Bad input from the command line; printed as one line, exit code 2."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    from store.contacts import ContactNotFound
+    from store.db import DatabaseError
+    from store.settings import SettingsError
+
+    first = next((arg for arg in argv if not arg.startswith("-")), None)
+    try:
+        if first in COMMANDS:
+            args = build_parser().parse_args(argv)
+            handler = {"demo": _demo, "search": _search, "show": _show, "config": _config}[args.command]
+        else:
+            args = build_open_parser().parse_args(argv)
+            handler = _open
+        return handler(args) or 0
+    except (DatabaseError, SettingsError, ContactNotFound, UserError) as exc:
+        print(f"dossier: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _settings():
+    from store.settings import load_settings
+
+    return load_settings()
+
+
+def _db_path(args: argparse.Namespace) -> Path:
+    from store.settings import default_db_path
+
+    return (args.db or default_db_path()).expanduser()
+
+
+def _open(args: argparse.Namespace, path: Path | None = None) -> int:
+    from store.contacts import resolve_contact
+    from store.db import open_database
+    from tui.factory import make_app
+
+    settings = _settings()
+    path = path or _db_path(args)
+    contact_id = merged_from = None
+    if getattr(args, "contact", None):
+        engine = open_database(path)
+        try:
+            contact_id, merged_from = resolve_contact(engine, args.contact)
+        finally:
+            engine.dispose()
+    app = make_app(settings, path, contact_id=contact_id, merged_from=merged_from)
+    app.run()
+    return app.return_code or 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from store.demo import DemoExists, build_demo
+
+    if args.contacts < 1:
+        raise UserError("--contacts must be at least 1.")
+    path = _db_path(args)
+    try:
+        summary = build_demo(path, contacts=args.contacts, seed=args.seed, force=args.force)
+    except DemoExists as exc:
+        if not args.no_open:
+            # Running `dossier demo` again opens the demo database built the first time, untouched.
+            print(f"Opening the existing demo database {path} (pass --force to rebuild it).", file=sys.stderr)
+            return _open(argparse.Namespace(contact=None), path)
+        raise UserError(str(exc)) from exc
+    print(
+        f"Built {path}: {summary.contacts:,} contacts, {summary.events:,} events, "
+        f"{summary.notes:,} notes in {summary.seconds:.1f} s.",
+        file=sys.stderr,
+    )
+    if args.no_open:
+        return 0
+    return _open(argparse.Namespace(contact=None), path)
+
+
+def _search(args: argparse.Namespace) -> int:
+    from store.contacts import search_contacts
+    from store.db import open_database
+
+    engine = open_database(_db_path(args))
+    rows = search_contacts(engine, args.query, limit=max(1, args.limit))
+    if args.json:
+        print(json.dumps([_summary_json(row) for row in rows], ensure_ascii=False, indent=2))
+    else:
+        from widgets.literal import one_line
+
+        for row in rows:
+            print(one_line(f"{row.id:>8}  {row.name}  <{row.email or ''}>  {row.company}  {row.city}"))
+        if not rows:
+            print(f"No contact matches {args.query!r}.", file=sys.stderr)
+    return 0 if rows else 1
+
+
+def _summary_json(row) -> dict:
+    return {
+        "id": row.id,
+        "name": row.name,
+        "email": row.email,
+        "company": row.company,
+        "city": row.city,
+        "points": row.points,
+        "last_active": row.last_active.isoformat() if row.last_active else None,
+    }
+
+
+def _show(args: argparse.Namespace) -> int:
+    from store.contacts import get_contact, resolve_contact
+    from store.db import open_database
+
+    engine = open_database(_db_path(args))
+    contact_id, merged_from = resolve_contact(engine, args.contact)
+    detail = get_contact(engine, contact_id)
+    if args.json:
+        document = detail.to_json()
+        if merged_from is not None:
+            document["merged_from"] = merged_from
+            document["note"] = f"Contact {merged_from} was merged into contact {contact_id}."
+        print(json.dumps(document, ensure_ascii=False, indent=2))
+        return 0
+    from tui.show_text import render_contact
+
+    if merged_from is not None:
+        print(f"Contact {merged_from} was merged into contact {contact_id}; showing the survivor.", file=sys.stderr)
+    print(render_contact(detail))
+    return 0
+
+
+def _config(args: argparse.Namespace) -> int:
+    import tomli_w
+
+    from store.settings import config_path, default_db_path, masked
+
+    settings = _settings()
+    print(f"# config file: {config_path()}{'' if config_path().exists() else ' (not present; defaults)'}")
+    print(f"# database: {default_db_path()}")
+    print(tomli_w.dumps(masked(settings)), end="")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

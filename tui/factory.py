@@ -1,0 +1,26 @@
+"""The one factory that builds the app, shared by the CLI, the tests and the benchmarks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from store.db import open_database
+from store.settings import Settings
+from tui.app import DossierApp
+from tui.context import AppContext, local_now
+
+
+def make_app(
+    settings: Settings,
+    db_path: Path,
+    *,
+    contact_id: int | None = None,
+    merged_from: int | None = None,
+    clock: Callable[[], datetime] = local_now,
+) -> DossierApp:
+    """Open the database (raising `DatabaseError` for the user) and build the app on it."""
+    engine = open_database(db_path, create=True)
+    context = AppContext(engine=engine, settings=settings, db_path=db_path, clock=clock)
+    return DossierApp(context, contact_id=contact_id, merged_from=merged_from)

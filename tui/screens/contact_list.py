@@ -1,0 +1,184 @@
+"""The contact list: search as you type, move with j/k, Enter opens a contact."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.worker import get_current_worker
+
+from store.contacts import count_contacts, list_contacts, search_contacts
+from store.rows import ContactSummary
+from tui.timefmt import relative
+from widgets.literal import one_line
+
+# (title, key, width) — the widths that fit 120 columns; narrow terminals drop the last optional ones.
+COLUMNS = [("Name", "name", 24), ("Email", "email", 30), ("Company", "company", 20), ("City", "city", 14)]
+NUMERIC = [("Points", "points", 6), ("Last active", "last_active", 11)]
+
+
+class ContactListScreen(Screen[None]):
+    TITLE = "Contacts"
+    BINDINGS = [
+        Binding("slash", "focus_search", "Search", id="list.search"),
+        Binding("escape", "leave_search", "List", show=False, id="list.leave_search"),
+        Binding("j", "cursor_down", "Down", show=False, id="list.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="list.up"),
+        Binding("g", "top", "Top", show=False, id="list.top"),
+        Binding("G", "bottom", "Bottom", show=False, id="list.bottom"),
+        Binding("q", "app.quit", "Quit", id="app.quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list[ContactSummary] = []
+        self._complete = True
+        self._loading = False
+        self._total: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="◆")
+        yield Input(placeholder="Search name, email, company, city…", id="search")
+        yield DataTable(id="contacts", cursor_type="row", zebra_stripes=True)
+        yield Static(id="list-status")
+        yield Footer()
+
+    @property
+    def table(self) -> DataTable:
+        return self.query_one("#contacts", DataTable)
+
+    def on_mount(self) -> None:
+        self._build_columns()
+        self.table.focus()
+        self._count()
+        self._load("", reset=True)
+
+    def on_resize(self) -> None:
+        self._build_columns()
+
+    def _visible_columns(self) -> list[tuple[str, str, int]]:
+        width = self.size.width or 120
+        columns = COLUMNS if width >= 110 else [COLUMNS[0], ("Email", "email", 26), COLUMNS[2]]
+        if width < 80:
+            columns = columns[:2]
+        return [*columns, *NUMERIC]
+
+    def _build_columns(self) -> None:
+        columns = self._visible_columns()
+        table = self.table
+        if [str(key.value) for key in table.columns] == [key for _, key, _ in columns]:
+            return
+        cursor = table.cursor_row
+        table.clear(columns=True)
+        for title, key, width in columns:
+            justify = "right" if key == "points" else "left"
+            table.add_column(Text(title, justify=justify), key=key, width=width)
+        self._add_rows(self._rows)
+        if self._rows:
+            table.move_cursor(row=min(cursor, len(self._rows) - 1))
+
+    def _cells(self, row: ContactSummary) -> list[Text]:
+        now = self.app.context.clock()
+        values = {
+            "name": Text(one_line(row.name), style="bold"),
+            "email": Text(one_line(row.email or "")),
+            "company": Text(one_line(row.company)),
+            "city": Text(one_line(row.city)),
+            "points": Text(str(row.points), justify="right"),
+            "last_active": Text(relative(row.last_active, now), style="dim"),
+        }
+        return [values[str(key.value)] for key in self.table.columns]
+
+    def _add_rows(self, rows: list[ContactSummary]) -> None:
+        for row in rows:
+            self.table.add_row(*self._cells(row), key=str(row.id))
+
+    @property
+    def search_text(self) -> str:
+        return self.query_one("#search", Input).value
+
+    @work(thread=True, exclusive=True, group="contacts", exit_on_error=False)
+    def _load(self, query: str, *, reset: bool) -> None:
+        engine = self.app.context.engine
+        size = self.app.context.settings.ui.page_size
+        last = None if reset or not self._rows else self._rows[-1]
+        if query.strip():
+            rows = search_contacts(engine, query, before_id=last.id if last else None, limit=size)
+        else:
+            rows = list_contacts(engine, after=(last.last_active, last.id) if last else None, limit=size)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show, rows, reset=reset, complete=len(rows) < size)
+
+    @work(thread=True, group="count", exit_on_error=False)
+    def _count(self) -> None:
+        total = count_contacts(self.app.context.engine)
+        self.app.call_from_thread(self._set_total, total)
+
+    def _set_total(self, total: int) -> None:
+        self._total = total
+        self._update_status()
+
+    def _show(self, rows: list[ContactSummary], *, reset: bool, complete: bool) -> None:
+        if reset:
+            self._rows = []
+            self.table.clear()
+        self._rows += rows
+        self._add_rows(rows)
+        self._complete = complete
+        self._loading = False
+        self._update_status()
+
+    def _update_status(self) -> None:
+        shown = len(self._rows)
+        more = "" if self._complete else "+"
+        if self.search_text.strip():
+            text = f"{shown:,}{more} matching {one_line(self.search_text.strip())!r}" if shown else "No contact matches."
+        elif self._total == 0:
+            text = "No contacts yet. Build a demo database with `dossier demo`."
+        else:
+            total = f" of {self._total:,}" if self._total is not None else ""
+            text = f"{shown:,}{total} contacts, most recently active first"
+        self.query_one("#list-status", Static).update(Text(text))
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self._load(event.value, reset=True)
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self) -> None:
+        self.table.focus()
+
+    @on(DataTable.RowHighlighted, "#contacts")
+    def _near_end(self, event: DataTable.RowHighlighted) -> None:
+        if not self._complete and not self._loading and event.cursor_row >= len(self._rows) - 20:
+            self._loading = True
+            self._load(self.search_text, reset=False)
+
+    @on(DataTable.RowSelected, "#contacts")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value is not None:
+            self.app.open_contact(int(event.row_key.value))
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_leave_search(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.has_focus and search.value:
+            search.value = ""
+        self.table.focus()
+
+    def action_cursor_down(self) -> None:
+        self.table.action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.table.action_cursor_up()
+
+    def action_top(self) -> None:
+        self.table.move_cursor(row=0)
+
+    def action_bottom(self) -> None:
+        self.table.move_cursor(row=max(0, self.table.row_count - 1))

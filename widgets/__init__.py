@@ -1,0 +1,1 @@
+"""Reusable widgets that take plain data and post Messages; they never import `store` or `services`."""
