@@ -135,12 +135,13 @@ class ContactListScreen(Screen[None]):
         shown = len(self._rows)
         more = "" if self._complete else "+"
         if self.search_text.strip():
-            text = f"{shown:,}{more} matching {one_line(self.search_text.strip())!r}" if shown else "No contact matches."
+            query = one_line(self.search_text.strip())
+            text = f"{shown:,}{more} contacts match {query!r}" if shown else f"No contact matches {query!r}."
         elif self._total == 0:
             text = "No contacts yet. Build a demo database with `dossier demo`."
         else:
-            total = f" of {self._total:,}" if self._total is not None else ""
-            text = f"{shown:,}{total} contacts, most recently active first"
+            total = f"{self._total:,}" if self._total is not None else f"{shown:,}{more}"
+            text = f"{total} contacts · most recently active first · / searches"
         self.query_one("#list-status", Static).update(Text(text))
 
     @on(Input.Changed, "#search")
