@@ -15,9 +15,19 @@ from store.rows import ContactSummary
 from tui.timefmt import relative
 from widgets.literal import one_line
 
-# (title, key, width) — the widths that fit 120 columns; narrow terminals drop the last optional ones.
-COLUMNS = [("Name", "name", 24), ("Email", "email", 30), ("Company", "company", 20), ("City", "city", 14)]
-NUMERIC = [("Points", "points", 6), ("Last active", "last_active", 11)]
+# (title, key, share of the free width); narrow terminals drop City, then Company.
+FLEX_COLUMNS = [("Name", "name", 30), ("Email", "email", 30), ("Company", "company", 24), ("City", "city", 16)]
+FIXED_COLUMNS = [("Points", "points", 6), ("Last active", "last_active", 11)]
+
+
+def column_layout(width: int) -> list[tuple[str, str, int]]:
+    """Column titles, keys and widths that fill `width` cells (each column also takes 2 cells of padding)."""
+    flex = FLEX_COLUMNS if width >= 110 else FLEX_COLUMNS[:3] if width >= 70 else FLEX_COLUMNS[:2]
+    columns = [*flex, *FIXED_COLUMNS]
+    free = max(width - 2 - 2 * len(columns) - sum(w for _, _, w in FIXED_COLUMNS), 10 * len(flex))
+    total = sum(share for _, _, share in flex)
+    sized = [(title, key, max(8, free * share // total)) for title, key, share in flex]
+    return [*sized, *FIXED_COLUMNS]
 
 
 class ContactListScreen(Screen[None]):
@@ -59,17 +69,11 @@ class ContactListScreen(Screen[None]):
     def on_resize(self) -> None:
         self._build_columns()
 
-    def _visible_columns(self) -> list[tuple[str, str, int]]:
-        width = self.size.width or 120
-        columns = COLUMNS if width >= 110 else [COLUMNS[0], ("Email", "email", 26), COLUMNS[2]]
-        if width < 80:
-            columns = columns[:2]
-        return [*columns, *NUMERIC]
-
     def _build_columns(self) -> None:
-        columns = self._visible_columns()
+        columns = column_layout(self.size.width or 120)
         table = self.table
-        if [str(key.value) for key in table.columns] == [key for _, key, _ in columns]:
+        current = [(str(key.value), column.width) for key, column in table.columns.items()]
+        if current == [(key, width) for _, key, width in columns]:
             return
         cursor = table.cursor_row
         table.clear(columns=True)
@@ -83,10 +87,10 @@ class ContactListScreen(Screen[None]):
     def _cells(self, row: ContactSummary) -> list[Text]:
         now = self.app.context.clock()
         values = {
-            "name": Text(one_line(row.name), style="bold"),
-            "email": Text(one_line(row.email or "")),
-            "company": Text(one_line(row.company)),
-            "city": Text(one_line(row.city)),
+            "name": Text(one_line(row.name), style="bold", overflow="ellipsis", no_wrap=True),
+            "email": Text(one_line(row.email or ""), overflow="ellipsis", no_wrap=True),
+            "company": Text(one_line(row.company), overflow="ellipsis", no_wrap=True),
+            "city": Text(one_line(row.city), overflow="ellipsis", no_wrap=True),
             "points": Text(str(row.points), justify="right"),
             "last_active": Text(relative(row.last_active, now), style="dim"),
         }

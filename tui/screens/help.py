@@ -18,14 +18,14 @@ class HelpScreen(ModalScreen[None]):
     def __init__(self, title: str, bindings: list[tuple[str, str]]) -> None:
         super().__init__()
         self._title = title
-        self._bindings = bindings
+        self._keys = bindings
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-dialog", classes="dialog"):
             yield Static(Text(f"Keys — {self._title}", style="bold"), classes="dialog-title")
             table: DataTable[Text] = DataTable(id="help-keys", cursor_type="row", show_header=False)
             table.add_columns("Key", "Action")
-            for key, description in self._bindings:
+            for key, description in self._keys:
                 table.add_row(Text(key, style="bold"), Text(description))
             yield table
             yield Static(Text("ctrl+p opens the command palette · Esc closes"), classes="dialog-hint")
