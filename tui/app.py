@@ -50,11 +50,14 @@ class DossierApp(App[None]):
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss()
             return
-        bindings = [
-            (self.get_key_display(active.binding), active.binding.description)
-            for active in self.screen.active_bindings.values()
-            if active.binding.description and not active.binding.system
-        ]
+        # Our own bindings all carry an id; built-in widget bindings (arrow keys, tab) go without saying.
+        bindings = [("ctrl+p", "Command palette")]
+        seen: set[str] = set()
+        for active in self.screen.active_bindings.values():
+            binding = active.binding
+            if binding.id and binding.description and binding.description not in seen:
+                seen.add(binding.description)
+                bindings.append((self.get_key_display(binding), binding.description))
         self.push_screen(HelpScreen(type(self.screen).TITLE or "Dossier", bindings))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

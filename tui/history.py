@@ -36,9 +36,9 @@ def describe_filter(flt: TimelineFilter, shown: int, complete: bool) -> Content:
 
 class HistoryPane(Vertical):
     BINDINGS = [
-        Binding("slash", "focus_search", "Search history", id="history.search"),
-        Binding("t", "filter_types", "Filter types", id="history.types"),
-        Binding("x", "clear_filters", "Clear filters", id="history.clear"),
+        Binding("slash", "focus_search", "Search", tooltip="Search History text", id="history.search"),
+        Binding("t", "filter_types", "Types", tooltip="Include or exclude event types", id="history.types"),
+        Binding("x", "clear_filters", "Clear", tooltip="Clear History filters and search", id="history.clear"),
         Binding("escape", "leave_search", "Timeline", show=False, id="history.leave_search"),
     ]
     SEARCH_DELAY = 0.25

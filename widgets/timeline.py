@@ -115,10 +115,11 @@ class Timeline(OptionList):
     Timeline > .option-list--option-disabled { color: $text-primary; text-style: bold; }
     """
     BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-        Binding("g", "first", "Top", show=False),
-        Binding("G", "last", "Bottom", show=False),
+        Binding("enter", "select", "Expand", id="timeline.expand"),
+        Binding("j", "cursor_down", "Down", show=False, id="timeline.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="timeline.up"),
+        Binding("g", "first", "Top", show=False, id="timeline.top"),
+        Binding("G", "last", "Bottom", show=False, id="timeline.bottom"),
     ]
     LOOKAHEAD = 15
 

@@ -169,7 +169,7 @@ async def test_help_lists_the_keys_of_the_screen(app_factory):
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
         text = screen_text(app)
-        for expected in ["Filter types", "Clear filters", "Search history", "Back"]:
+        for expected in ["Types", "Clear", "Search", "Back", "Refresh", "Expand"]:
             assert expected in text, expected
         await pilot.press("escape")
         await pilot.press("question_mark")
@@ -184,7 +184,7 @@ async def test_command_palette_runs_screen_actions(app_factory):
         await settle(pilot)
         await pilot.press("ctrl+p")
         await pilot.pause()
-        await pilot.press(*"filter types")
+        await pilot.press(*"contact: types")
         await pilot.pause(0.5)
         await pilot.press("enter")
         await settle(pilot)

@@ -34,7 +34,8 @@ class ContactListScreen(Screen[None]):
     TITLE = "Contacts"
     BINDINGS = [
         Binding("slash", "focus_search", "Search", id="list.search"),
-        Binding("escape", "leave_search", "List", show=False, id="list.leave_search"),
+        Binding("enter", "open", "Open", tooltip="Open the highlighted contact", id="list.open"),
+        Binding("escape", "leave_search", "Leave search", show=False, id="list.leave_search"),
         Binding("j", "cursor_down", "Down", show=False, id="list.down"),
         Binding("k", "cursor_up", "Up", show=False, id="list.up"),
         Binding("g", "top", "Top", show=False, id="list.top"),
@@ -166,6 +167,10 @@ class ContactListScreen(Screen[None]):
     def _open(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value is not None:
             self.app.open_contact(int(event.row_key.value))
+
+    def action_open(self) -> None:
+        if self._rows and 0 <= self.table.cursor_row < len(self._rows):
+            self.app.open_contact(self._rows[self.table.cursor_row].id)
 
     def action_focus_search(self) -> None:
         self.query_one("#search", Input).focus()

@@ -18,8 +18,10 @@ from widgets.literal import one_line
 class ContactScreen(Screen[None]):
     TITLE = "Contact"
     BINDINGS = [
-        Binding("escape", "back", "Back", id="contact.back"),
-        Binding("r", "refresh", "Refresh", id="contact.refresh"),
+        Binding("escape", "back", "Back", tooltip="Back to the contact list", id="contact.back"),
+        Binding(
+            "r", "refresh", "Refresh", show=False, tooltip="Reload the contact from the database", id="contact.refresh"
+        ),
         Binding("h", "tab('history')", "History", show=False, id="contact.tab_history"),
     ]
 

@@ -1,0 +1,54 @@
+"""SVG snapshots of every screen and dialog at 80x24 and 120x36 (pytest-textual-snapshot)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.tui.conftest import settle
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 36), id="120x36")]
+
+
+async def _settled(pilot) -> None:
+    await settle(pilot)
+
+
+def _then(*keys: str):
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+
+    return run_before
+
+
+@pytest.mark.parametrize("size", SIZES)
+class TestContactList:
+    def test_list(self, snap_compare, app_factory, size):
+        assert snap_compare(app_factory(), terminal_size=size, run_before=_settled)
+
+    def test_search(self, snap_compare, app_factory, size):
+        assert snap_compare(app_factory(), terminal_size=size, run_before=_then("slash", *"ex"))
+
+    def test_help(self, snap_compare, app_factory, size):
+        assert snap_compare(app_factory(), terminal_size=size, run_before=_then("f1"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+class TestContactPage:
+    def test_page(self, snap_compare, app_factory, size):
+        assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_settled)
+
+    def test_expanded_event(self, snap_compare, app_factory, size):
+        assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("j", "enter"))
+
+    def test_type_filter_dialog(self, snap_compare, app_factory, size):
+        assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("t"))
+
+    def test_filtered(self, snap_compare, app_factory, size):
+        keys = _then("slash", *"zürich", "enter")
+        assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=keys)
+
+    def test_hostile_contact(self, snap_compare, app_factory, size):
+        assert snap_compare(app_factory(contact_id=7), terminal_size=size, run_before=_settled)
