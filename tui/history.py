@@ -35,6 +35,8 @@ def describe_filter(flt: TimelineFilter, shown: int, complete: bool) -> Content:
 
 
 class HistoryPane(Vertical):
+    """Focus moves with `screen.set_focus`, at once, so keys typed right after `/` land in the search box."""
+
     BINDINGS = [
         Binding("slash", "focus_search", "Search", tooltip="Search History text", id="history.search"),
         Binding("t", "filter_types", "Types", tooltip="Include or exclude event types", id="history.types"),
@@ -115,10 +117,10 @@ class HistoryPane(Vertical):
     @on(Input.Submitted, "#history-search")
     def _submitted(self, event: Input.Submitted) -> None:
         self._search(event.value)
-        self.timeline.focus()
+        self.screen.set_focus(self.timeline)
 
     def action_focus_search(self) -> None:
-        self.query_one("#history-search", Input).focus()
+        self.screen.set_focus(self.query_one("#history-search", Input))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Esc leaves the search box; elsewhere it falls through to the screen (back to the list).
@@ -127,11 +129,11 @@ class HistoryPane(Vertical):
         return True
 
     def action_leave_search(self) -> None:
-        self.timeline.focus()
+        self.screen.set_focus(self.timeline)
 
     def action_clear_filters(self) -> None:
         self.apply(TimelineFilter())
-        self.timeline.focus()
+        self.screen.set_focus(self.timeline)
 
     def action_filter_types(self) -> None:
         self._open_type_filter()

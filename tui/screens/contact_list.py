@@ -63,7 +63,7 @@ class ContactListScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._build_columns()
-        self.table.focus()
+        self.set_focus(self.table)
         self._count()
         self._load("", reset=True)
 
@@ -141,7 +141,12 @@ class ContactListScreen(Screen[None]):
         more = "" if self._complete else "+"
         if self.search_text.strip():
             query = one_line(self.search_text.strip())
-            text = f"{shown:,}{more} contacts match {query!r}" if shown else f"No contact matches {query!r}."
+            if not shown:
+                text = f"No contact matches {query!r}."
+            elif shown == 1:
+                text = f"1 contact matches {query!r}"
+            else:
+                text = f"{shown:,}{more} contacts match {query!r}"
         elif self._total == 0:
             text = "No contacts yet. Build a demo database with `dossier demo`."
         else:
@@ -155,7 +160,7 @@ class ContactListScreen(Screen[None]):
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:
-        self.table.focus()
+        self.set_focus(self.table)
 
     @on(DataTable.RowHighlighted, "#contacts")
     def _near_end(self, event: DataTable.RowHighlighted) -> None:
@@ -173,13 +178,13 @@ class ContactListScreen(Screen[None]):
             self.app.open_contact(self._rows[self.table.cursor_row].id)
 
     def action_focus_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        self.set_focus(self.query_one("#search", Input))
 
     def action_leave_search(self) -> None:
         search = self.query_one("#search", Input)
         if search.has_focus and search.value:
             search.value = ""
-        self.table.focus()
+        self.set_focus(self.table)
 
     def action_cursor_down(self) -> None:
         self.table.action_cursor_down()

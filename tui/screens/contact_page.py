@@ -39,7 +39,7 @@ class ContactScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#timeline").focus()
+        self.set_focus(self.query_one("#timeline"))
         self._load()
         if self.merged_from is not None:
             self.notify(f"Contact #{self.merged_from} was merged into this one.", title="Merged contact")

@@ -1,0 +1,1 @@
+"""Talking to the outside world (Gravatar, geolocation, social feeds, SMTP, Mautic). Never imports Textual."""
