@@ -89,7 +89,7 @@ def test_open_a_contact_by_email_at_80x24(terminal, tmp_path: Path):
     term.wait_for("Submitted form: Contact us")
     term.wait_for("Ada Lovelace")
     term.keys("j", "Enter")
-    screen = term.wait_for("City: Zürich")
+    term.wait_for("City: Zürich")
     term.keys("C-q")
     term.wait_for("EXITED 0")
 
