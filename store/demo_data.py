@@ -187,11 +187,23 @@ REFERRERS = (
     "https://news.ycombinator.com/",
 )
 USER_AGENTS: tuple[tuple[str, str], ...] = (
-    ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36", "desktop"),
-    ("Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15", "desktop"),
+    (
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36",
+        "desktop",
+    ),
+    (
+        "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 Version/17.4 Safari/605.1.15",
+        "desktop",
+    ),
     ("Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0", "desktop"),
-    ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Edg/124.0", "desktop"),
-    ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 Version/17.4 Mobile/15E148", "mobile"),
+    (
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Edg/124.0",
+        "desktop",
+    ),
+    (
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 Version/17.4 Mobile/15E148",
+        "mobile",
+    ),
     ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Mobile", "mobile"),
     ("Mozilla/5.0 (iPad; CPU OS 17_4 like Mac OS X) AppleWebKit/605.1.15 Version/17.4 Mobile/15E148", "tablet"),
 )
@@ -213,7 +225,7 @@ MESSAGES = (
     "We need EU data residency — is that possible?",
     "Interested in the enterprise plan.\nBest regards",
 )
-BUDGETS = ("< 1,000 €", "1,000–5,000 €", "5,000–20,000 €", "> 20,000 €", "not sure yet")
+BUDGETS = ("< 1,000 €", "1,000-5,000 €", "5,000-20,000 €", "> 20,000 €", "not sure yet")
 TOOLS = ("HubSpot", "Mailchimp", "Salesforce", "spreadsheets", "an in-house tool")
 PLANS = ("Starter", "Growth", "Business", "Enterprise")
 EVENTS_MET = ("Web Summit", "SaaStr Europa", "a partner webinar", "the Berlin meetup")

@@ -50,10 +50,13 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 def match_expression(query: str) -> str | None:
     """Turn what a user typed into an FTS5 prefix query: every word must match the start of a token.
 
-    Punctuation is a separator, as in the index's tokenizer, so `o'brien` and `jane.doe@` work and no
-    user input can reach FTS5's query syntax. Returns None when nothing searchable was typed.
+    Punctuation splits a word into tokens as the index's tokenizer does, and those tokens must follow
+    each other (`o'bri` is the phrase `o` then `bri…`, `jane.doe@` is `jane` then `doe…`), so no user
+    input can reach FTS5's query syntax. Returns None when nothing searchable was typed.
     """
-    words = _TOKEN.findall(query)
-    if not words:
-        return None
-    return " AND ".join(f'"{w}"*' for w in words)
+    phrases = []
+    for word in query.split():
+        tokens = _TOKEN.findall(word)
+        if tokens:
+            phrases.append('"' + " ".join(tokens) + '"*')
+    return " AND ".join(phrases) or None
