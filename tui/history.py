@@ -35,10 +35,11 @@ def describe_filter(flt: TimelineFilter, shown: int, complete: bool) -> Content:
 
 
 class HistoryPane(Vertical):
-    """Focus moves with `screen.set_focus`, at once, so keys typed right after `/` land in the search box."""
+    """`/` is a priority binding and focus moves with `screen.set_focus`, at once, so keys typed right after
+    it land in the search box."""
 
     BINDINGS = [
-        Binding("slash", "focus_search", "Search", tooltip="Search History text", id="history.search"),
+        Binding("slash", "focus_search", "Search", priority=True, tooltip="Search History text", id="history.search"),
         Binding("t", "filter_types", "Types", tooltip="Include or exclude event types", id="history.types"),
         Binding("x", "clear_filters", "Clear", tooltip="Clear History filters and search", id="history.clear"),
         Binding("escape", "leave_search", "Timeline", show=False, id="history.leave_search"),
@@ -123,10 +124,12 @@ class HistoryPane(Vertical):
         self.screen.set_focus(self.query_one("#history-search", Input))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        searching = self.screen.focused is self.query_one("#history-search", Input)
         # Esc leaves the search box; elsewhere it falls through to the screen (back to the list).
         if action == "leave_search":
-            return self.query_one("#history-search", Input).has_focus
-        return True
+            return searching
+        # While searching, letters are text.
+        return not (searching and action in {"focus_search", "filter_types", "clear_filters"})
 
     def action_leave_search(self) -> None:
         self.screen.set_focus(self.timeline)

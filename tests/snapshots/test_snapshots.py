@@ -19,6 +19,8 @@ def _then(*keys: str):
         for key in keys:
             await pilot.press(key)
             await settle(pilot)
+        await pilot.pause(0.3)  # let a search debounce fire
+        await settle(pilot)
 
     return run_before
 

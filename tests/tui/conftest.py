@@ -46,3 +46,10 @@ async def settle(pilot) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def type_text(pilot, *keys: str) -> None:
+    """Press keys, then wait out the search debounce and the query it starts."""
+    await pilot.press(*keys)
+    await pilot.pause(0.2)
+    await settle(pilot)

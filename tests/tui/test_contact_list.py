@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Input
 
-from tests.tui.conftest import screen_text, settle
+from tests.tui.conftest import screen_text, settle, type_text
 from tests.tui.sample import HOSTILE_COMPANY, HOSTILE_NAME
 from tui.screens.contact_list import ContactListScreen
 from tui.screens.contact_page import ContactScreen
@@ -29,11 +29,9 @@ async def test_search_as_you_type_and_clear(app_factory):
     app = app_factory()
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        await pilot.press("slash", "h", "o", "p")
-        await settle(pilot)
+        await type_text(pilot, "slash", "h", "o", "p")
         assert names(app) == ["Grace Hopper"]
-        await pilot.press("backspace", "backspace", "backspace", *"jose")
-        await settle(pilot)
+        await type_text(pilot, "backspace", "backspace", "backspace", *"jose")
         assert names(app) == ["José Núñez"]  # accents folded
         await pilot.press("escape")  # clears the search
         await settle(pilot)
@@ -46,8 +44,7 @@ async def test_search_with_no_match_says_so(app_factory):
     app = app_factory()
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"zzzq")
-        await settle(pilot)
+        await type_text(pilot, "slash", *"zzzq")
         assert names(app) == []
         assert "No contact matches 'zzzq'." in screen_text(app)
 

@@ -7,6 +7,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
@@ -33,18 +34,22 @@ def column_layout(width: int) -> list[tuple[str, str, int]]:
 class ContactListScreen(Screen[None]):
     TITLE = "Contacts"
     BINDINGS = [
-        Binding("slash", "focus_search", "Search", id="list.search"),
+        # A priority binding acts as the key arrives, so the rest of a fast "/jane" lands in the search box.
+        Binding("slash", "focus_search", "Search", priority=True, id="list.search"),
         Binding("enter", "open", "Open", tooltip="Open the highlighted contact", id="list.open"),
         Binding("escape", "leave_search", "Leave search", show=False, id="list.leave_search"),
         Binding("j", "cursor_down", "Down", show=False, id="list.down"),
         Binding("k", "cursor_up", "Up", show=False, id="list.up"),
         Binding("g", "top", "Top", show=False, id="list.top"),
         Binding("G", "bottom", "Bottom", show=False, id="list.bottom"),
-        Binding("q", "app.quit", "Quit", id="app.quit"),
+        Binding("q", "quit", "Quit", id="list.quit"),
     ]
+
+    SEARCH_DELAY = 0.08
 
     def __init__(self) -> None:
         super().__init__()
+        self._debounce: Timer | None = None
         self._rows: list[ContactSummary] = []
         self._complete = True
         self._loading = False
@@ -156,10 +161,17 @@ class ContactListScreen(Screen[None]):
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
-        self._load(event.value, reset=True)
+        # Keys typed in a burst collapse into one query and one repaint.
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(self.SEARCH_DELAY, lambda: self._load(event.value, reset=True))
 
     @on(Input.Submitted, "#search")
-    def _search_submitted(self) -> None:
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+            self._debounce = None
+            self._load(event.value, reset=True)
         self.set_focus(self.table)
 
     @on(DataTable.RowHighlighted, "#contacts")
@@ -173,16 +185,25 @@ class ContactListScreen(Screen[None]):
         if event.row_key.value is not None:
             self.app.open_contact(int(event.row_key.value))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # While searching, letters are text: the list's letter keys stand down.
+        if action in {"focus_search", "cursor_down", "cursor_up", "top", "bottom", "quit"}:
+            return self.focused is not self.query_one("#search", Input)
+        return True
+
     def action_open(self) -> None:
         if self._rows and 0 <= self.table.cursor_row < len(self._rows):
             self.app.open_contact(self._rows[self.table.cursor_row].id)
+
+    def action_quit(self) -> None:
+        self.app.exit()
 
     def action_focus_search(self) -> None:
         self.set_focus(self.query_one("#search", Input))
 
     def action_leave_search(self) -> None:
         search = self.query_one("#search", Input)
-        if search.has_focus and search.value:
+        if self.focused is search and search.value:
             search.value = ""
         self.set_focus(self.table)
 
