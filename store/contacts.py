@@ -29,6 +29,9 @@ _fts = table("contact_fts", column("rowid"))
 _SUMMARY_COLUMNS = (C.id, C.firstname, C.lastname, C.email, C.company, C.city, C.points, C.last_active)
 
 
+MAX_ID = 2**63 - 1  # SQLite's largest integer
+
+
 class ContactNotFound(LookupError):
     """No contact matches what was asked for; the message says what was looked up."""
 
@@ -120,8 +123,9 @@ def resolve_contact(engine: Engine, ref: str | int) -> tuple[int, int | None]:
 
 
 def _find(conn: Connection, ref: str) -> int:
-    if ref.isdigit():
-        found = conn.execute(select(C.id).where(C.id == int(ref))).scalar()
+    if ref.isascii() and ref.isdigit():
+        number = int(ref)
+        found = conn.execute(select(C.id).where(C.id == number)).scalar() if number <= MAX_ID else None
         if found is None:
             raise ContactNotFound(f"No contact has the id {ref}.")
         return found
@@ -136,7 +140,7 @@ def _find(conn: Connection, ref: str) -> int:
     exact = [row.id for row in rows if (row.email or "").strip().lower() == ref.lower()]
     if exact:
         return exact[0]
-    raise ContactNotFound(f"No contact has the email address {ref}.")
+    raise ContactNotFound(f"No contact has the email address {ref!r}.")
 
 
 def get_contact(engine: Engine, contact_id: int) -> ContactDetail:

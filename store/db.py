@@ -6,8 +6,10 @@ Every failure a user can cause (a missing, foreign, corrupt, read-only, locked o
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
+import unicodedata
 from datetime import datetime
 from pathlib import Path
 
@@ -24,6 +26,11 @@ class DatabaseError(Exception):
     """A database could not be opened or used; the message is one sentence for the user."""
 
 
+@functools.cache
+def _script_directory() -> ScriptDirectory:
+    return ScriptDirectory.from_config(_alembic_config())
+
+
 def _alembic_config(connection=None) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
@@ -34,11 +41,11 @@ def _alembic_config(connection=None) -> Config:
 
 def head_revision() -> str:
     """The schema revision this version of Dossier writes."""
-    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    return _script_directory().get_current_head()
 
 
 def _known_revisions() -> set[str]:
-    return {rev.revision for rev in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
+    return {rev.revision for rev in _script_directory().walk_revisions()}
 
 
 def _inspect(path: Path) -> str | None:
@@ -50,7 +57,7 @@ def _inspect(path: Path) -> str | None:
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if not tables:
+        if not tables and app_id in (0, APPLICATION_ID):
             return None
         if app_id != APPLICATION_ID or "alembic_version" not in tables:
             raise DatabaseError(f"{path} is not a Dossier database; it was left untouched.")
@@ -66,20 +73,35 @@ def _inspect(path: Path) -> str | None:
         conn.close()
 
 
-def _set_pragmas(dbapi_conn, _record) -> None:
+def fold(value: object) -> str | None:
+    """Case- and accent-insensitive form of a value's text, for searching (`ZÜRICH` and `zurich` match)."""
+    if value is None:
+        return None
+    decomposed = unicodedata.normalize("NFKD", str(value).casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def _on_connect(dbapi_conn, _record) -> None:
+    # The driver's own transaction handling commits DDL statement by statement; Dossier says BEGIN itself
+    # (see _on_begin), so a migration or any multi-row change is one transaction, all or nothing.
+    dbapi_conn.isolation_level = None
     cursor = dbapi_conn.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA busy_timeout = 5000")
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.close()
+    dbapi_conn.create_function("dossier_fold", 1, fold, deterministic=True)
+
+
+def _on_begin(conn) -> None:
+    conn.exec_driver_sql("BEGIN")
 
 
 def make_engine(path: Path) -> Engine:
-    """An engine on a SQLite file with foreign keys, WAL, and a busy timeout on every connection."""
-    engine = create_engine(
-        f"sqlite:///{path}", connect_args={"check_same_thread": False, "timeout": 5}, pool_pre_ping=False
-    )
-    event.listen(engine, "connect", _set_pragmas)
+    """An engine on a SQLite file: WAL, foreign keys, a busy timeout and real transactions."""
+    engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False, "timeout": 5})
+    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
     return engine
 
 
@@ -108,8 +130,12 @@ def open_database(path: str | os.PathLike[str], *, create: bool = False) -> Engi
     try:
         if revision != head_revision():
             upgrade(engine)
-        with engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA journal_mode = WAL")
+        # WAL is a property of the file: set once the schema is sound, so a refused upgrade writes nothing.
+        raw = engine.raw_connection()
+        try:
+            raw.driver_connection.execute("PRAGMA journal_mode = WAL")
+        finally:
+            raw.close()
     except DatabaseError:
         engine.dispose()
         raise

@@ -203,6 +203,7 @@ def _write(engine: Engine, tables: dict[str, list[tuple[Any, ...]]]) -> None:
         cursor.execute("PRAGMA journal_mode = DELETE")
         cursor.execute("PRAGMA synchronous = OFF")
         cursor.execute("PRAGMA cache_size = -65536")
+        cursor.execute("BEGIN")
         for name, columns in COLUMNS.items():
             marks = ", ".join("?" * len(columns))
             sql = f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({marks})"

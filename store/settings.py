@@ -59,14 +59,15 @@ class NetworkSettings(BaseModel):
 class UiSettings(BaseModel):
     theme: str = "textual-dark"
     page_size: int = Field(default=100, ge=10, le=1000, description="rows fetched per page")
+    cursor_blink: bool = Field(default=True, description="blink the text cursor in input boxes")
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DOSSIER_", env_nested_delimiter="__", extra="ignore")
 
-    user: UserSettings = UserSettings()
-    network: NetworkSettings = NetworkSettings()
-    ui: UiSettings = UiSettings()
+    user: UserSettings = Field(default_factory=UserSettings)
+    network: NetworkSettings = Field(default_factory=NetworkSettings)
+    ui: UiSettings = Field(default_factory=UiSettings)
 
     @classmethod
     def settings_customise_sources(
@@ -83,6 +84,8 @@ class Settings(BaseSettings):
 def load_settings(**overrides: Any) -> Settings:
     """Read the effective settings; a malformed file or value raises `SettingsError` in one sentence."""
     path = config_path()
+    if path.exists() and not path.is_file():
+        raise SettingsError(f"{path} is not a file; point DOSSIER_CONFIG at a TOML file.")
     try:
         return Settings(**overrides)
     except tomllib.TOMLDecodeError as exc:
@@ -91,6 +94,8 @@ def load_settings(**overrides: Any) -> Settings:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
         raise SettingsError(f"Setting {where!r} is invalid: {first['msg']}.") from exc
+    except UnicodeDecodeError as exc:
+        raise SettingsError(f"{path} is not UTF-8 text; save it as UTF-8.") from exc
     except OSError as exc:
         raise SettingsError(f"{path} cannot be read: {exc.strerror}.") from exc
 
@@ -102,7 +107,9 @@ def masked(settings: Settings) -> dict[str, Any]:
         if isinstance(value, SecretStr):
             return "********" if value.get_secret_value() else ""
         if isinstance(value, BaseModel):
-            return {name: walk(getattr(value, name)) for name in type(value).model_fields}
+            # TOML has no null: unset values are left out.
+            fields = {name: walk(getattr(value, name)) for name in type(value).model_fields}
+            return {name: field for name, field in fields.items() if field is not None}
         if isinstance(value, Path):
             return str(value)
         return value

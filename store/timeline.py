@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import Engine, exists, func, or_, select, text, tuple_
 
+from store.db import fold
 from store.models import Event
 from store.rows import EventRow, TypeCount, event_type_name
 
@@ -50,14 +51,18 @@ def timeline_page(
         query = query.where(E.type.not_in(sorted(flt.exclude)))
     needle = flt.text.strip()
     if needle:
-        pattern = f"%{_escape_like(needle)}%"
-        # Search the values inside details, not its JSON keys or escapes.
+        pattern = f"%{_escape_like(fold(needle))}%"
+        # Search the values inside details, not its JSON keys or escapes; case and accents folded.
         atoms = (
             select(text("1"))
             .select_from(func.json_tree(E.details).table_valued("atom", "type").alias("node"))
-            .where(text("node.type NOT IN ('object', 'array')"), text("node.atom LIKE :pattern ESCAPE '\\'"))
+            .where(
+                text("node.type NOT IN ('object', 'array')"),
+                text("dossier_fold(node.atom) LIKE :pattern ESCAPE '\\'"),
+            )
         )
-        query = query.where(or_(E.label.like(pattern, escape="\\"), exists(atoms))).params(pattern=pattern)
+        label = func.dossier_fold(E.label).like(pattern, escape="\\")
+        query = query.where(or_(label, exists(atoms))).params(pattern=pattern)
     if after is not None:
         query = query.where(tuple_(E.occurred_at, E.id) < tuple_(*after))
     query = query.order_by(E.occurred_at.desc(), E.id.desc()).limit(limit)

@@ -237,11 +237,6 @@ def test_refuses_a_file_with_our_tables_but_not_our_application_id(db_path: Path
     assert_refused(db_path, f"{db_path} is not a Dossier database; it was left untouched.")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="store/db.py _inspect: a file with no tables is treated as empty before the application_id is checked, "
-    "so a SQLite file that another application has marked as its own is migrated into a Dossier database",
-)
 def test_refuses_an_empty_sqlite_file_marked_by_another_application(db_path: Path) -> None:
     conn = sqlite3.connect(db_path)
     conn.execute("PRAGMA application_id = 1196444487")  # GeoPackage ("GPKG")
@@ -312,11 +307,6 @@ def test_refuses_a_locked_database_without_waiting_forever(db_path: Path) -> Non
     assert db_path.read_bytes() == b""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="store/db.py upgrade: pysqlite commits each DDL statement on its own (no BEGIN is emitted before "
-    "CREATE TABLE), so a migration that fails halfway leaves the tables it had already created behind",
-)
 def test_a_failed_upgrade_leaves_the_file_as_it_was(db_path: Path) -> None:
     # A Dossier-marked file with no recorded revision and one table the migration creates last: the
     # migration runs from the start and fails on that table after creating all the others.

@@ -260,11 +260,6 @@ def test_like_wildcards_in_the_search_are_literal(timeline_engine, searchable, t
     assert found(timeline_engine, searchable, text) == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="store/timeline.py timeline_page: SQLite LIKE folds case only for ASCII letters, so 'ZÜRICH' or "
-    "'élodie' miss 'Zürich' / 'Élodie', while the contact search folds case (and accents) for every script",
-)
 def test_text_search_folds_case_beyond_ascii(timeline_engine, searchable) -> None:
     assert found(timeline_engine, searchable, "ZÜRICH") == {"zurich"}
 

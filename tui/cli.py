@@ -50,6 +50,19 @@ def build_open_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _first_positional(argv: list[str]) -> str | None:
+    """The first argument that is neither an option nor an option's value (`--db demo` is a path)."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--db":
+            skip = True
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
 class UserError(Exception):
     """Bad input from the command line; printed as one line, exit code 2."""
 
@@ -60,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     from store.db import DatabaseError
     from store.settings import SettingsError
 
-    first = next((arg for arg in argv if not arg.startswith("-")), None)
+    first = _first_positional(argv)
     try:
         if first in COMMANDS:
             args = build_parser().parse_args(argv)
@@ -144,8 +157,8 @@ def _search(args: argparse.Namespace) -> int:
 
         for row in rows:
             print(one_line(f"{row.id:>8}  {row.name}  <{row.email or ''}>  {row.company}  {row.city}"))
-        if not rows:
-            print(f"No contact matches {args.query!r}.", file=sys.stderr)
+    if not rows:
+        print(f"No contact matches {args.query!r}.", file=sys.stderr)
     return 0 if rows else 1
 
 

@@ -13,6 +13,7 @@ from textual.worker import get_current_worker
 
 from store.rows import EventRow, TypeCount, event_type_name
 from store.timeline import TimelineFilter, event_type_counts, timeline_page
+from tui.inputs import TextInput
 from widgets.literal import one_line
 from widgets.timeline import Timeline
 
@@ -54,7 +55,7 @@ class HistoryPane(Vertical):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="history-bar"):
-            yield Input(placeholder="/ Search history…", id="history-search", compact=True)
+            yield TextInput(placeholder="/ Search history…", id="history-search", compact=True)
             yield Static(id="filter-state")
         yield Timeline(id="timeline", now=self.app.context.clock)
 

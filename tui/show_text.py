@@ -32,7 +32,7 @@ def render_contact(detail: ContactDetail) -> str:
         ("Social", ", ".join(f"{p.network}: {p.handle}" for p in detail.social_profiles)),
     ]
     fields += [(f"  {key}", str(value)) for key, value in detail.custom_fields.items()]
-    lines = [f"{label + ':':<16}{one_line(value)}" for label, value in fields if value]
+    lines = [one_line(f"{label + ':':<16}{value}") for label, value in fields if value]
     if detail.locations:
         lines.append("Locations:")
         lines += [

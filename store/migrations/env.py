@@ -10,6 +10,8 @@ context.configure(
     connection=connection,
     target_metadata=SQLModel.metadata,
     render_as_batch=True,
+    # SQLite can roll DDL back; Alembic assumes it cannot unless told, and would commit piecemeal.
+    transactional_ddl=True,
 )
 with context.begin_transaction():
     context.run_migrations()

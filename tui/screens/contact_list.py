@@ -13,6 +13,7 @@ from textual.worker import get_current_worker
 
 from store.contacts import count_contacts, list_contacts, search_contacts
 from store.rows import ContactSummary
+from tui.inputs import TextInput
 from tui.timefmt import relative
 from widgets.literal import one_line
 
@@ -57,7 +58,7 @@ class ContactListScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
-        yield Input(placeholder="Search name, email, company, city…", id="search")
+        yield TextInput(placeholder="Search name, email, company, city…", id="search")
         yield DataTable(id="contacts", cursor_type="row", zebra_stripes=True)
         yield Static(id="list-status")
         yield Footer()
