@@ -30,6 +30,7 @@ _SUMMARY_COLUMNS = (C.id, C.firstname, C.lastname, C.email, C.company, C.city, C
 
 
 MAX_ID = 2**63 - 1  # SQLite's largest integer
+NOTE_SEARCH_MIN = 3
 
 
 class ContactNotFound(LookupError):
@@ -77,10 +78,15 @@ def list_contacts(engine: Engine, *, after: ListCursor | None = None, limit: int
 def search_contacts(
     engine: Engine, query: str, *, before_id: int | None = None, limit: int = 100
 ) -> list[ContactSummary]:
-    """Contacts whose name, email, company or city have words starting with each word typed.
+    """Contacts whose name, email, company or city, or the text of one of their notes, have words starting
+    with each word typed.
 
-    Newest contacts first, paginated by id (`before_id`); no ranking, so broad prefixes stay fast.
+    Newest contacts first, paginated by id (`before_id`); no ranking, so broad prefixes stay fast. Notes
+    are searched once the query has a word of at least `NOTE_SEARCH_MIN` characters: shorter prefixes
+    match most notes and would only add noise.
     """
+    from store.note_search import search_contact_ids_by_notes
+
     expression = match_expression(query)
     if expression is None:
         return []
@@ -95,7 +101,17 @@ def search_contacts(
     if before_id is not None:
         statement = statement.where(rowid < before_id)
     with engine.connect() as conn:
-        return [_summary(row) for row in conn.execute(statement)]
+        rows = list(conn.execute(statement))
+        if max(len(word) for word in query.split()) >= NOTE_SEARCH_MIN:
+            # Contacts found by their notes join the same newest-first order. The next page of the union
+            # lies within the next page of each part, so paginating by id stays exact.
+            by_notes = set(search_contact_ids_by_notes(engine, query, limit, before_id=before_id))
+            by_notes -= {row.id for row in rows}
+            if by_notes:
+                found = select(*_SUMMARY_COLUMNS).where(C.id.in_(by_notes), C.merged_into_id.is_(None))
+                rows += conn.execute(found)
+                rows = sorted(rows, key=lambda row: row.id, reverse=True)[:limit]
+    return [_summary(row) for row in rows]
 
 
 def count_contacts(engine: Engine) -> int:

@@ -22,6 +22,8 @@ EVENT_TYPE_NAMES = {
     "lead.identified": "Contact identified",
     "lead.merged": "Contact merged",
     "note.added": "Note added",
+    "note.updated": "Note edited",
+    "note.deleted": "Note deleted",
     "asset.download": "Asset downloaded",
     "video.watched": "Video watched",
     "dnc.added": "Do not contact",

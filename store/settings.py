@@ -56,6 +56,10 @@ class NetworkSettings(BaseModel):
     timeout: float = Field(default=5.0, gt=0, description="seconds before any outside call gives up")
 
 
+class GravatarSettings(BaseModel):
+    base_url: str = Field(default="https://www.gravatar.com/avatar/", description="Gravatar's avatar endpoint")
+
+
 class UiSettings(BaseModel):
     theme: str = "textual-dark"
     page_size: int = Field(default=100, ge=10, le=1000, description="rows fetched per page")
@@ -67,6 +71,7 @@ class Settings(BaseSettings):
 
     user: UserSettings = Field(default_factory=UserSettings)
     network: NetworkSettings = Field(default_factory=NetworkSettings)
+    gravatar: GravatarSettings = Field(default_factory=GravatarSettings)
     ui: UiSettings = Field(default_factory=UiSettings)
 
     @classmethod

@@ -237,6 +237,7 @@ def test_masked_plain_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     assert masked(load_settings()) == {
         "user": {"name": "tester"},
         "network": {"offline": False, "timeout": 5.0},
+        "gravatar": {"base_url": "https://www.gravatar.com/avatar/"},
         "ui": {"theme": "textual-dark", "page_size": 100, "cursor_blink": True},
     }
 

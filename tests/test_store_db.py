@@ -37,7 +37,9 @@ MODEL_TABLES = {
     "segment_membership",
     "social_profile",
 }
-FTS_TABLES = {"contact_fts", "contact_fts_config", "contact_fts_data", "contact_fts_docsize", "contact_fts_idx"}
+FTS_TABLES = {
+    f"{index}{part}" for index in ("contact_fts", "note_fts") for part in ("", "_config", "_data", "_docsize", "_idx")
+}
 TIMELINE_INDEXES = {"ix_event_timeline", "ix_event_type_timeline"}
 
 
@@ -90,14 +92,15 @@ def test_new_database_has_every_model_table_the_fts_index_and_alembic(engine: En
     found = schema(db_path)
     assert found["table"] == MODEL_TABLES | FTS_TABLES | {"alembic_version"}
     assert set(SQLModel.metadata.tables) == MODEL_TABLES
-    assert found["trigger"] == {"contact_fts_ai", "contact_fts_ad", "contact_fts_au"}
+    triggers = {f"{index}_{when}" for index in ("contact_fts", "note_fts") for when in ("ai", "ad", "au")}
+    assert found["trigger"] == triggers
 
 
 def test_new_database_is_marked_as_dossier_at_the_head_revision(engine: Engine, db_path: Path) -> None:
     assert pragma(db_path, "application_id") == APPLICATION_ID == 0x444F5353
     with engine.connect() as conn:
         versions = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
-    assert versions == [head_revision()] == ["0001"]
+    assert versions == [head_revision()] == ["0002"]
 
 
 def test_fts_table_uses_external_content_and_folds_diacritics(engine: Engine) -> None:

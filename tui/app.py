@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import App
 from textual.binding import Binding
 from textual.worker import Worker, WorkerState
@@ -9,6 +11,9 @@ from textual.worker import Worker, WorkerState
 from store.db import describe_error
 from tui.commands import ScreenCommands
 from tui.context import AppContext
+
+if TYPE_CHECKING:
+    import httpx
 
 
 class DossierApp(App[None]):
@@ -27,6 +32,7 @@ class DossierApp(App[None]):
         self.context = context
         self._start = (contact_id, merged_from)
         self.sub_title = context.db_path.name
+        self._http: httpx.AsyncClient | None = None
 
     def on_mount(self) -> None:
         from tui.screens.contact_list import ContactListScreen
@@ -38,11 +44,17 @@ class DossierApp(App[None]):
         if contact_id is not None:
             self.open_contact(contact_id, merged_from=merged_from)
 
-    def open_contact(self, contact_id: int, *, merged_from: int | None = None) -> None:
+    def open_contact(self, contact_id: int, *, merged_from: int | None = None, tab: str = "history") -> None:
         """Show one contact's page on top of the current screen."""
         from tui.screens.contact_page import ContactScreen
 
-        self.push_screen(ContactScreen(contact_id, merged_from=merged_from))
+        self.push_screen(ContactScreen(contact_id, merged_from=merged_from, tab=tab))
+
+    def action_calendar(self) -> None:
+        from tui.screens.calendar import CalendarScreen
+
+        if not isinstance(self.screen, CalendarScreen):
+            self.push_screen(CalendarScreen())
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
@@ -65,5 +77,20 @@ class DossierApp(App[None]):
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             self.notify(describe_error(event.worker.error), title="Something went wrong", severity="error", timeout=8)
 
-    def on_unmount(self) -> None:
+    @property
+    def http(self) -> httpx.AsyncClient | None:
+        """The app's one HTTP client (None in offline mode), made on first use on the app's event loop."""
+        if self.context.settings.network.offline:
+            return None
+        if self._http is None:
+            import httpx
+
+            from services.gravatar import user_agent
+
+            self._http = httpx.AsyncClient(headers={"User-Agent": user_agent()}, follow_redirects=True)
+        return self._http
+
+    async def on_unmount(self) -> None:
+        if self._http is not None:
+            await self._http.aclose()
         self.context.engine.dispose()

@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import date, datetime
 from pathlib import Path
 
-COMMANDS = ("demo", "search", "show", "config")
+COMMANDS = ("demo", "search", "show", "export", "config")
 
 
 def _db_option(parser: argparse.ArgumentParser) -> None:
@@ -36,8 +37,26 @@ def build_parser() -> argparse.ArgumentParser:
     _db_option(show)
     show.add_argument("--json", action="store_true", help="print one JSON document")
 
+    _add_export(sub)
     sub.add_parser("config", help="print the effective settings, secrets masked")
     return parser
+
+
+def _add_export(sub) -> None:
+    export = sub.add_parser("export", help="write data to a file (ics: the calendar)")
+    formats = export.add_subparsers(dest="format", metavar="FORMAT", required=True)
+    ics = formats.add_parser("ics", help="dated notes as an iCalendar file that calendar programs import")
+    _db_option(ics)
+    ics.add_argument("--from", dest="start", type=_date_arg, metavar="DATE", help="first day, YYYY-MM-DD (local)")
+    ics.add_argument("--to", dest="end", type=_date_arg, metavar="DATE", help="last day, YYYY-MM-DD (included)")
+    ics.add_argument("--out", type=Path, metavar="FILE", help="file to write (default: standard output)")
+
+
+def _date_arg(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date; use YYYY-MM-DD") from None
 
 
 def build_open_parser() -> argparse.ArgumentParser:
@@ -77,7 +96,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if first in COMMANDS:
             args = build_parser().parse_args(argv)
-            handler = {"demo": _demo, "search": _search, "show": _show, "config": _config}[args.command]
+            handlers = {"demo": _demo, "search": _search, "show": _show, "export": _export, "config": _config}
+            handler = handlers[args.command]
         else:
             args = build_open_parser().parse_args(argv)
             handler = _open
@@ -193,6 +213,28 @@ def _show(args: argparse.Namespace) -> int:
     if merged_from is not None:
         print(f"Contact {merged_from} was merged into contact {contact_id}; showing the survivor.", file=sys.stderr)
     print(render_contact(detail))
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from store.db import open_database
+    from store.ics import export_ics
+
+    if args.start and args.end and args.end < args.start:
+        raise UserError("--to must not be before --from.")
+    engine = open_database(_db_path(args))
+    try:
+        if args.out is None:
+            # iCalendar lines end in CRLF: keep them exactly, and in UTF-8 whatever the locale.
+            sys.stdout.reconfigure(encoding="utf-8", newline="")
+        out = args.out.expanduser() if args.out else sys.stdout
+        count = export_ics(engine, start=args.start, end=args.end, out=out, now=datetime.now().astimezone())
+    except OSError as exc:
+        raise UserError(f"Cannot write {args.out or 'standard output'}: {exc.strerror}.") from exc
+    finally:
+        engine.dispose()
+    where = f" to {args.out}" if args.out else ""
+    print(f"Exported {count:,} calendar event{'s' if count != 1 else ''}{where}.", file=sys.stderr)
     return 0
 
 

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Static
 
+from store.activity import activity_series
 from store.rows import ContactDetail
 from tui.timefmt import local_date, relative
+from widgets.activity_chart import ActivityChart
+from widgets.avatar import Avatar
 from widgets.literal import one_line
 
 
@@ -52,31 +56,69 @@ def card(detail: ContactDetail, now: datetime) -> Content:
             relative(detail.last_active, now),
         )
     )
+    lines.append(
+        Content.assemble(
+            (f"{detail.event_count:,}", "bold"),
+            (" events · ", "$text-muted"),
+            (f"{detail.note_count:,}", "bold"),
+            (" notes" if detail.note_count != 1 else " note", "$text-muted"),
+        )
+    )
     if detail.do_not_contact:
         lines.append(Content.styled(f"Do not contact: {', '.join(detail.do_not_contact)}", "bold $error"))
     return Content("\n").join(lines)
 
 
 class ContactHeader(Horizontal):
-    """Avatar tile, identity card, and the space the engagement chart will fill."""
+    """Avatar, identity card, and the engagements/points chart of the past 6 months."""
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="avatar")
+        yield Avatar(id="avatar")
         yield Static(Content.styled("Loading…", "$text-muted"), id="card")
-        yield Static("", id="activity")
+        yield ActivityChart(id="activity")
 
     def show(self, detail: ContactDetail, now: datetime) -> None:
-        self.query_one("#avatar", Static).update(Content.styled(initials(one_line(detail.name)), "bold"))
+        avatar = self.query_one(Avatar)
+        if not avatar.showing_image:
+            avatar.show_fallback(detail.email or "", initials(one_line(detail.name)))
         self.query_one("#card", Static).update(card(detail, now))
-        summary = Content.assemble(
-            ("Activity\n", "bold"),
-            (f"{detail.event_count:,}", "bold $accent"),
-            " events\n",
-            (f"{detail.note_count:,}", "bold $accent"),
-            " notes\n",
-            (f"{len(detail.campaigns):,}", "bold $accent"),
-            " campaigns\n",
-            (f"{len(detail.locations):,}", "bold $accent"),
-            " locations",
+        self._load_avatar(detail)
+
+    def load_activity(self, contact_id: int, period: str) -> None:
+        """Fetch the chart's series again (after a change of period or of the contact's events)."""
+        self._load_activity(contact_id, period)
+
+    @work(thread=True, exclusive=True, group="activity", exit_on_error=False)
+    def _load_activity(self, contact_id: int, period: str) -> None:
+        import plotext  # noqa: F401  (its first import is slow: done here, off the UI thread)
+
+        context = self.app.context
+        series = activity_series(context.engine, contact_id, now=context.clock(), period=period)
+        self.app.call_from_thread(self.query_one(ActivityChart).set_series, series)
+
+    @work(exclusive=True, group="avatar", exit_on_error=False)
+    async def _load_avatar(self, detail: ContactDetail) -> None:
+        """The fallback shows at once; a real picture replaces it when (and if) it arrives."""
+        from services.avatar_loader import load_avatar
+        from services.gravatar import size_for_cells
+
+        avatar = self.query_one(Avatar)
+        context = self.app.context
+        settings = context.settings
+        outcome = await load_avatar(
+            context.engine,
+            self.app.http,
+            source=detail.avatar_source,
+            email=detail.email,
+            custom_fields=detail.custom_fields,
+            size_px=size_for_cells(*avatar.size),
+            base_url=settings.gravatar.base_url,
+            timeout=min(settings.network.timeout, 3.0),
+            offline=settings.network.offline,
+            now=context.clock(),
         )
-        self.query_one("#activity", Static).update(summary)
+        if outcome.image is None or not avatar.show_image(outcome.image):
+            avatar.show_fallback(outcome.fallback_seed, initials(one_line(detail.name)))
+        avatar.status = outcome.caption
+        if outcome.message:
+            self.notify(outcome.message, title="Avatar", severity="information", timeout=4)

@@ -53,7 +53,8 @@ def terminal(tmp_path: Path):
     opened: list[Terminal] = []
 
     def open_terminal(args: str, width: int = 120, height: int = 36) -> Terminal:
-        env = f"TZ=UTC DOSSIER_CONFIG={shlex.quote(str(tmp_path / 'none.toml'))} TERM=xterm-256color"
+        env = f"TZ=UTC DOSSIER_NETWORK__OFFLINE=1 DOSSIER_CONFIG={shlex.quote(str(tmp_path / 'none.toml'))}"
+        env += " TERM=xterm-256color"
         # `sleep` keeps the pane readable if the app exits early, so a failure shows why.
         term = Terminal(f"env {env} dossier {args}; echo EXITED $?; sleep 30", width, height)
         opened.append(term)

@@ -54,3 +54,27 @@ class TestContactPage:
 
     def test_hostile_contact(self, snap_compare, app_factory, size):
         assert snap_compare(app_factory(contact_id=7), terminal_size=size, run_before=_settled)
+
+
+@pytest.mark.parametrize("size", SIZES)
+class TestNotesAndCalendar:
+    def test_notes_tab(self, snap_compare, app_factory, size):
+        assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("2"))
+
+    def test_note_editor(self, snap_compare, app_factory, size):
+        assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("n", *"Hello"))
+
+    def test_note_viewer(self, snap_compare, app_factory, size):
+        assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("2", "enter"))
+
+    def test_delete_confirmation(self, snap_compare, app_factory, size):
+        assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("2", "d"))
+
+    def test_calendar(self, snap_compare, app_factory, size):
+        assert snap_compare(app_factory(), terminal_size=size, run_before=_then("c"))
+
+    def test_export_dialog(self, snap_compare, app_factory, size):
+        assert snap_compare(app_factory(), terminal_size=size, run_before=_then("c", "x"))
+
+    def test_weekly_to_monthly_chart(self, snap_compare, app_factory, size):
+        assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("m"))

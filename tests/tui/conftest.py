@@ -30,9 +30,9 @@ def app_factory(sample_db: Path):
     """Build the app on the sample database with a fixed clock (optionally opened on a contact)."""
 
     def build(contact_id: int | None = None, db: Path | None = None) -> DossierApp:
-        return make_app(
-            load_settings(ui={"cursor_blink": False}), db or sample_db, contact_id=contact_id, clock=lambda: NOW
-        )
+        # Offline: no test touches the internet (the avatar tests use a local server instead).
+        settings = load_settings(ui={"cursor_blink": False}, network={"offline": True})
+        return make_app(settings, db or sample_db, contact_id=contact_id, clock=lambda: NOW)
 
     return build
 

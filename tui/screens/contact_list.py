@@ -43,6 +43,9 @@ class ContactListScreen(Screen[None]):
         Binding("k", "cursor_up", "Up", show=False, id="list.up"),
         Binding("g", "top", "Top", show=False, id="list.top"),
         Binding("G", "bottom", "Bottom", show=False, id="list.bottom"),
+        Binding(
+            "c", "app.calendar", "Calendar", tooltip="Dated notes of all contacts on a calendar", id="list.calendar"
+        ),
         Binding("q", "quit", "Quit", id="list.quit"),
     ]
 
@@ -188,13 +191,16 @@ class ContactListScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While searching, letters are text: the list's letter keys stand down.
-        if action in {"focus_search", "cursor_down", "cursor_up", "top", "bottom", "quit"}:
+        if action in {"focus_search", "cursor_down", "cursor_up", "top", "bottom", "quit", "calendar"}:
             return self.focused is not self.query_one("#search", Input)
         return True
 
     def action_open(self) -> None:
         if self._rows and 0 <= self.table.cursor_row < len(self._rows):
             self.app.open_contact(self._rows[self.table.cursor_row].id)
+
+    def action_calendar(self) -> None:
+        self.app.action_calendar()
 
     def action_quit(self) -> None:
         self.app.exit()

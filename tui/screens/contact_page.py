@@ -1,8 +1,8 @@
-"""One contact on one screen: the header and the tabs (History now; Notes, Social, Map to come)."""
+"""One contact on one screen: the header and the tabs (History, Notes; Social and Map to come)."""
 
 from __future__ import annotations
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -12,6 +12,7 @@ from store.contacts import get_contact
 from store.rows import ContactDetail
 from tui.contact_header import ContactHeader
 from tui.history import HistoryPane
+from tui.notes import NotesPane
 from widgets.literal import one_line
 
 
@@ -22,30 +23,50 @@ class ContactScreen(Screen[None]):
         Binding(
             "r", "refresh", "Refresh", show=False, tooltip="Reload the contact from the database", id="contact.refresh"
         ),
-        Binding("h", "tab('history')", "History", show=False, id="contact.tab_history"),
+        Binding(
+            "1,h", "tab('history')", "History", show=False, tooltip="Show the History tab", id="contact.tab_history"
+        ),
+        Binding("2", "tab('notes')", "Notes", show=False, tooltip="Show the Notes tab", id="contact.tab_notes"),
+        Binding("w", "chart('week')", "Weekly", show=False, tooltip="Chart activity by week", id="contact.weekly"),
+        Binding("m", "chart('month')", "Monthly", show=False, tooltip="Chart activity by month", id="contact.monthly"),
+        Binding("n", "new_note", "Note", tooltip="Write a note on this contact", id="contact.new_note"),
+        Binding("c", "app.calendar", "Calendar", show=False, tooltip="Open the calendar", id="contact.calendar"),
     ]
 
-    def __init__(self, contact_id: int, *, merged_from: int | None = None) -> None:
+    def __init__(self, contact_id: int, *, merged_from: int | None = None, tab: str = "history") -> None:
         super().__init__()
         self.contact_id = contact_id
         self.merged_from = merged_from
+        self.initial_tab = tab
+        self.chart_period = "week"
         self.detail: ContactDetail | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
         yield ContactHeader(id="contact-header")
-        with TabbedContent(initial="history", id="tabs"), TabPane("History", id="history"):
-            yield HistoryPane(self.contact_id, id="history-pane")
+        with TabbedContent(initial=self.initial_tab, id="tabs"):
+            with TabPane("History", id="history"):
+                yield HistoryPane(self.contact_id, id="history-pane")
+            with TabPane("Notes", id="notes"):
+                yield NotesPane(self.contact_id, id="notes-pane")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.set_focus(self.query_one("#timeline"))
+        self._focus_tab(self.initial_tab)
         self._load()
         if self.merged_from is not None:
             self.notify(f"Contact #{self.merged_from} was merged into this one.", title="Merged contact")
 
-    @work(thread=True, exclusive=True, group="contact", exit_on_error=False)
     def _load(self) -> None:
+        self._load_detail()
+        self.query_one(ContactHeader).load_activity(self.contact_id, self.chart_period)
+
+    def action_chart(self, period: str) -> None:
+        self.chart_period = period
+        self.query_one(ContactHeader).load_activity(self.contact_id, period)
+
+    @work(thread=True, exclusive=True, group="contact", exit_on_error=False)
+    def _load_detail(self) -> None:
         detail = get_contact(self.app.context.engine, self.contact_id)
         self.app.call_from_thread(self._show, detail)
 
@@ -63,3 +84,24 @@ class ContactScreen(Screen[None]):
 
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
+        self._focus_tab(tab)
+
+    def _focus_tab(self, tab: str) -> None:
+        target = {"history": "#timeline", "notes": "#notes-list"}.get(tab)
+        if target:
+            self.set_focus(self.query_one(target))
+
+    @on(TabbedContent.TabActivated, "#tabs")
+    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id:
+            self._focus_tab(event.pane.id)
+
+    def action_new_note(self) -> None:
+        self.action_tab("notes")
+        self.query_one(NotesPane).action_new_note()
+
+    @on(NotesPane.Changed)
+    def _notes_changed(self) -> None:
+        # A note is activity: it shows in History and in the header's counts.
+        self._load()
+        self.query_one(HistoryPane).reload()

@@ -1,0 +1,143 @@
+"""The calendar as an iCalendar file (RFC 5545) that calendar programs import.
+
+Every dated note is one VEVENT whose UID is derived from the note's id, so importing a newer export
+updates the events instead of duplicating them (SEQUENCE and LAST-MODIFIED say which copy is newer).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from pathlib import Path
+from typing import TextIO
+
+from icalendar import Calendar
+from icalendar import Event as VEvent
+from sqlalchemy import Engine, or_, select
+
+from store.calendar import LIVE_CONTACT
+from store.models import Contact, Note
+from store.rows import display_name
+from store.when import local_midnight
+
+PRODID = "-//Dossier//Dossier CRM//EN"
+BATCH_SIZE = 500
+SUMMARY_NAMES = {"general": "Note", "email": "Email", "call": "Call", "meeting": "Meeting"}
+DURATIONS = {"meeting": timedelta(hours=1)}
+DEFAULT_DURATION = timedelta(minutes=30)
+# Calls and meetings take up time in a calendar; other dated notes are reminders that do not.
+BUSY_TYPES = frozenset({"call", "meeting"})
+
+# Control characters are not allowed in iCalendar text: show them as visible symbols, as the app does.
+_CONTROLS = {code: 0x2400 + code for code in range(0x20) if code not in (0x09, 0x0A)}
+_CONTROLS[0x7F] = 0x2421
+_CONTROLS.update({code: 0xFFFD for code in range(0x80, 0xA0)})
+
+N = Note.__table__.c
+C = Contact.__table__.c
+
+
+def note_uid(note_id: int) -> str:
+    """The UID of a note's event: the same in every export."""
+    return f"note-{note_id}@dossier"
+
+
+def _text(value: str) -> str:
+    return value.replace("\r\n", "\n").replace("\r", "\n").translate(_CONTROLS)
+
+
+def _rows(engine: Engine, start: datetime | None, end: datetime | None) -> Iterator:
+    """Dated notes of live contacts in time order, read `BATCH_SIZE` at a time (keyset pagination)."""
+    columns = (N.id, N.contact_id, N.type, N.text, N.date_time, N.created_at, N.updated_at, N.version)
+    base = (
+        select(*columns, C.firstname, C.lastname, C.email)
+        .select_from(Note.__table__.join(Contact, C.id == N.contact_id))
+        .where(N.date_time.is_not(None), LIVE_CONTACT)
+        .order_by(N.date_time, N.id)
+        .limit(BATCH_SIZE)
+    )
+    if start is not None:
+        base = base.where(N.date_time >= start)
+    if end is not None:
+        base = base.where(N.date_time < end)
+    with engine.connect() as conn:  # one read transaction: every batch sees the same snapshot
+        after = None
+        while True:
+            query = base
+            if after is not None:
+                query = query.where(N.date_time >= after[0], or_(N.date_time > after[0], N.id > after[1]))
+            batch = conn.execute(query).all()
+            yield from batch
+            if len(batch) < BATCH_SIZE:
+                return
+            after = (batch[-1].date_time, batch[-1].id)
+
+
+def _event(row, stamp: datetime) -> VEvent:
+    name = display_name(row.contact_id, row.firstname, row.lastname, row.email)
+    event = VEvent()
+    event.add("uid", note_uid(row.id))
+    event.add("dtstamp", stamp)
+    event.add("dtstart", row.date_time)
+    event.add("dtend", row.date_time + DURATIONS.get(row.type, DEFAULT_DURATION))
+    event.add("summary", _text(f"{SUMMARY_NAMES.get(row.type, row.type.title())}: {name}"))
+    event.add("description", _text(row.text))
+    event.add("categories", [_text(row.type)])
+    event.add("created", row.created_at)
+    event.add("last-modified", row.updated_at)
+    event.add("sequence", max(row.version - 1, 0))
+    event.add("transp", "OPAQUE" if row.type in BUSY_TYPES else "TRANSPARENT")
+    return event
+
+
+def _write(engine: Engine, out: TextIO, start: datetime | None, end: datetime | None, now: datetime) -> int:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", "Dossier")
+    # The calendar's own lines, then each event as it is read, then the closing line: never all at once.
+    head, tail = calendar.to_ical().decode().rsplit("END:VCALENDAR", 1)
+    out.write(head)
+    stamp = now.astimezone(UTC)
+    count = 0
+    for row in _rows(engine, start, end):
+        out.write(_event(row, stamp).to_ical().decode())
+        count += 1
+    out.write("END:VCALENDAR" + tail)
+    return count
+
+
+def export_ics(
+    engine: Engine,
+    *,
+    start: date | None,
+    end: date | None,
+    out: TextIO | Path,
+    now: datetime,
+    tz: tzinfo | None = None,
+) -> int:
+    """Write the dated notes of live contacts from the local day `start` through the day `end` (both
+    included; None leaves that side open) as an iCalendar file; returns how many events were written.
+
+    Days are local to `tz` (None: the system's time zone). A `Path` is replaced only once the whole
+    file is written, so a failed export leaves any earlier file as it was.
+    """
+    if start is not None and end is not None and end < start:
+        raise ValueError(f"The end date {end} is before the start date {start}.")
+    lower = local_midnight(start, tz) if start is not None else None
+    upper = local_midnight(end + timedelta(days=1), tz) if end is not None else None
+    if not isinstance(out, Path):
+        return _write(engine, out, lower, upper, now)
+    temporary = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    try:
+        # newline="" keeps the CRLF line endings iCalendar requires on every platform.
+        with temporary.open("w", encoding="utf-8", newline="") as stream:
+            count = _write(engine, stream, lower, upper, now)
+        os.replace(temporary, out)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return count

@@ -1,0 +1,147 @@
+"""Choosing a contact's avatar: cache first, the network when due, files for custom avatars, never a crash."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from PIL import Image
+from sqlalchemy import Engine
+
+from services.avatar_loader import AvatarOutcome, load_avatar
+from services.gravatar import gravatar_cache_key, gravatar_hash
+from store.avatars import CachedImage, get_cached, save_cached
+from tests.services.local_http import Handler, LocalServer, closed_port
+
+NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
+EMAIL = "ada@example.com"
+KEY = gravatar_cache_key(EMAIL, size_px=32)
+
+
+def png(colour: str = "teal") -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (32, 32), colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def gravatar(local_server: LocalServer) -> LocalServer:
+    """Ada has a Gravatar with an ETag and answers 304 to a matching If-None-Match."""
+
+    def avatar(handler: Handler) -> None:
+        if handler.headers.get("If-None-Match") == '"v1"':
+            handler.reply(304, headers={"ETag": '"v1"'})
+        else:
+            handler.reply(200, png(), "image/png", {"ETag": '"v1"'})
+
+    local_server.routes[f"/avatar/{gravatar_hash(EMAIL)}"] = avatar
+    return local_server
+
+
+async def load(engine: Engine, client: httpx.AsyncClient | None, server: LocalServer | None, **kwargs: Any):
+    options: dict[str, Any] = {
+        "source": "gravatar",
+        "email": EMAIL,
+        "custom_fields": {},
+        "size_px": 32,
+        "base_url": server.url("/avatar/") if server else f"http://127.0.0.1:{closed_port()}/avatar/",
+        "timeout": 2.0,
+        "offline": False,
+        "now": NOW,
+    }
+    return await load_avatar(engine, client, **{**options, **kwargs})
+
+
+async def test_a_gravatar_is_fetched_once_then_served_from_the_cache(engine, client, gravatar) -> None:
+    first = await load(engine, client, gravatar)
+    assert first == AvatarOutcome(png(), "Gravatar", EMAIL)
+    assert get_cached(engine, KEY) == CachedImage(png(), "image/png", '"v1"', None, NOW, "ok")
+    again = await load(engine, client, gravatar, now=NOW + timedelta(days=6))
+    assert again == first
+    assert len(gravatar.received) == 1
+
+
+async def test_an_expired_gravatar_is_revalidated(engine, client, gravatar) -> None:
+    await load(engine, client, gravatar)
+    later = NOW + timedelta(days=8)
+    outcome = await load(engine, client, gravatar, now=later)
+    assert outcome == AvatarOutcome(png(), "Gravatar", EMAIL)
+    assert gravatar.received[-1].headers["If-None-Match"] == '"v1"'
+    cached = get_cached(engine, KEY)
+    assert cached is not None
+    assert cached.fetched_at == later
+
+
+async def test_no_gravatar_is_remembered_for_a_day(engine, client, local_server) -> None:
+    outcome = await load(engine, client, local_server)  # no route: the server answers 404
+    assert outcome == AvatarOutcome(None, "no Gravatar", EMAIL)
+    assert (await load(engine, client, local_server, now=NOW + timedelta(hours=20))) == outcome
+    assert len(local_server.received) == 1
+    await load(engine, client, local_server, now=NOW + timedelta(days=2))
+    assert len(local_server.received) == 2
+
+
+async def test_offline_never_asks(engine, client, gravatar) -> None:
+    assert await load(engine, client, gravatar, offline=True) == AvatarOutcome(None, "offline", EMAIL)
+    assert await load(engine, None, gravatar) == AvatarOutcome(None, "offline", EMAIL)
+    assert gravatar.received == []
+    save_cached(engine, KEY, CachedImage(png(), "image/png", None, None, NOW - timedelta(days=30), "ok"))
+    assert await load(engine, client, gravatar, offline=True) == AvatarOutcome(png(), "Gravatar (offline)", EMAIL)
+    assert gravatar.received == []
+
+
+async def test_an_unreachable_gravatar_keeps_the_fallback_and_says_why(engine, client) -> None:
+    outcome = await load(engine, client, None)
+    assert (outcome.image, outcome.caption, outcome.fallback_seed) == (None, "Gravatar unavailable", EMAIL)
+    assert outcome.message == "Could not connect to Gravatar at 127.0.0.1; check the network."
+    assert get_cached(engine, KEY) is None
+
+
+async def test_a_stale_copy_is_shown_when_the_service_fails(engine, client, local_server) -> None:
+    local_server.routes[f"/avatar/{gravatar_hash(EMAIL)}"] = lambda h: h.reply(503, b"", "text/plain")
+    stale = CachedImage(png("red"), "image/png", '"v0"', None, NOW - timedelta(days=30), "ok")
+    save_cached(engine, KEY, stale)
+    outcome = await load(engine, client, local_server)
+    assert (outcome.image, outcome.caption) == (png("red"), "Gravatar (cached)")
+    assert "HTTP 503" in outcome.message
+    assert get_cached(engine, KEY) == stale
+
+
+async def test_garbage_from_the_service_keeps_the_fallback(engine, client, local_server) -> None:
+    local_server.routes[f"/avatar/{gravatar_hash(EMAIL)}"] = lambda h: h.reply(200, b"GIF89a garbage", "image/gif")
+    outcome = await load(engine, client, local_server)
+    assert (outcome.image, outcome.caption) == (None, "Gravatar unavailable")
+    assert "cannot use" in outcome.message
+
+
+async def test_no_email_no_request(engine, client, gravatar) -> None:
+    assert await load(engine, client, gravatar, email=None) == AvatarOutcome(None, "no email")
+    assert await load(engine, client, gravatar, email="  ") == AvatarOutcome(None, "no email")
+    assert gravatar.received == []
+
+
+async def test_initials_and_social_sources_use_the_fallback(engine, client, gravatar) -> None:
+    assert await load(engine, client, gravatar, source="initials") == AvatarOutcome(None, "initials")
+    assert await load(engine, client, gravatar, source="social") == AvatarOutcome(None, "no social avatar", EMAIL)
+    assert gravatar.received == []
+
+
+async def test_a_custom_image_file(engine, tmp_path: Path) -> None:
+    path = tmp_path / "ada.png"
+    path.write_bytes(png())
+    outcome = await load(engine, None, None, source="custom", custom_fields={"avatar_path": str(path)})
+    assert outcome == AvatarOutcome(png(), "custom image", EMAIL)
+
+
+async def test_a_custom_source_without_a_usable_file(engine, tmp_path: Path) -> None:
+    outcome = await load(engine, None, None, source="custom")
+    assert (outcome.image, outcome.caption) == (None, "no image file")
+    assert "avatar_path" in outcome.message
+    fields = {"avatar_path": str(tmp_path / "gone.png")}
+    outcome = await load(engine, None, None, source="custom", custom_fields=fields)
+    assert (outcome.image, outcome.caption) == (None, "image file unusable")
+    assert outcome.message == f"The avatar file {tmp_path / 'gone.png'} does not exist."

@@ -1,0 +1,82 @@
+"""Export the calendar to an iCalendar (.ics) file that calendar programs import."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+from store.db import describe_error
+from store.ics import export_ics
+from tui.inputs import TextInput
+
+
+def _day(text: str, label: str) -> date | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{label} must be a date like 2026-12-31, not {text!r}.") from None
+
+
+class ExportIcsDialog(ModalScreen[None]):
+    BINDINGS = [
+        Binding("enter", "export", "Export", priority=True, id="ics.export"),
+        Binding("escape", "dismiss", "Cancel", id="ics.cancel"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="ics-dialog"):
+            yield Static(Content.styled("Export the calendar (.ics)", "bold"), classes="dialog-title")
+            yield Label("File")
+            # A relative name is written to the folder Dossier was started from.
+            yield TextInput("dossier-calendar.ics", id="ics-path")
+            with Horizontal(id="ics-range"):
+                with Vertical():
+                    yield Label("From (optional)")
+                    yield TextInput(placeholder="YYYY-MM-DD", id="ics-from")
+                with Vertical():
+                    yield Label("To (optional)")
+                    yield TextInput(placeholder="YYYY-MM-DD", id="ics-to")
+            yield Static(id="ics-error")
+            yield Static(
+                Content("Every dated note becomes an event; exporting again updates rather than duplicates."),
+                classes="dialog-hint",
+            )
+            yield Static(Content("Enter exports · Esc cancels"), classes="dialog-hint")
+
+    def action_export(self) -> None:
+        error = self.query_one("#ics-error", Static)
+        try:
+            start = _day(self.query_one("#ics-from", TextInput).value, "From")
+            end = _day(self.query_one("#ics-to", TextInput).value, "To")
+        except ValueError as exc:
+            error.update(Content.styled(str(exc), "bold $error"))
+            return
+        path = Path(self.query_one("#ics-path", TextInput).value.strip()).expanduser().absolute()
+        self._export(path, start, end)
+
+    @work(thread=True, exclusive=True, group="ics", exit_on_error=False)
+    def _export(self, path: Path, start: date | None, end: date | None) -> None:
+        try:
+            count = export_ics(self.app.context.engine, start=start, end=end, out=path, now=self.app.context.clock())
+        except OSError as exc:
+            message = f"Could not write {path}: {exc.strerror or exc}."
+        except ValueError as exc:
+            message = str(exc)
+        except Exception as exc:
+            message = describe_error(exc)
+        else:
+            self.app.call_from_thread(self.app.notify, f"Wrote {count} events to {path}.", title="Calendar exported")
+            self.app.call_from_thread(self.dismiss)
+            return
+        self.app.call_from_thread(self.query_one("#ics-error", Static).update, Content.styled(message, "bold $error"))

@@ -1,0 +1,132 @@
+"""The calendar: every contact's dated notes on a month grid, and the selected day's agenda."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from store.calendar import CalendarEntry, calendar_entries, day_counts, local_days
+from tui.notes import MARKERS
+from widgets.literal import one_line
+from widgets.month_grid import MonthGrid
+
+
+def entry_line(entry: CalendarEntry, *, with_text: bool) -> Content:
+    """ "09:00 ☎ Ada Lovelace" — the contact's name literal, the marker in the note type's colour."""
+    marker, style = MARKERS.get(entry.type, ("●", "$text-muted"))
+    parts: list[tuple[str, str] | str] = [
+        (f"{entry.date_time.astimezone():%H:%M} ", "$text-muted"),
+        (marker + " ", style),
+        one_line(entry.contact_name),
+    ]
+    if with_text:
+        parts += ["\n      ", (one_line(entry.text.strip())[:120], "$text-muted")]
+    return Content.assemble(*parts)
+
+
+class CalendarScreen(Screen[None]):
+    TITLE = "Calendar"
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="calendar.back"),
+        Binding("tab", "switch", "Grid/agenda", show=False, id="calendar.switch"),
+        Binding("x", "export", "Export .ics", tooltip="Write the calendar as an iCalendar file", id="calendar.export"),
+    ]
+    PER_DAY = 3
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._agenda: list[CalendarEntry] = []
+
+    def compose(self) -> ComposeResult:
+        today = self.app.context.clock().date()
+        yield Header(icon="◆")
+        with Horizontal(id="calendar-body"):
+            yield MonthGrid(today, today=today, id="month")
+            with Vertical(id="agenda-column"):
+                yield Static(id="agenda-title")
+                yield OptionList(id="agenda", markup=False)
+        yield Footer()
+
+    @property
+    def grid(self) -> MonthGrid:
+        return self.query_one(MonthGrid)
+
+    def on_mount(self) -> None:
+        self.set_focus(self.grid)
+        self._load_month(self.grid.year, self.grid.month)
+        self._load_day(self.grid.selected)
+
+    @on(MonthGrid.MonthChanged)
+    def _month_changed(self, event: MonthGrid.MonthChanged) -> None:
+        self._load_month(event.year, event.month)
+
+    @on(MonthGrid.DayHighlighted)
+    def _day_highlighted(self, event: MonthGrid.DayHighlighted) -> None:
+        self._load_day(event.date)
+
+    @on(MonthGrid.DaySelected)
+    def _day_selected(self) -> None:
+        agenda = self.query_one("#agenda", OptionList)
+        if agenda.option_count:
+            self.set_focus(agenda)
+
+    @work(thread=True, exclusive=True, group="calendar-month", exit_on_error=False)
+    def _load_month(self, year: int, month: int) -> None:
+        first, after = self.grid.shown_days
+        start, end = local_days(first, after)
+        engine = self.app.context.engine
+        entries = calendar_entries(engine, start, end, limit_per_day=self.PER_DAY)
+        counts = day_counts(engine, first, after)
+        if get_current_worker().is_cancelled:
+            return
+        by_day: dict[date, list[Content]] = {}
+        for entry in entries:
+            by_day.setdefault(entry.date_time.astimezone().date(), []).append(entry_line(entry, with_text=False))
+        self.app.call_from_thread(self.grid.set_data, by_day, counts)
+
+    @work(thread=True, exclusive=True, group="calendar-day", exit_on_error=False)
+    def _load_day(self, day: date) -> None:
+        start, end = local_days(day, day + timedelta(days=1))
+        entries = calendar_entries(self.app.context.engine, start, end)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_day, day, entries)
+
+    def _show_day(self, day: date, entries: list[CalendarEntry]) -> None:
+        self._agenda = entries
+        count = f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}" if entries else "nothing planned"
+        title = Content.assemble((f"{day:%A %d %B %Y}", "bold"), (f"  {count}", "$text-muted"))
+        self.query_one("#agenda-title", Static).update(title)
+        agenda = self.query_one("#agenda", OptionList)
+        agenda.clear_options()
+        agenda.add_options(Option(entry_line(e, with_text=True), id=str(e.note_id)) for e in entries)
+        if entries:
+            agenda.highlighted = 0
+
+    @on(OptionList.OptionSelected, "#agenda")
+    def _open_contact(self, event: OptionList.OptionSelected) -> None:
+        entry = self._agenda[event.option_index]
+        self.app.open_contact(entry.contact_id, tab="notes")
+
+    def action_switch(self) -> None:
+        agenda = self.query_one("#agenda", OptionList)
+        self.set_focus(self.grid if self.focused is agenda or not agenda.option_count else agenda)
+
+    def action_back(self) -> None:
+        if self.focused is self.query_one("#agenda", OptionList):
+            self.set_focus(self.grid)
+        else:
+            self.dismiss()
+
+    def action_export(self) -> None:
+        from tui.dialogs.export_ics import ExportIcsDialog
+
+        self.app.push_screen(ExportIcsDialog())

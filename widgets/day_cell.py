@@ -1,0 +1,109 @@
+"""One day of the month grid, and the pure pieces behind it: a month's weeks, moving by months, and
+what a day's cell shows in the room it has."""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from textual.content import Content
+from textual.events import Click
+from textual.message import Message
+from textual.widget import Widget
+
+from widgets.literal import one_line
+
+Entry = str | Content
+# December 9999's last week runs into the year 10000, which Python's dates cannot hold.
+LAST_DAY = date(9999, 11, 30)
+
+
+def month_weeks(year: int, month: int) -> list[list[date]]:
+    """The weeks (Monday to Sunday) that show a month, with the neighbouring months' days around it."""
+    return calendar.Calendar(calendar.MONDAY).monthdatescalendar(year, month)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day of another month, or that month's last day when it is shorter (within the grid's range)."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    if year < date.min.year:
+        return date.min
+    moved = date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1])) if year <= 9999 else LAST_DAY
+    return min(moved, LAST_DAY)
+
+
+def _entry(entry: Entry) -> Content:
+    return entry if isinstance(entry, Content) else Content(one_line(entry))
+
+
+def day_lines(
+    day: date, entries: Sequence[Entry], count: int, width: int, height: int, *, today: bool = False
+) -> list[Content]:
+    """What one day's cell shows in `width` x `height` cells: its number, then as many entries as fit,
+    the last line saying "+N more" when some do not. `count` is the day's total (entries may be fewer)."""
+    if width <= 0 or height <= 0:
+        return []
+    total = max(count, len(entries))
+    number = Content.styled(f"{day.day:>2}", "bold underline" if today else "bold")
+    if height == 1:
+        if total == 1 and entries:
+            line = Content.assemble(number, " ", _entry(entries[0]))
+        elif total:
+            tally = f" ({total} notes)" if width >= len(f"{day.day:>2} ({total} notes)") else f" ({total})"
+            line = Content.assemble(number, (tally, "$text-muted"))
+        else:
+            line = number
+        return [line.truncate(width, ellipsis=True)]
+    slots = height - 1
+    if total <= slots:
+        shown, more = list(entries[:slots]), 0
+    else:
+        shown = list(entries[: slots - 1])
+        more = total - len(shown)
+    lines = [number] + [_entry(entry) for entry in shown]
+    if more:
+        lines.append(Content.styled(f"+{more} more" if shown else f"{more} notes", "$text-muted"))
+    return [line.truncate(width, ellipsis=True) for line in lines]
+
+
+class DayCell(Widget):
+    """One day of the grid; the grid tells it what to show."""
+
+    DEFAULT_CSS = """
+    DayCell { height: 1fr; width: 1fr; }
+    DayCell.-outside { color: $text-disabled; }
+    DayCell.-today { background: $accent 25%; }
+    DayCell.-selected { background: $primary 40%; }
+    MonthGrid:focus DayCell.-selected { background: $primary; color: $text; }
+    """
+
+    @dataclass
+    class Clicked(Message):
+        day: date
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.day = date.min
+        self._entries: Sequence[Entry] = ()
+        self._count = 0
+
+    def show(
+        self, day: date, entries: Sequence[Entry], count: int, *, outside: bool, today: bool, selected: bool
+    ) -> None:
+        """Show a day; the flags set the classes the grid's CSS styles."""
+        self.day, self._entries, self._count = day, entries, count
+        self.set_class(outside, "-outside")
+        self.set_class(today, "-today")
+        self.set_class(selected, "-selected")
+        self.refresh()
+
+    def render(self) -> Content:
+        width, height = self.content_size
+        lines = day_lines(self.day, self._entries, self._count, width, height, today=self.has_class("-today"))
+        return Content("\n").join(lines)
+
+    def on_click(self, event: Click) -> None:
+        event.stop()
+        self.post_message(self.Clicked(self.day))
