@@ -146,19 +146,31 @@ def is_fresh(cached: CachedImage, now: datetime, ttl: timedelta | None = None) -
     return cached.fetched_at <= now < cached.fetched_at + ttl
 
 
-def set_avatar_source(engine: Engine, contact_id: int, source: str, *, now: datetime | None = None) -> None:
+def set_avatar_source(
+    engine: Engine, contact_id: int, source: str, *, custom_path: str | None = None, now: datetime | None = None
+) -> None:
     """Set a live contact's preferred avatar source (one of `AVATAR_SOURCES`), bumping `date_modified`.
 
-    Raises `ValueError` for an unknown source and `ContactNotFound` when no live contact has that id.
+    For "custom", `custom_path` names the image file: it is checked now (an `ImageError` says why it cannot
+    be used) and kept in the contact's custom fields. Raises `ValueError` for an unknown source and
+    `ContactNotFound` when no live contact has that id.
     """
     if source not in AVATAR_SOURCES:
         raise ValueError(f"Unknown avatar source {source!r}; choose one of {', '.join(AVATAR_SOURCES)}.")
+    values: dict[str, Any] = {"avatar_source": source, "date_modified": now or utcnow()}
     c = Contact.__table__.c
-    statement = (
-        update(Contact.__table__)
-        .where(c.id == contact_id, c.merged_into_id.is_(None))
-        .values(avatar_source=source, date_modified=now or utcnow())
-    )
     with engine.begin() as conn:
+        if source == "custom":
+            if not custom_path or not custom_path.strip():
+                raise ImageError("Choose an image file for a custom avatar.")
+            path = Path(custom_path.strip()).expanduser().absolute()
+            read_image_file(path)
+            fields = conn.execute(
+                select(c.custom_fields).where(c.id == contact_id, c.merged_into_id.is_(None))
+            ).scalar()
+            values["custom_fields"] = {**(fields or {}), CUSTOM_PATH_FIELD: str(path)}
+        statement = (
+            update(Contact.__table__).where(c.id == contact_id, c.merged_into_id.is_(None)).values(**values)
+        )
         if conn.execute(statement).rowcount == 0:
             raise ContactNotFound(f"No contact has the id {contact_id}.")

@@ -84,6 +84,10 @@ class ContactHeader(Horizontal):
         self.query_one("#card", Static).update(card(detail, now))
         self._load_avatar(detail)
 
+    def forget_avatar(self) -> None:
+        """Drop the picture shown, so the next `show` starts from the fallback of the new source."""
+        self.query_one(Avatar).show_fallback("", "")
+
     def load_activity(self, contact_id: int, period: str) -> None:
         """Fetch the chart's series again (after a change of period or of the contact's events)."""
         self._load_activity(contact_id, period)

@@ -29,6 +29,7 @@ class ContactScreen(Screen[None]):
         Binding("2", "tab('notes')", "Notes", show=False, tooltip="Show the Notes tab", id="contact.tab_notes"),
         Binding("w", "chart('week')", "Weekly", show=False, tooltip="Chart activity by week", id="contact.weekly"),
         Binding("m", "chart('month')", "Monthly", show=False, tooltip="Chart activity by month", id="contact.monthly"),
+        Binding("A", "avatar_source", "Avatar", show=False, tooltip="Choose the avatar source", id="contact.avatar"),
         Binding("n", "new_note", "Note", tooltip="Write a note on this contact", id="contact.new_note"),
         Binding("c", "app.calendar", "Calendar", show=False, tooltip="Open the calendar", id="contact.calendar"),
     ]
@@ -95,6 +96,19 @@ class ContactScreen(Screen[None]):
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id:
             self._focus_tab(event.pane.id)
+
+    def action_avatar_source(self) -> None:
+        from tui.dialogs.avatar_source import AvatarSourceDialog
+
+        if self.detail is None:
+            return
+
+        def chosen(source: str | None) -> None:
+            if source is not None:
+                self.query_one(ContactHeader).forget_avatar()
+                self._load_detail()
+
+        self.app.push_screen(AvatarSourceDialog(self.detail), chosen)
 
     def action_new_note(self) -> None:
         self.action_tab("notes")
