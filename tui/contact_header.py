@@ -124,5 +124,5 @@ class ContactHeader(Horizontal):
         if outcome.image is None or not avatar.show_image(outcome.image):
             avatar.show_fallback(outcome.fallback_seed, initials(one_line(detail.name)))
         avatar.status = outcome.caption
-        if outcome.message:
-            self.notify(outcome.message, title="Avatar", severity="information", timeout=4)
+        # The caption says it quietly ("no Gravatar", "Gravatar unavailable"); the reason is a tooltip away.
+        avatar.tooltip = outcome.message or None
