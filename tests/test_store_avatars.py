@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from sqlalchemy import Engine, select
+from sqlmodel import Session
 
 from store.avatars import (
     CachedImage,
@@ -134,8 +135,25 @@ def _source_and_modified(engine: Engine, contact_id: int) -> tuple[str, datetime
 
 def test_set_avatar_source_updates_the_contact(engine: Engine, make_contact) -> None:
     contact_id = make_contact(engine, firstname="Ada", email="ada@example.com", date_modified=NOW - timedelta(days=3))
-    set_avatar_source(engine, contact_id, "custom", now=NOW)
+    set_avatar_source(engine, contact_id, "initials", now=NOW)
+    assert _source_and_modified(engine, contact_id) == ("initials", NOW)
+
+
+def test_a_custom_source_needs_a_readable_image(engine: Engine, make_contact, tmp_path) -> None:
+    contact_id = make_contact(engine, firstname="Ada", email="ada@example.com", custom_fields={"team": "R&D"})
+    with pytest.raises(ImageError, match="Choose an image file"):
+        set_avatar_source(engine, contact_id, "custom", now=NOW)
+    text = tmp_path / "not-an-image.png"
+    text.write_text("hello")
+    with pytest.raises(ImageError):
+        set_avatar_source(engine, contact_id, "custom", custom_path=str(text), now=NOW)
+    assert _source_and_modified(engine, contact_id)[0] == "gravatar"
+    picture = tmp_path / "me.png"
+    picture.write_bytes(png())
+    set_avatar_source(engine, contact_id, "custom", custom_path=str(picture), now=NOW)
     assert _source_and_modified(engine, contact_id) == ("custom", NOW)
+    with Session(engine) as session:
+        assert session.get(Contact, contact_id).custom_fields == {"team": "R&D", "avatar_path": str(picture)}
 
 
 def test_set_avatar_source_refuses_unknown_sources_and_contacts(engine: Engine, make_contact) -> None:
