@@ -203,6 +203,9 @@ class PeopleMaker:
             first, last = slug(self.faker(locale.code).user_name()), ""
         if not domain or rng.random() < 0.4:
             domain = rng.choice(locale.free_mail)
+        # Demo addresses live under the reserved .example domain (RFC 2606): a demo database pointed at a
+        # real SMTP server can never mail a real person.
+        domain = domain.split(".", 1)[0] + ".example"
         pattern = rng.randrange(5) if last else 5
         local = (f"{first}.{last}", f"{first[0]}{last}", f"{first}{last[0]}", f"{first}_{last}", f"{first}{last}")
         base = local[pattern] if pattern < 5 else first

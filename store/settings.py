@@ -1,7 +1,7 @@
 """Settings: one TOML file, overridden by `DOSSIER_<SECTION>__<KEY>` environment variables.
 
 The file is `$DOSSIER_CONFIG`, else `config.toml` in the platform's user config dir. Secrets may come from
-the environment (or later the keyring), never from the database, and are masked when printed.
+the environment or the system keyring, never from the database, and are masked when printed.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import getpass
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
@@ -66,6 +66,44 @@ class UiSettings(BaseModel):
     cursor_blink: bool = Field(default=True, description="blink the text cursor in input boxes")
 
 
+KEYRING_SERVICE = "dossier-smtp"
+
+
+class SmtpSettings(BaseModel):
+    host: str = Field(default="", description="mail server; empty means sending email is not set up")
+    port: int = Field(default=587, ge=1, le=65535)
+    security: Literal["none", "starttls", "tls"] = Field(
+        default="starttls", description="starttls (usually port 587), tls (port 465) or none"
+    )
+    user: str = Field(default="", description="login name; empty sends without logging in")
+    password: SecretStr = Field(
+        default=SecretStr(""),
+        description=f"better set as DOSSIER_SMTP__PASSWORD or in the keyring (service {KEYRING_SERVICE!r})",
+    )
+    timeout: float = Field(default=10.0, gt=0, description="seconds before the mail server is given up on")
+    from_name: str = ""
+    from_address: str = ""
+    reply_to: str = ""
+    use_owner_as_sender: bool = Field(default=False, description="send as the contact's owner")
+
+    def resolve_password(self) -> str:
+        """The password to log in with: the configured one, else the keyring's entry for `user`, else "".
+
+        The keyring is asked only here, when a login is about to happen: it may be slow (D-Bus) or prompt.
+        A system with no usable keyring counts as having no password.
+        """
+        if secret := self.password.get_secret_value():
+            return secret
+        if not self.user:
+            return ""
+        try:
+            import keyring
+
+            return keyring.get_password(KEYRING_SERVICE, self.user) or ""
+        except Exception:  # backends raise their own errors (no backend, locked, D-Bus down): no password
+            return ""
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DOSSIER_", env_nested_delimiter="__", extra="ignore")
 
@@ -73,6 +111,7 @@ class Settings(BaseSettings):
     network: NetworkSettings = Field(default_factory=NetworkSettings)
     gravatar: GravatarSettings = Field(default_factory=GravatarSettings)
     ui: UiSettings = Field(default_factory=UiSettings)
+    smtp: SmtpSettings = Field(default_factory=SmtpSettings)
 
     @classmethod
     def settings_customise_sources(

@@ -7,10 +7,22 @@ import os
 import sys
 from pathlib import Path
 
+import keyring
 import pytest
-from pydantic import BaseModel, SecretStr
+from keyring.backend import KeyringBackend
+from keyring.backends.fail import Keyring as FailKeyring
+from keyring.errors import KeyringLocked
+from pydantic import SecretStr
 
-from store.settings import Settings, SettingsError, config_path, default_db_path, load_settings, masked
+from store.settings import (
+    KEYRING_SERVICE,
+    Settings,
+    SettingsError,
+    config_path,
+    default_db_path,
+    load_settings,
+    masked,
+)
 
 
 @pytest.fixture
@@ -221,13 +233,7 @@ def test_a_config_path_that_is_a_folder(monkeypatch: pytest.MonkeyPatch, tmp_pat
 # Masking
 
 
-class SmtpSettings(BaseModel):
-    host: str = "localhost"
-    password: SecretStr = SecretStr("")
-
-
 class SettingsWithSecrets(Settings):
-    smtp: SmtpSettings = SmtpSettings()
     api_token: SecretStr = SecretStr("")
     cache_dir: Path = Path("/var/cache/dossier")
 
@@ -239,6 +245,18 @@ def test_masked_plain_settings(monkeypatch: pytest.MonkeyPatch) -> None:
         "network": {"offline": False, "timeout": 5.0},
         "gravatar": {"base_url": "https://www.gravatar.com/avatar/"},
         "ui": {"theme": "textual-dark", "page_size": 100, "cursor_blink": True},
+        "smtp": {
+            "host": "",
+            "port": 587,
+            "security": "starttls",
+            "user": "",
+            "password": "",
+            "timeout": 10.0,
+            "from_name": "",
+            "from_address": "",
+            "reply_to": "",
+            "use_owner_as_sender": False,
+        },
     }
 
 
@@ -248,7 +266,7 @@ def test_masked_hides_secrets_from_the_environment(monkeypatch: pytest.MonkeyPat
     settings = SettingsWithSecrets()
     assert settings.smtp.password.get_secret_value() == "hunter2"
     shown = masked(settings)
-    assert shown["smtp"] == {"host": "mail.test", "password": "********"}
+    assert (shown["smtp"]["host"], shown["smtp"]["password"]) == ("mail.test", "********")
     assert shown["api_token"] == ""  # an unset secret shows as empty, not as asterisks
     assert shown["cache_dir"] == "/var/cache/dossier"
     assert "hunter2" not in repr(shown)
@@ -260,6 +278,117 @@ def test_masked_hides_secrets_from_the_file(config_file) -> None:
     assert (shown["api_token"], shown["smtp"]["password"]) == ("********", "********")
     assert "s3cret" not in repr(shown)
     assert "from-file" not in repr(shown)
+
+
+# SMTP and its password
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keyring backend in memory that counts how often it is asked."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self, entries: dict[tuple[str, str], str] | None = None, *, broken: bool = False) -> None:
+        super().__init__()
+        self.entries = entries or {}
+        self.broken = broken
+        self.asked = 0
+
+    def get_password(self, service: str, username: str) -> str | None:
+        self.asked += 1
+        if self.broken:
+            raise KeyringLocked("the keyring is locked")
+        return self.entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.entries.pop((service, username), None)
+
+
+@pytest.fixture
+def use_keyring():
+    """Install a keyring backend for one test, then put the previous one back."""
+    previous = keyring.get_keyring()
+
+    def install(backend: KeyringBackend) -> KeyringBackend:
+        keyring.set_keyring(backend)
+        return backend
+
+    yield install
+    keyring.set_keyring(previous)
+
+
+def test_smtp_defaults() -> None:
+    smtp = load_settings().smtp
+    assert (smtp.host, smtp.port, smtp.security, smtp.user, smtp.timeout) == ("", 587, "starttls", "", 10.0)
+    assert (smtp.from_name, smtp.from_address, smtp.reply_to, smtp.use_owner_as_sender) == ("", "", "", False)
+    assert smtp.password.get_secret_value() == ""
+
+
+def test_smtp_from_the_file_and_the_environment(config_file, monkeypatch: pytest.MonkeyPatch) -> None:
+    config_file('[smtp]\nhost = "mail.example.com"\nport = 465\nsecurity = "tls"\nfrom_name = "Sam Seller"\n')
+    monkeypatch.setenv("DOSSIER_SMTP__USER", "sam")
+    monkeypatch.setenv("DOSSIER_SMTP__FROM_ADDRESS", "sam@example.com")
+    monkeypatch.setenv("DOSSIER_SMTP__USE_OWNER_AS_SENDER", "true")
+    smtp = load_settings().smtp
+    assert (smtp.host, smtp.port, smtp.security, smtp.user) == ("mail.example.com", 465, "tls", "sam")
+    assert (smtp.from_name, smtp.from_address, smtp.use_owner_as_sender) == ("Sam Seller", "sam@example.com", True)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        (
+            "DOSSIER_SMTP__SECURITY",
+            "ssl",
+            "Setting 'smtp.security' is invalid: Input should be 'none', 'starttls' or 'tls'.",
+        ),
+        ("DOSSIER_SMTP__PORT", "0", "Setting 'smtp.port' is invalid: Input should be greater than or equal to 1."),
+        ("DOSSIER_SMTP__TIMEOUT", "0", "Setting 'smtp.timeout' is invalid: Input should be greater than 0."),
+    ],
+)
+def test_invalid_smtp_settings(monkeypatch: pytest.MonkeyPatch, name: str, value: str, message: str) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as info:
+        load_settings()
+    assert str(info.value) == message
+
+
+def test_the_password_from_the_environment_wins_and_the_keyring_is_not_asked(
+    monkeypatch: pytest.MonkeyPatch, use_keyring
+) -> None:
+    backend = use_keyring(MemoryKeyring({(KEYRING_SERVICE, "sam"): "from-keyring"}))
+    monkeypatch.setenv("DOSSIER_SMTP__USER", "sam")
+    monkeypatch.setenv("DOSSIER_SMTP__PASSWORD", "from-env")
+    assert load_settings().smtp.resolve_password() == "from-env"
+    assert backend.asked == 0
+
+
+def test_the_password_from_the_keyring_is_read_only_when_needed(monkeypatch: pytest.MonkeyPatch, use_keyring) -> None:
+    backend = use_keyring(MemoryKeyring({(KEYRING_SERVICE, "sam"): "from-keyring"}))
+    monkeypatch.setenv("DOSSIER_SMTP__USER", "sam")
+    settings = load_settings()
+    assert backend.asked == 0
+    assert settings.smtp.resolve_password() == "from-keyring"
+    assert backend.asked == 1
+    assert "from-keyring" not in repr(masked(settings))
+
+
+def test_no_user_means_no_password_and_no_keyring_question(use_keyring) -> None:
+    backend = use_keyring(MemoryKeyring({(KEYRING_SERVICE, ""): "odd"}))
+    assert load_settings().smtp.resolve_password() == ""
+    assert backend.asked == 0
+
+
+@pytest.mark.parametrize("backend", [FailKeyring(), MemoryKeyring(broken=True), MemoryKeyring()])
+def test_a_missing_or_failing_keyring_means_no_password(
+    monkeypatch: pytest.MonkeyPatch, use_keyring, backend: KeyringBackend
+) -> None:
+    use_keyring(backend)
+    monkeypatch.setenv("DOSSIER_SMTP__USER", "sam")
+    assert load_settings().smtp.resolve_password() == ""
 
 
 # The database path

@@ -8,7 +8,9 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
-COMMANDS = ("demo", "search", "show", "export", "config")
+from tui import cli_email
+
+COMMANDS = ("demo", "search", "show", "email", "export", "config")
 
 
 def _db_option(parser: argparse.ArgumentParser) -> None:
@@ -37,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     _db_option(show)
     show.add_argument("--json", action="store_true", help="print one JSON document")
 
+    cli_email.add_parser(sub, _db_option)
     _add_export(sub)
     sub.add_parser("config", help="print the effective settings, secrets masked")
     return parser
@@ -88,21 +91,30 @@ class UserError(Exception):
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    from services.mailer import MailError
     from store.contacts import ContactNotFound
     from store.db import DatabaseError
     from store.settings import SettingsError
+    from store.templates import TemplateNotFound
 
     first = _first_positional(argv)
     try:
         if first in COMMANDS:
             args = build_parser().parse_args(argv)
-            handlers = {"demo": _demo, "search": _search, "show": _show, "export": _export, "config": _config}
+            handlers = {
+                "demo": _demo,
+                "search": _search,
+                "show": _show,
+                "email": cli_email.run,
+                "export": _export,
+                "config": _config,
+            }
             handler = handlers[args.command]
         else:
             args = build_open_parser().parse_args(argv)
             handler = _open
         return handler(args) or 0
-    except (DatabaseError, SettingsError, ContactNotFound, UserError) as exc:
+    except (DatabaseError, SettingsError, ContactNotFound, TemplateNotFound, MailError, UserError) as exc:
         print(f"dossier: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

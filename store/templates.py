@@ -1,0 +1,179 @@
+"""Email templates, the placeholders they hold, and what sending an email to a contact reads and writes.
+
+Placeholders are `{firstname}` or Mautic's `{contactfield=firstname}`, optionally with a default for an
+empty field: `{contactfield=firstname|there}`. They are filled from the contact's fields (custom fields
+included); an unknown one is left as written and reported, so the user can see it before sending.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, func, insert, select
+
+from store.contacts import ContactNotFound
+from store.db import fold
+from store.models import Contact, DoNotContact, EmailTemplate, Event
+
+T = EmailTemplate.__table__.c
+C = Contact.__table__.c
+
+NO_EMAIL_ADDRESS = "This contact has no email address."
+TRACKING = "sent directly (not tracked)"
+# The contact columns a template may use, by their Mautic alias; `region` is also Mautic's `state`.
+CONTACT_FIELDS = (
+    *("firstname", "lastname", "email", "company", "position", "phone", "mobile", "website"),
+    *("address1", "address2", "city", "region", "zipcode", "country", "points", "stage", "owner"),
+)
+PLACEHOLDER = re.compile(r"\{(?:contactfield=)?([A-Za-z_][A-Za-z0-9_]*)(?:\|([^{}\n]*))?\}")
+
+
+class TemplateNotFound(LookupError):
+    """No email template matches what was asked for; the message says what was looked up."""
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateSummary:
+    id: int
+    name: str
+    subject: str
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateRow:
+    id: int
+    name: str
+    subject: str
+    body_text: str
+    body_html: str | None
+
+
+def list_templates(engine: Engine, query: str = "") -> list[TemplateSummary]:
+    """Templates whose name or subject contains `query` (case and accents ignored), by name."""
+    statement = select(T.id, T.name, T.subject).order_by(func.dossier_fold(T.name), T.id)
+    if needle := fold(query.strip()):
+        statement = statement.where(
+            func.dossier_fold(T.name).contains(needle, autoescape=True)
+            | func.dossier_fold(T.subject).contains(needle, autoescape=True)
+        )
+    with engine.connect() as conn:
+        return [TemplateSummary(id=row.id, name=row.name, subject=row.subject) for row in conn.execute(statement)]
+
+
+def _template(row: Any) -> TemplateRow:
+    return TemplateRow(id=row.id, name=row.name, subject=row.subject, body_text=row.body_text, body_html=row.body_html)
+
+
+def get_template(engine: Engine, template_id: int) -> TemplateRow:
+    """One template with its bodies; raises `TemplateNotFound`."""
+    with engine.connect() as conn:
+        row = conn.execute(select(EmailTemplate.__table__).where(T.id == template_id)).first()
+    if row is None:
+        raise TemplateNotFound(f"No email template has the id {template_id}.")
+    return _template(row)
+
+
+def find_template(engine: Engine, name: str) -> TemplateRow:
+    """The template with this name (exact case preferred, else case-insensitive), or this id when the name
+    is a number no template is called; raises `TemplateNotFound`."""
+    name = name.strip()
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(EmailTemplate.__table__).where(func.lower(T.name) == name.lower()).order_by(T.id)
+        ).all()
+    exact = [row for row in rows if row.name == name]
+    if exact or rows:
+        return _template((exact or rows)[0])
+    if name.isascii() and name.isdigit() and len(name) < 19:
+        try:
+            return get_template(engine, int(name))
+        except TemplateNotFound:
+            pass
+    raise TemplateNotFound(f"No email template is named {name!r}.")
+
+
+def contact_fields(engine: Engine, contact_id: int) -> dict[str, str]:
+    """The values placeholders are filled with: the contact's columns, then its custom fields (which never
+    replace a column), keyed in lower case. Raises `ContactNotFound`."""
+    with engine.connect() as conn:
+        row = conn.execute(select(Contact.__table__).where(C.id == contact_id)).first()
+    if row is None:
+        raise ContactNotFound(f"No contact has the id {contact_id}.")
+    fields = {name: _text(getattr(row, name)) for name in CONTACT_FIELDS}
+    fields["state"] = fields["region"]
+    for key, value in (row.custom_fields or {}).items():
+        fields.setdefault(str(key).lower(), _text(value))
+    return fields
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def fill_placeholders(text: str, fields: dict[str, str], *, html_escape: bool = False) -> tuple[str, list[str]]:
+    """`text` with its placeholders filled from `fields`, and the unknown placeholders as written (each
+    once, in order). `html_escape` escapes the values, for an HTML body."""
+    unknown: list[str] = []
+
+    def fill(match: re.Match[str]) -> str:
+        name, default = match.group(1).lower(), match.group(2)
+        if name not in fields:
+            if match.group(0) not in unknown:
+                unknown.append(match.group(0))
+            return match.group(0)
+        value = fields[name] or (default or "")
+        return html.escape(value) if html_escape else value
+
+    return PLACEHOLDER.sub(fill, text), unknown
+
+
+def email_block_reason(engine: Engine, contact_id: int) -> str | None:
+    """Why no email may be sent to this contact, in one sentence, or None. The do-not-contact reason may be
+    overridden by the user; `NO_EMAIL_ADDRESS` may not. Raises `ContactNotFound`."""
+    with engine.connect() as conn:
+        email = conn.execute(select(C.email).where(C.id == contact_id)).first()
+        if email is None:
+            raise ContactNotFound(f"No contact has the id {contact_id}.")
+        if not (email[0] or "").strip():
+            return NO_EMAIL_ADDRESS
+        reason = conn.execute(
+            select(DoNotContact.reason)
+            .where(DoNotContact.contact_id == contact_id, DoNotContact.channel == "email")
+            .order_by(DoNotContact.date_added.desc())
+        ).first()
+    if reason is None:
+        return None
+    because = f" ({reason[0]})" if reason[0] else ""
+    return f"This contact is marked do not contact for email{because}."
+
+
+def record_sent_email(
+    engine: Engine,
+    contact_id: int,
+    *,
+    subject: str,
+    sender: str,
+    recipient: str,
+    actor: str,
+    now: datetime,
+    message_id: str,
+) -> int:
+    """Record an `email.sent` event ("Email sent: <subject>") in the contact's History; returns its id."""
+    details = {"subject": subject, "from": sender, "to": recipient, "message_id": message_id, "tracking": TRACKING}
+    with engine.begin() as conn:
+        return conn.execute(
+            insert(Event)
+            .values(
+                contact_id=contact_id,
+                type="email.sent",
+                occurred_at=now,
+                label=f"Email sent: {subject}",
+                details=details,
+                actor=actor,
+            )
+            .returning(Event.__table__.c.id)
+        ).scalar_one()
