@@ -169,8 +169,6 @@ def set_avatar_source(
                 select(c.custom_fields).where(c.id == contact_id, c.merged_into_id.is_(None))
             ).scalar()
             values["custom_fields"] = {**(fields or {}), CUSTOM_PATH_FIELD: str(path)}
-        statement = (
-            update(Contact.__table__).where(c.id == contact_id, c.merged_into_id.is_(None)).values(**values)
-        )
+        statement = update(Contact.__table__).where(c.id == contact_id, c.merged_into_id.is_(None)).values(**values)
         if conn.execute(statement).rowcount == 0:
             raise ContactNotFound(f"No contact has the id {contact_id}.")
