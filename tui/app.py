@@ -15,6 +15,8 @@ from tui.context import AppContext
 if TYPE_CHECKING:
     import httpx
 
+    from services.outbox import Draft
+
 
 class DossierApp(App[None]):
     CSS_PATH = "app.tcss"
@@ -33,6 +35,7 @@ class DossierApp(App[None]):
         self._start = (contact_id, merged_from)
         self.sub_title = context.db_path.name
         self._http: httpx.AsyncClient | None = None
+        self.drafts: dict[int, Draft] = {}  # unsent emails kept for later, by contact id
 
     def on_mount(self) -> None:
         from tui.screens.contact_list import ContactListScreen

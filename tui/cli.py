@@ -8,9 +8,9 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
-from tui import cli_email
+from tui import cli_email, cli_memberships
 
-COMMANDS = ("demo", "search", "show", "email", "export", "config")
+COMMANDS = ("demo", "search", "show", "email", "export", "config", *cli_memberships.COMMANDS)
 
 
 def _db_option(parser: argparse.ArgumentParser) -> None:
@@ -40,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--json", action="store_true", help="print one JSON document")
 
     cli_email.add_parser(sub, _db_option)
+    cli_memberships.add_parsers(sub, _db_option)
     _add_export(sub)
     sub.add_parser("config", help="print the effective settings, secrets masked")
     return parser
@@ -94,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     from services.mailer import MailError
     from store.contacts import ContactNotFound
     from store.db import DatabaseError
+    from store.memberships import GroupNotFound
     from store.settings import SettingsError
     from store.templates import TemplateNotFound
 
@@ -108,13 +110,22 @@ def main(argv: list[str] | None = None) -> int:
                 "email": cli_email.run,
                 "export": _export,
                 "config": _config,
+                **dict.fromkeys(cli_memberships.COMMANDS, cli_memberships.handle),
             }
             handler = handlers[args.command]
         else:
             args = build_open_parser().parse_args(argv)
             handler = _open
         return handler(args) or 0
-    except (DatabaseError, SettingsError, ContactNotFound, TemplateNotFound, MailError, UserError) as exc:
+    except (
+        DatabaseError,
+        SettingsError,
+        ContactNotFound,
+        TemplateNotFound,
+        GroupNotFound,
+        MailError,
+        UserError,
+    ) as exc:
         print(f"dossier: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -48,6 +48,8 @@ def card(detail: ContactDetail, now: datetime) -> Content:
         lines.append(Content.assemble(("Tags ", "$text-muted"), one_line(", ".join(detail.tags))))
     if detail.segments:
         lines.append(Content.assemble(("Segments ", "$text-muted"), one_line(", ".join(detail.segments))))
+    if detail.campaigns:
+        lines.append(Content.assemble(("Campaigns ", "$text-muted"), one_line(", ".join(detail.campaigns))))
     lines.append(
         Content.assemble(
             ("Added ", "$text-muted"),

@@ -78,3 +78,21 @@ class TestNotesAndCalendar:
 
     def test_weekly_to_monthly_chart(self, snap_compare, app_factory, size):
         assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("m"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+class TestMembershipsAndEmail:
+    def test_segments_dialog(self, snap_compare, app_factory, size):
+        assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("s"))
+
+    def test_campaigns_dialog(self, snap_compare, app_factory, size):
+        assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("a"))
+
+    def test_compose_email(self, snap_compare, app_factory, size):
+        assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("E", *"Hi"))
+
+    def test_compose_email_do_not_contact(self, snap_compare, app_factory, size):
+        assert snap_compare(app_factory(contact_id=2), terminal_size=size, run_before=_then("E"))
+
+    def test_avatar_source_dialog(self, snap_compare, app_factory, size):
+        assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("A"))

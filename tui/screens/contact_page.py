@@ -30,6 +30,17 @@ class ContactScreen(Screen[None]):
         Binding("w", "chart('week')", "Weekly", show=False, tooltip="Chart activity by week", id="contact.weekly"),
         Binding("m", "chart('month')", "Monthly", show=False, tooltip="Chart activity by month", id="contact.monthly"),
         Binding("A", "avatar_source", "Avatar", show=False, tooltip="Choose the avatar source", id="contact.avatar"),
+        Binding(
+            "s", "memberships('segment')", "Segments", tooltip="Switch this contact's segments", id="contact.segments"
+        ),
+        Binding(
+            "a",
+            "memberships('campaign')",
+            "Campaigns",
+            tooltip="Switch this contact's campaigns",
+            id="contact.campaigns",
+        ),
+        Binding("E", "email", "Email", tooltip="Write and send an email to this contact", id="contact.email"),
         Binding("n", "new_note", "Note", tooltip="Write a note on this contact", id="contact.new_note"),
         Binding("c", "app.calendar", "Calendar", show=False, tooltip="Open the calendar", id="contact.calendar"),
     ]
@@ -109,6 +120,33 @@ class ContactScreen(Screen[None]):
                 self._load_detail()
 
         self.app.push_screen(AvatarSourceDialog(self.detail), chosen)
+
+    def action_memberships(self, kind: str) -> None:
+        from tui.dialogs.memberships import MembershipsDialog
+
+        if self.detail is None:
+            return
+
+        def closed(changed: bool | None) -> None:
+            if changed:
+                self._load()
+                self.query_one(HistoryPane).reload()
+
+        self.app.push_screen(MembershipsDialog(kind, self.detail), closed)
+
+    def action_email(self) -> None:
+        from tui.dialogs.compose_email import ComposeEmail
+
+        if self.detail is None:
+            return
+
+        def done(sent: bool | None) -> None:
+            if sent:
+                self._load()
+                self.query_one(HistoryPane).reload()
+
+        draft = self.app.drafts.get(self.contact_id)
+        self.app.push_screen(ComposeEmail(self.detail, draft), done)
 
     def action_new_note(self) -> None:
         self.action_tab("notes")

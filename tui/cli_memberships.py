@@ -1,0 +1,129 @@
+"""`dossier segments|campaigns CONTACT` and `dossier segment|campaign add|remove NAME CONTACT`, for scripts.
+
+Errors are raised, one sentence each, for `tui.cli.main` to print: `ContactNotFound`, `GroupNotFound` and
+`DatabaseError` (a locked or read-only file, reworded by `describe_error`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from store.memberships import GroupState
+
+COMMANDS = ("segments", "segment", "campaigns", "campaign")
+
+
+def add_parsers(sub: Any, db_option: Callable[[argparse.ArgumentParser], None]) -> None:
+    """Add the four commands to the `dossier` subparsers; `db_option` adds `--db` to a parser."""
+    for kind in ("segment", "campaign"):
+        listing = sub.add_parser(f"{kind}s", help=f"every {kind}, and whether a contact (id or email) is in it")
+        listing.add_argument("contact")
+        db_option(listing)
+        listing.add_argument("--json", action="store_true", help="print one JSON document")
+        listing.set_defaults(kind=kind)
+
+        change = sub.add_parser(kind, help=f"add a contact to a {kind} or remove it")
+        actions = change.add_subparsers(dest="action", metavar="ACTION", required=True)
+        for action, verb in (("add", "add the contact to"), ("remove", "remove the contact from")):
+            parser = actions.add_parser(action, help=f"{verb} the {kind} (name, alias or id)")
+            parser.add_argument("name", metavar="NAME")
+            parser.add_argument("contact")
+            db_option(parser)
+        change.set_defaults(kind=kind)
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Run one of `COMMANDS` parsed by the parsers above; returns the exit code."""
+    if args.command.endswith("s"):
+        return _list(args)
+    return _change(args)
+
+
+@contextmanager
+def _database(args: argparse.Namespace) -> Iterator[Engine]:
+    """The database of `--db`, closed afterwards; a locked or read-only file becomes one `DatabaseError` line."""
+    import sqlalchemy.exc
+
+    from store.db import DatabaseError, describe_error, open_database
+    from store.settings import default_db_path
+
+    engine = open_database((args.db or default_db_path()).expanduser())
+    try:
+        yield engine
+    except sqlalchemy.exc.OperationalError as exc:
+        raise DatabaseError(describe_error(exc)) from exc
+    finally:
+        engine.dispose()
+
+
+def _resolve(engine: Engine, ref: str) -> int:
+    from store.contacts import resolve_contact
+
+    contact_id, merged_from = resolve_contact(engine, ref)
+    if merged_from is not None:
+        print(f"Contact {merged_from} was merged into contact {contact_id}; using the survivor.", file=sys.stderr)
+    return contact_id
+
+
+def _list(args: argparse.Namespace) -> int:
+    from store.memberships import list_groups
+    from widgets.literal import one_line
+
+    with _database(args) as engine:
+        states = list_groups(engine, args.kind, _resolve(engine, args.contact))
+    if args.json:
+        document = [
+            {
+                "id": s.id,
+                "name": s.name,
+                "member": s.member,
+                "published": s.is_published,
+                "manually_added": s.manually_added,
+                "manually_removed": s.manually_removed,
+            }
+            for s in states
+        ]
+        print(json.dumps(document, ensure_ascii=False, indent=2))
+        return 0
+    width = max((len(str(s.id)) for s in states), default=1)
+    for s in states:
+        notes = ", ".join(note for flag, note in _notes(s) if flag)
+        suffix = f"  ({notes})" if notes else ""
+        print(f"{'on ' if s.member else 'off'}  {s.id:>{width}}  {one_line(s.name)}{suffix}")
+    if not states:
+        print(f"There are no {args.kind}s yet.", file=sys.stderr)
+    return 0
+
+
+def _notes(state: GroupState) -> tuple[tuple[bool, str], ...]:
+    return (
+        (state.manually_added, "added by hand"),
+        (state.manually_removed, "removed by hand"),
+        (not state.is_published, "unpublished"),
+    )
+
+
+def _change(args: argparse.Namespace) -> int:
+    from store.memberships import find_group, set_membership
+    from store.settings import load_settings
+    from widgets.literal import one_line
+
+    actor = load_settings().user.name
+    with _database(args) as engine:
+        contact_id = _resolve(engine, args.contact)
+        group = find_group(engine, args.kind, args.name)
+        now = datetime.now(UTC)
+        state = set_membership(engine, args.kind, group.id, contact_id, args.action == "add", actor=actor, now=now)
+    # The resulting state, whether or not this call changed it: adding twice is not an error.
+    where = "in" if state.member else "not in"
+    print(f"Contact {contact_id} is {where} {args.kind} {one_line(state.name)}.")
+    return 0

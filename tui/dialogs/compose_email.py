@@ -1,0 +1,246 @@
+"""Write an email to the contact and send it over SMTP; a failure keeps the draft and says why."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Label, LoadingIndicator, Select, Static, TextArea
+
+from services.mailer import MailError
+from services.outbox import Draft, MailBlocked, NotRecorded, UnknownPlaceholders, default_sender, send_to_contact
+from store.db import describe_error
+from store.rows import ContactDetail
+from store.templates import email_block_reason, get_template, list_templates
+from tui.dialogs.confirm import ConfirmDialog
+from tui.inputs import TextInput
+from widgets.literal import one_line
+
+
+class ComposeEmail(ModalScreen[bool]):
+    """Dismisses with True once sent. Esc with unsent text offers to keep the draft for later."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "send", "Send", priority=True, id="email.send"),
+        Binding("escape", "close", "Close", id="email.close"),
+    ]
+
+    def __init__(self, detail: ContactDetail, draft: Draft | None = None) -> None:
+        super().__init__()
+        self._detail = detail
+        self._draft = draft
+        self._allow_unknown = False
+        self._template_text: tuple[str, str] = ("", "")
+
+    def compose(self) -> ComposeResult:
+        smtp = self.app.context.settings.smtp
+        name, address = default_sender(smtp, owner=self._detail.owner)
+        draft = self._draft or Draft(
+            subject="", body_text="", from_name=name, from_address=address, reply_to=smtp.reply_to
+        )
+        to = f"{one_line(self._detail.name)} <{one_line(self._detail.email or 'no email address')}>"
+        with VerticalScroll(classes="dialog", id="email-dialog"):
+            yield Static(Content.styled("Send an email", "bold"), classes="dialog-title")
+            yield Static(id="email-block")
+            yield Checkbox("Send anyway (override do not contact)", id="email-override")
+            with Horizontal(classes="email-row"):
+                yield Label("From name", classes="email-label")
+                yield TextInput(draft.from_name, id="email-from-name", compact=True)
+            with Horizontal(classes="email-row"):
+                yield Label("From", classes="email-label")
+                yield TextInput(draft.from_address, placeholder="you@company.com", id="email-from", compact=True)
+            with Horizontal(classes="email-row"):
+                yield Label("Reply-To", classes="email-label")
+                yield TextInput(draft.reply_to, placeholder="optional", id="email-reply-to", compact=True)
+            with Horizontal(classes="email-row"):
+                yield Label("To", classes="email-label")
+                yield Static(Content(to), id="email-to")
+            with Horizontal(classes="email-row"):
+                yield Label("Template", classes="email-label")
+                yield Select[int]([], prompt="Import from a template…", id="email-template", compact=True)
+            with Horizontal(classes="email-row"):
+                yield Label("Subject", classes="email-label")
+                yield TextInput(draft.subject, id="email-subject", compact=True)
+            yield TextArea(draft.body_text, id="email-body", soft_wrap=True, placeholder="Message… {firstname} works")
+            yield Static(id="email-status")
+            yield LoadingIndicator(id="email-sending")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Send  ctrl+s", variant="primary", id="send")
+                yield Button("Close  esc", id="close")
+
+    def on_mount(self) -> None:
+        self.query_one("#email-override").display = False
+        self.query_one("#email-sending").display = False
+        body = self.query_one("#email-body", TextArea)
+        body.cursor_blink = self.app.context.settings.ui.cursor_blink
+        self.set_focus(self.query_one("#email-subject"))
+        self._prepare()
+
+    @work(thread=True, exclusive=True, group="email-prepare", exit_on_error=False)
+    def _prepare(self) -> None:
+        engine = self.app.context.engine
+        reason = email_block_reason(engine, self._detail.id)
+        templates = list_templates(engine)
+        self.app.call_from_thread(self._prepared, reason, templates)
+
+    def _prepared(self, reason: str | None, templates: list) -> None:
+        block = self.query_one("#email-block", Static)
+        if reason:
+            block.update(Content.styled(reason, "bold $warning"))
+            self.query_one("#email-override").display = self._detail.email is not None
+        select = self.query_one("#email-template", Select)
+        select.set_options((one_line(f"{t.name} — {t.subject}"), t.id) for t in templates)
+
+    def _current(self) -> Draft:
+        value = lambda selector: self.query_one(selector, TextInput).value  # noqa: E731
+        return Draft(
+            subject=value("#email-subject"),
+            body_text=self.query_one("#email-body", TextArea).text,
+            body_html=self._draft.body_html if self._draft else None,
+            from_name=value("#email-from-name"),
+            from_address=value("#email-from"),
+            reply_to=value("#email-reply-to"),
+        )
+
+    def _status(self, message: str, style: str = "bold $error") -> None:
+        self.query_one("#email-status", Static).update(Content.styled(message, style))
+
+    @on(Select.Changed, "#email-template")
+    def _template_chosen(self, event: Select.Changed) -> None:
+        if event.value is Select.BLANK:
+            return
+        self._load_template(int(event.value))
+
+    @work(thread=True, exclusive=True, group="email-template", exit_on_error=False)
+    def _load_template(self, template_id: int) -> None:
+        template = get_template(self.app.context.engine, template_id)
+        self.app.call_from_thread(self._apply_template, template)
+
+    def _apply_template(self, template) -> None:
+        draft = self._current()
+        typed = (draft.subject.strip() or draft.body_text.strip()) and (
+            (draft.subject, draft.body_text) != self._template_text
+        )
+
+        def apply(yes: bool | None = True) -> None:
+            if not yes:
+                return
+            self.query_one("#email-subject", TextInput).value = template.subject
+            self.query_one("#email-body", TextArea).text = template.body_text
+            self._draft = replace(self._current(), body_html=template.body_html)
+            self._template_text = (template.subject, template.body_text)
+            self._allow_unknown = False
+            self._status("Placeholders such as {firstname} are filled in when the email is sent.", "$text-muted")
+
+        if typed:
+            message = Content("Replace the subject and message you wrote with the template's?")
+            self.app.push_screen(ConfirmDialog("Import template", message, yes="Replace", no="Keep mine"), apply)
+        else:
+            apply()
+
+    def action_send(self) -> None:
+        if self.query_one("#email-sending").display:
+            return
+        self.query_one("#email-sending").display = True
+        self._status("Sending…", "$text-muted")
+        override = self.query_one("#email-override", Checkbox).value
+        self._send(self._current(), override, self._allow_unknown)
+
+    @work(thread=True, exclusive=True, group="email-send", exit_on_error=False)
+    def _send(self, draft: Draft, override: bool, allow_unknown: bool) -> None:
+        context = self.app.context
+        smtp = context.settings.smtp
+        try:
+            result = send_to_contact(
+                context.engine,
+                self._detail.id,
+                draft=draft,
+                smtp=smtp,
+                password=smtp.resolve_password(),
+                actor=context.settings.user.name,
+                now=context.clock(),
+                override_dnc=override,
+                allow_unknown=allow_unknown,
+            )
+        except UnknownPlaceholders as exc:
+            self.app.call_from_thread(self._unknown, exc)
+        except MailBlocked as exc:
+            self.app.call_from_thread(
+                self._failed, str(exc) + (" Tick “Send anyway” to override." if exc.can_override else "")
+            )
+        except MailError as exc:
+            self.app.call_from_thread(self._failed, f"{exc} Press ctrl+s to try again.")
+        except NotRecorded as exc:
+            self.app.call_from_thread(self._sent, f"Sent, but History was not updated: {exc}", "warning")
+        except Exception as exc:
+            self.app.call_from_thread(self._failed, describe_error(exc))
+        else:
+            self.app.call_from_thread(self._sent, f"Email “{one_line(result.subject)}” sent to {result.recipients[0]}.")
+
+    def _unknown(self, exc: UnknownPlaceholders) -> None:
+        self._allow_unknown = True
+        self.query_one("#email-sending").display = False
+        names = ", ".join(exc.placeholders)
+        self._status(f"Unknown placeholders: {names}. Press ctrl+s again to send them as written.", "bold $warning")
+
+    def _failed(self, message: str) -> None:
+        self.query_one("#email-sending").display = False
+        self._status(message)
+
+    def _sent(self, message: str, severity: str = "information") -> None:
+        self.app.drafts.pop(self._detail.id, None)
+        self.app.notify(message, title="Email", severity=severity)
+        self.dismiss(True)
+
+    def action_close(self) -> None:
+        draft = self._current()
+        if not (draft.subject.strip() or draft.body_text.strip()):
+            self.dismiss(False)
+            return
+
+        def answered(keep: bool | None) -> None:
+            if keep is None:
+                return
+            if keep:
+                self.app.drafts[self._detail.id] = draft
+            else:
+                self.app.drafts.pop(self._detail.id, None)
+            self.dismiss(False)
+
+        self.app.push_screen(KeepDraftDialog(), answered)
+
+    @on(Button.Pressed, "#send")
+    def _send_pressed(self) -> None:
+        self.action_send()
+
+    @on(Button.Pressed, "#close")
+    def _close_pressed(self) -> None:
+        self.action_close()
+
+
+class KeepDraftDialog(ModalScreen[bool | None]):
+    """Keep (True), discard (False) or go back to editing (None)."""
+
+    BINDINGS = [
+        Binding("k,enter", "answer(True)", "Keep draft", priority=True, id="draft.keep"),
+        Binding("d", "answer(False)", "Discard", id="draft.discard"),
+        Binding("escape", "answer(None)", "Back", id="draft.back"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog confirm-dialog"):
+            yield Static(Content.styled("Close without sending?", "bold"), classes="dialog-title")
+            yield Static(
+                Content(
+                    "k / Enter keeps the draft for later (until Dossier closes) · d discards it · "
+                    "Esc goes back to the email"
+                )
+            )
+
+    def action_answer(self, answer: bool | None) -> None:
+        self.dismiss(answer)
