@@ -23,6 +23,7 @@ BOOKKEEPING_TYPES = frozenset(
         "lead.identified",
         "lead.ipadded",
         "lead.merged",
+        "lead.unmerged",
         "note.added",
         "note.updated",
         "note.deleted",

@@ -24,6 +24,7 @@ from store.demo_copy import CAMPAIGNS, SEGMENTS, TEMPLATES
 from store.demo_events import ENGAGEMENT, ActivityMaker, Row, make_blasts
 from store.demo_links import LinkMaker
 from store.normalize import normalize_email
+from store.phones import normalize_phone
 
 SIBLINGS = ("-wal", "-shm", "-journal")
 
@@ -167,9 +168,13 @@ def _settle(p: Person, rows: list[Row], rng: random.Random, now: int) -> None:
     p.modified = max(p.modified, p.added + int((now - p.added) * rng.random() ** 2))
 
 
+def _e164(p: Person) -> str | None:
+    return normalize_phone(p.phone, p.city.country_code) if p.phone else None
+
+
 def _contact_row(p: Person) -> tuple[Any, ...]:
     return (
-        *(p.id, p.firstname, p.lastname, p.email, normalize_email(p.email), p.phone, None, p.company, p.position),
+        *(p.id, p.firstname, p.lastname, p.email, normalize_email(p.email), p.phone, _e164(p), p.company, p.position),
         *(p.address1, "", p.city.name, p.city.region, p.zipcode, p.city.country, p.website, p.points, p.stage),
         *(p.owner, json.dumps(p.tags), "gravatar", p.added, p.modified, p.last_active, json.dumps(p.custom_fields)),
     )

@@ -21,6 +21,7 @@ EVENT_TYPE_NAMES = {
     "lead.create": "Contact created",
     "lead.identified": "Contact identified",
     "lead.merged": "Contact merged",
+    "lead.unmerged": "Merge undone",
     "note.added": "Note added",
     "note.updated": "Note edited",
     "note.deleted": "Note deleted",

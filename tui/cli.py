@@ -8,9 +8,9 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
-from tui import cli_email, cli_memberships
+from tui import cli_email, cli_memberships, cli_merge
 
-COMMANDS = ("demo", "search", "show", "email", "export", "config", *cli_memberships.COMMANDS)
+COMMANDS = ("demo", "search", "show", "email", "export", "config", *cli_memberships.COMMANDS, *cli_merge.COMMANDS)
 
 
 def _db_option(parser: argparse.ArgumentParser) -> None:
@@ -41,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_email.add_parser(sub, _db_option)
     cli_memberships.add_parsers(sub, _db_option)
+    cli_merge.add_parsers(sub, _db_option)
     _add_export(sub)
     sub.add_parser("config", help="print the effective settings, secrets masked")
     return parser
@@ -111,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
                 "export": _export,
                 "config": _config,
                 **dict.fromkeys(cli_memberships.COMMANDS, cli_memberships.handle),
+                **dict.fromkeys(cli_merge.COMMANDS, cli_merge.handle),
             }
             handler = handlers[args.command]
         else:

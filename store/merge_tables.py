@@ -1,0 +1,207 @@
+"""A contact's rows in other tables, as a merge moves, folds and restores them.
+
+Rows are read and written as the raw values SQLite stores (datetimes and JSON as their stored text), so
+what a merge record keeps puts back exactly the bytes that were there. Table and column names below are
+constants of this module, never user input.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+from store.models import Contact
+
+Row = dict[str, Any]
+
+
+def _checked(table: str, columns: Any) -> Any:
+    # Column names of raw rows come back from a merge record; only the table's own columns may be written.
+    known = Contact.metadata.tables[table].c
+    unknown = [column for column in columns if column not in known]
+    if unknown:
+        raise ValueError(f"{table} has no column {unknown[0]!r}.")
+    return columns
+
+
+@dataclass(frozen=True, slots=True)
+class ChildTable:
+    """A table whose rows belong to one contact through `contact_id`."""
+
+    name: str
+    key: str  # tells a contact's rows apart: the id, or the other half of a composite primary key
+    singular: str
+    plural: str
+    match: tuple[str, ...] = ()  # rows of both contacts equal on these are one thing: folded into one row
+    combine: Mapping[str, str] = field(default_factory=dict)  # column -> min/max/sum when folding
+    large: bool = False  # fingerprinted by count and last key, not row by row
+
+    def words(self, count: int) -> str:
+        return f"{count:,} {self.singular if count == 1 else self.plural}"
+
+
+CHILD_TABLES = (
+    ChildTable("event", "id", "event", "events", large=True),
+    ChildTable("note", "id", "note", "notes", large=True),
+    ChildTable(
+        "segment_membership",
+        "segment_id",
+        "segment membership",
+        "segment memberships",
+        ("segment_id",),
+        {"date_added": "min"},
+    ),
+    ChildTable(
+        "campaign_membership",
+        "campaign_id",
+        "campaign membership",
+        "campaign memberships",
+        ("campaign_id",),
+        {"date_added": "min"},
+    ),
+    ChildTable(
+        "contact_ip",
+        "ip_address_id",
+        "IP address",
+        "IP addresses",
+        ("ip_address_id",),
+        {"first_seen": "min", "last_seen": "max", "hits": "sum"},
+    ),
+    ChildTable("social_profile", "id", "social profile", "social profiles", ("network", "handle")),
+    ChildTable("do_not_contact", "id", "do-not-contact record", "do-not-contact records"),
+)
+TABLES = {table.name: table for table in CHILD_TABLES}
+
+
+def raw_contact(conn: Connection, contact_id: int) -> Row | None:
+    """A contact's row as stored, or None."""
+    row = conn.execute(text("SELECT * FROM contact WHERE id = :id"), {"id": contact_id}).first()
+    return dict(row._mapping) if row is not None else None
+
+
+def raw_rows(conn: Connection, table: ChildTable, contact_id: int) -> list[Row]:
+    """A contact's rows of one table as stored, in key order."""
+    query = text(f"SELECT * FROM {table.name} WHERE contact_id = :id ORDER BY {table.key}")
+    return [dict(row._mapping) for row in conn.execute(query, {"id": contact_id})]
+
+
+def count_rows(conn: Connection, table: ChildTable, contact_id: int) -> int:
+    """How many rows of one table a contact has."""
+    return conn.execute(text(f"SELECT count(*) FROM {table.name} WHERE contact_id = :id"), {"id": contact_id}).scalar()
+
+
+def side_fingerprint(conn: Connection, contact_id: int) -> str:
+    """A digest of one contact and its rows: it changes whenever what a merge preview shows changes."""
+    state: list[Any] = [raw_contact(conn, contact_id)]
+    for table in CHILD_TABLES:
+        if table.large:
+            query = text(f"SELECT count(*), max({table.key}) FROM {table.name} WHERE contact_id = :id")
+            state.append(list(conn.execute(query, {"id": contact_id}).one()))
+        else:
+            state.append(raw_rows(conn, table, contact_id))
+    return hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def fold_pairs(conn: Connection, table: ChildTable, survivor_id: int, other_id: int) -> list[tuple[Row, Row]]:
+    """The other contact's rows that the survivor already has, each with the survivor's row: `(other, mine)`."""
+    if not table.match:
+        return []
+    mine = {tuple(row[c] for c in table.match): row for row in raw_rows(conn, table, survivor_id)}
+    pairs = []
+    for row in raw_rows(conn, table, other_id):
+        twin = mine.get(tuple(row[c] for c in table.match))
+        if twin is not None:
+            pairs.append((row, twin))
+    return pairs
+
+
+def combined(table: ChildTable, mine: Row, other: Row) -> Row:
+    """The survivor's row after folding the other's into it: the earliest date, the latest visit, all hits."""
+    functions = {"min": min, "max": max, "sum": lambda a, b: a + b}
+    return {column: functions[how](mine[column], other[column]) for column, how in table.combine.items()}
+
+
+def fold(conn: Connection, table: ChildTable, survivor_id: int, other_id: int) -> list[dict[str, Row]]:
+    """Fold the other's duplicates of the survivor's rows into them; returns what undo needs per pair."""
+    entries = []
+    for other, mine in fold_pairs(conn, table, survivor_id, other_id):
+        after = combined(table, mine, other)
+        if after:
+            update_row(conn, table, survivor_id, mine[table.key], after)
+        delete = text(f"DELETE FROM {table.name} WHERE contact_id = :contact AND {table.key} = :key")
+        conn.execute(delete, {"contact": other_id, "key": other[table.key]})
+        before = {column: mine[column] for column in after}
+        entries.append({"other": other, "survivor_key": mine[table.key], "before": before, "after": after})
+    return entries
+
+
+def move(conn: Connection, table: ChildTable, survivor_id: int, other_id: int) -> list[Any]:
+    """Move every row of the other contact to the survivor in one statement; returns their keys."""
+    params = {"survivor": survivor_id, "other": other_id}
+    keys = conn.execute(
+        text(f"SELECT json_group_array({table.key}) FROM {table.name} WHERE contact_id = :other"), params
+    ).scalar()
+    conn.execute(text(f"UPDATE {table.name} SET contact_id = :survivor WHERE contact_id = :other"), params)
+    return json.loads(keys)
+
+
+def move_back(conn: Connection, table: ChildTable, survivor_id: int, other_id: int, keys: list[Any]) -> int:
+    """Move the rows with these keys from the survivor back to the other contact; returns how many were there."""
+    statement = text(
+        f"UPDATE {table.name} SET contact_id = :other WHERE contact_id = :survivor "
+        f"AND {table.key} IN (SELECT value FROM json_each(:keys))"
+    )
+    params = {"survivor": survivor_id, "other": other_id, "keys": json.dumps(keys)}
+    return conn.execute(statement, params).rowcount
+
+
+def count_present(conn: Connection, table: ChildTable, contact_id: int, keys: list[Any]) -> int:
+    """How many of these rows the contact still has."""
+    query = text(
+        f"SELECT count(*) FROM {table.name} WHERE contact_id = :id "
+        f"AND {table.key} IN (SELECT value FROM json_each(:keys))"
+    )
+    return conn.execute(query, {"id": contact_id, "keys": json.dumps(keys)}).scalar()
+
+
+def get_row(conn: Connection, table: ChildTable, contact_id: int, key: Any) -> Row | None:
+    """One row of a contact by its key, as stored, or None."""
+    query = text(f"SELECT * FROM {table.name} WHERE contact_id = :contact AND {table.key} = :key")
+    row = conn.execute(query, {"contact": contact_id, "key": key}).first()
+    return dict(row._mapping) if row is not None else None
+
+
+def update_row(conn: Connection, table: ChildTable, contact_id: int, key: Any, values: Row) -> None:
+    """Write raw column values to one row of a contact."""
+    _checked(table.name, values)
+    assignments = ", ".join(f"{column} = :v_{column}" for column in values)
+    statement = text(f"UPDATE {table.name} SET {assignments} WHERE contact_id = :contact AND {table.key} = :key")
+    conn.execute(statement, {"contact": contact_id, "key": key, **{f"v_{c}": v for c, v in values.items()}})
+
+
+def insert_row(conn: Connection, table: ChildTable, row: Row) -> None:
+    """Put a row back as it was; an id taken since gives it a new one."""
+    if (
+        table.key == "id"
+        and conn.execute(text(f"SELECT 1 FROM {table.name} WHERE id = :id"), {"id": row["id"]}).first()
+    ):
+        row = {column: value for column, value in row.items() if column != "id"}
+    _checked(table.name, row)
+    columns = ", ".join(row)
+    values = ", ".join(f":{column}" for column in row)
+    conn.execute(text(f"INSERT INTO {table.name} ({columns}) VALUES ({values})"), row)
+
+
+def update_contact(conn: Connection, contact_id: int, values: Row) -> None:
+    """Write raw column values to a contact (as read by `raw_contact`)."""
+    if values:
+        _checked("contact", values)
+        assignments = ", ".join(f"{column} = :v_{column}" for column in values)
+        params = {"id": contact_id, **{f"v_{c}": v for c, v in values.items()}}
+        conn.execute(text(f"UPDATE contact SET {assignments} WHERE id = :id"), params)
