@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
@@ -44,6 +45,14 @@ class HistoryPane(Vertical):
         Binding("t", "filter_types", "Types", tooltip="Include or exclude event types", id="history.types"),
         Binding("x", "clear_filters", "Clear", tooltip="Clear History filters and search", id="history.clear"),
         Binding("escape", "leave_search", "Timeline", show=False, id="history.leave_search"),
+        Binding(
+            "u",
+            "undo_merge",
+            "Undo merge",
+            show=False,
+            tooltip="Undo the merge of the highlighted event",
+            id="history.undo_merge",
+        ),
     ]
     SEARCH_DELAY = 0.25
 
@@ -134,6 +143,51 @@ class HistoryPane(Vertical):
 
     def action_leave_search(self) -> None:
         self.screen.set_focus(self.timeline)
+
+    def action_undo_merge(self) -> None:
+        entry = self.timeline.highlighted_entry
+        if entry is None or entry.type != "lead.merged" or "merge_id" not in entry.details:
+            self.notify("Highlight a “Contact merged” event to undo that merge.", severity="warning")
+            return
+        self._plan_undo(int(entry.details["merge_id"]))
+
+    @work(thread=True, group="undo-merge", exit_on_error=False)
+    def _plan_undo(self, merge_id: int) -> None:
+        from store.merge import MergeError
+        from store.unmerge import plan_unmerge
+
+        try:
+            plan = plan_unmerge(self.app.context.engine, merge_id)
+        except MergeError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.app.call_from_thread(self._confirm_undo, plan)
+
+    def _confirm_undo(self, plan) -> None:
+        from tui.dialogs.confirm import ConfirmDialog
+
+        lines = [Content.styled(one_line(action), "") for action in plan.actions]
+        if plan.conflicts:
+            lines.append(Content.styled("Changed since the merge:", "bold $warning"))
+            lines += [Content.styled(one_line(conflict), "$warning") for conflict in plan.conflicts]
+        message = Content("\n").join(lines)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._undo(plan.merge_id)
+
+        self.app.push_screen(ConfirmDialog("Undo this merge?", message, yes="Undo merge"), answered)
+
+    @work(thread=True, group="undo-merge", exit_on_error=False)
+    def _undo(self, merge_id: int) -> None:
+        from store.unmerge import unmerge
+
+        context = self.app.context
+        unmerge(context.engine, merge_id, actor=context.settings.user.name, now=context.clock())
+        self.app.call_from_thread(self.post_message, self.Changed())
+
+    class Changed(Message):
+        """History's contact changed through an action here (an undone merge)."""
 
     def action_clear_filters(self) -> None:
         self.apply(TimelineFilter())

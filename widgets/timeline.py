@@ -149,6 +149,14 @@ class Timeline(OptionList):
     def last_entry(self) -> TimelineEntry | None:
         return next(reversed(self._rows.values())).entry if self._rows else None
 
+    @property
+    def highlighted_entry(self) -> TimelineEntry | None:
+        """The event under the cursor (None on a day heading or an empty list)."""
+        if self.highlighted is None:
+            return None
+        row = self._rows.get(self.get_option_at_index(self.highlighted).id or "")
+        return row.entry if row else None
+
     def reset(self, entries: Iterable[TimelineEntry], *, complete: bool) -> None:
         """Show these entries from the top, forgetting what was shown."""
         self.clear_options()

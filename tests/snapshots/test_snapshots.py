@@ -96,3 +96,10 @@ class TestMembershipsAndEmail:
 
     def test_avatar_source_dialog(self, snap_compare, app_factory, size):
         assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("A"))
+
+    def test_merge_dialog_search(self, snap_compare, app_factory, size):
+        assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("M", *"hop"))
+
+    def test_merge_preview(self, snap_compare, app_factory, size):
+        keys = _then("M", *"hop", "down", "enter")
+        assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=keys)

@@ -40,6 +40,7 @@ class ContactScreen(Screen[None]):
             tooltip="Switch this contact's campaigns",
             id="contact.campaigns",
         ),
+        Binding("M", "merge", "Merge", tooltip="Merge another record of this person into this one", id="contact.merge"),
         Binding("E", "email", "Email", tooltip="Write and send an email to this contact", id="contact.email"),
         Binding("n", "new_note", "Note", tooltip="Write a note on this contact", id="contact.new_note"),
         Binding("c", "app.calendar", "Calendar", show=False, tooltip="Open the calendar", id="contact.calendar"),
@@ -133,6 +134,29 @@ class ContactScreen(Screen[None]):
                 self.query_one(HistoryPane).reload()
 
         self.app.push_screen(MembershipsDialog(kind, self.detail), closed)
+
+    def action_merge(self) -> None:
+        from tui.dialogs.merge import MergeDialog
+
+        if self.detail is None:
+            return
+
+        def merged(merge_id: int | None) -> None:
+            if merge_id is not None:
+                self.notify("Merged. Press u on the “Contact merged” event to undo.", title="Merge")
+                self._refresh_all()
+
+        self.app.push_screen(MergeDialog(self.detail), merged)
+
+    def _refresh_all(self) -> None:
+        self._load()
+        self.query_one(HistoryPane).reload()
+        self.query_one(NotesPane).reload()
+
+    @on(HistoryPane.Changed)
+    def _history_changed(self) -> None:
+        self.notify("The merge was undone; the other record is back.", title="Merge")
+        self._refresh_all()
 
     def action_email(self) -> None:
         from tui.dialogs.compose_email import ComposeEmail
