@@ -103,3 +103,9 @@ class TestMembershipsAndEmail:
     def test_merge_preview(self, snap_compare, app_factory, size):
         keys = _then("M", *"hop", "down", "enter")
         assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=keys)
+
+
+@pytest.mark.parametrize("size", SIZES)
+class TestMap:
+    def test_map_tab(self, snap_compare, app_factory, size):
+        assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("3"))

@@ -9,9 +9,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, TabbedContent, TabPane
 
 from store.contacts import get_contact
+from store.geo import has_locations
 from store.rows import ContactDetail
 from tui.contact_header import ContactHeader
 from tui.history import HistoryPane
+from tui.map_pane import MapPane
 from tui.notes import NotesPane
 from widgets.literal import one_line
 
@@ -27,6 +29,7 @@ class ContactScreen(Screen[None]):
             "1,h", "tab('history')", "History", show=False, tooltip="Show the History tab", id="contact.tab_history"
         ),
         Binding("2", "tab('notes')", "Notes", show=False, tooltip="Show the Notes tab", id="contact.tab_notes"),
+        Binding("3", "tab('map')", "Map", show=False, tooltip="Show the Map tab", id="contact.tab_map"),
         Binding("w", "chart('week')", "Weekly", show=False, tooltip="Chart activity by week", id="contact.weekly"),
         Binding("m", "chart('month')", "Monthly", show=False, tooltip="Chart activity by month", id="contact.monthly"),
         Binding("A", "avatar_source", "Avatar", show=False, tooltip="Choose the avatar source", id="contact.avatar"),
@@ -52,6 +55,7 @@ class ContactScreen(Screen[None]):
         self.merged_from = merged_from
         self.initial_tab = tab
         self.chart_period = "week"
+        self.located = False
         self.detail: ContactDetail | None = None
 
     def compose(self) -> ComposeResult:
@@ -62,9 +66,12 @@ class ContactScreen(Screen[None]):
                 yield HistoryPane(self.contact_id, id="history-pane")
             with TabPane("Notes", id="notes"):
                 yield NotesPane(self.contact_id, id="notes-pane")
+            with TabPane("Map", id="map"):
+                yield MapPane(self.contact_id, id="map-pane")
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one(TabbedContent).hide_tab("map")
         self._focus_tab(self.initial_tab)
         self._load()
         if self.merged_from is not None:
@@ -81,10 +88,21 @@ class ContactScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="contact", exit_on_error=False)
     def _load_detail(self) -> None:
         detail = get_contact(self.app.context.engine, self.contact_id)
-        self.app.call_from_thread(self._show, detail)
+        located = has_locations(self.app.context.engine, self.contact_id)
+        self.app.call_from_thread(self._show, detail, located)
 
-    def _show(self, detail: ContactDetail) -> None:
+    def _show(self, detail: ContactDetail, located: bool = False) -> None:
         self.detail = detail
+        self.located = located
+        # The Map tab exists only while a location is known (it appears after a merge brings one in).
+        tabs = self.query_one(TabbedContent)
+        if located:
+            tabs.show_tab("map")
+            self.query_one(MapPane).reload()
+        else:
+            if tabs.active == "map":
+                tabs.active = "history"
+            tabs.hide_tab("map")
         self.title = one_line(detail.name)
         self.query_one(ContactHeader).show(detail, self.app.context.clock())
 
@@ -96,11 +114,14 @@ class ContactScreen(Screen[None]):
         self.query_one(HistoryPane).reload()
 
     def action_tab(self, tab: str) -> None:
+        if tab == "map" and not self.located:
+            self.notify("No location is known for this contact.", severity="warning")
+            return
         self.query_one(TabbedContent).active = tab
         self._focus_tab(tab)
 
     def _focus_tab(self, tab: str) -> None:
-        target = {"history": "#timeline", "notes": "#notes-list"}.get(tab)
+        target = {"history": "#timeline", "notes": "#notes-list", "map": "#locations"}.get(tab)
         if target:
             self.set_focus(self.query_one(target))
 

@@ -1,0 +1,37 @@
+"""Pilot tests: the Map tab shows where a contact has been, and is absent when nothing is known."""
+
+from __future__ import annotations
+
+from textual.widgets import TabbedContent
+
+from tests.tui.conftest import screen_text, settle
+from widgets.world_map import WorldMap
+
+
+async def test_map_tab_lists_locations_and_draws_markers(app_factory):
+    app = app_factory(contact_id=1)  # Ada was seen in London
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert "Map" in screen_text(app)
+        await pilot.press("3")
+        await settle(pilot)
+        tabs = app.screen.query_one(TabbedContent)
+        assert tabs.active == "map"
+        text = screen_text(app)
+        assert "1 place · from IP geolocation" in text
+        assert "London, United Kingdom" in text and "51.514, -0.093" in text
+        world = app.screen.query_one(WorldMap)
+        assert [(m.label, m.selected) for m in world.markers] == [("London", True)]
+        await pilot.press("enter")  # centre on London
+        await settle(pilot)
+        assert abs(world.viewport.lat - 51.514) < 0.01
+
+
+async def test_map_tab_is_hidden_without_locations(app_factory):
+    app = app_factory(contact_id=2)  # Grace: no IP location
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert "Map" not in screen_text(app).split("History")[1].split("\n")[0]
+        await pilot.press("3")
+        await settle(pilot)
+        assert app.screen.query_one(TabbedContent).active == "history"

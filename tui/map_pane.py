@@ -1,0 +1,92 @@
+"""The Map tab: every place the contact was seen (from IP geolocation) and a world map of them."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import DataTable, Static
+
+from store.geo import LocationRow, locations_for_contact
+from widgets.literal import one_line
+from widgets.world_map import MapMarker, WorldMap
+
+
+def place(row: LocationRow) -> str:
+    return ", ".join(part for part in (row.city, row.country) if part) or "Unknown place"
+
+
+class MapPane(Horizontal):
+    """Enter on a location centres the map on it; the map's own keys zoom (+/-), pan and fit (0)."""
+
+    BINDINGS = [
+        Binding("m", "focus_map", "Map", show=False, tooltip="Move to the map (zoom with + and -)", id="map.focus"),
+    ]
+
+    def __init__(self, contact_id: int, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.contact_id = contact_id
+        self.rows: list[LocationRow] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="locations-column"):
+            yield Static(id="locations-title")
+            yield DataTable(id="locations", cursor_type="row", zebra_stripes=True)
+        yield WorldMap(id="world-map")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#locations", DataTable)
+        for title, key, width in (
+            ("Place", "place", 22),
+            ("Lat, lon", "coords", 16),
+            ("IP", "ip", 15),
+            ("Last seen", "seen", 10),
+            ("From previous", "distance", 13),
+        ):
+            table.add_column(title, key=key, width=width)
+        self.reload()
+
+    @work(thread=True, exclusive=True, group="map", exit_on_error=False)
+    def reload(self) -> None:
+        rows = locations_for_contact(self.app.context.engine, self.contact_id)
+        self.app.call_from_thread(self._show, rows)
+
+    def _show(self, rows: list[LocationRow]) -> None:
+        self.rows = rows
+        table = self.query_one("#locations", DataTable)
+        table.clear()
+        now = self.app.context.clock()
+        for index, row in enumerate(rows):
+            distance = f"{row.distance_km:,.0f} km" if row.distance_km is not None else "—"
+            table.add_row(
+                Text(one_line(place(row)), overflow="ellipsis", no_wrap=True),
+                Text(f"{row.latitude:.3f}, {row.longitude:.3f}"),
+                Text(row.last_seen.astimezone(now.tzinfo).strftime("%Y-%m-%d")),
+                Text(distance, justify="right"),
+                Text(one_line(", ".join(row.ips)), overflow="ellipsis", no_wrap=True),
+                key=str(index),
+            )
+        count = f"{len(rows)} place{'s' if len(rows) != 1 else ''} · from IP geolocation"
+        self.query_one("#locations-title", Static).update(Content.styled(count, "$text-muted"))
+        self._draw(selected=0 if rows else None)
+
+    def _draw(self, selected: int | None) -> None:
+        world = self.query_one(WorldMap)
+        world.markers = tuple(
+            MapMarker(row.latitude, row.longitude, one_line(row.city or row.country), selected=index == selected)
+            for index, row in enumerate(self.rows)
+        )
+        world.path = tuple((row.latitude, row.longitude) for row in reversed(self.rows))
+
+    @on(DataTable.RowSelected, "#locations")
+    def _centre(self, event: DataTable.RowSelected) -> None:
+        index = int(event.row_key.value or 0)
+        row = self.rows[index]
+        self._draw(selected=index)
+        self.query_one(WorldMap).centre_on(row.latitude, row.longitude)
+
+    def action_focus_map(self) -> None:
+        self.screen.set_focus(self.query_one(WorldMap))
