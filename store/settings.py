@@ -60,6 +60,14 @@ class GravatarSettings(BaseModel):
     base_url: str = Field(default="https://www.gravatar.com/avatar/", description="Gravatar's avatar endpoint")
 
 
+class SocialSettings(BaseModel):
+    ttl_minutes: int = Field(default=60, ge=1, description="how long a fetched feed is shown before a refresh")
+    mastodon_base_url: str = Field(default="", description="empty: the instance named in the handle")
+    bluesky_base_url: str = "https://public.api.bsky.app"
+    github_base_url: str = "https://api.github.com"
+    github_token: SecretStr = Field(default=SecretStr(""), description="optional; raises GitHub's rate limit")
+
+
 class UiSettings(BaseModel):
     theme: str = "textual-dark"
     page_size: int = Field(default=100, ge=10, le=1000, description="rows fetched per page")
@@ -110,6 +118,7 @@ class Settings(BaseSettings):
     user: UserSettings = Field(default_factory=UserSettings)
     network: NetworkSettings = Field(default_factory=NetworkSettings)
     gravatar: GravatarSettings = Field(default_factory=GravatarSettings)
+    social: SocialSettings = Field(default_factory=SocialSettings)
     ui: UiSettings = Field(default_factory=UiSettings)
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
 

@@ -244,6 +244,13 @@ def test_masked_plain_settings(monkeypatch: pytest.MonkeyPatch) -> None:
         "user": {"name": "tester"},
         "network": {"offline": False, "timeout": 5.0},
         "gravatar": {"base_url": "https://www.gravatar.com/avatar/"},
+        "social": {
+            "ttl_minutes": 60,
+            "mastodon_base_url": "",
+            "bluesky_base_url": "https://public.api.bsky.app",
+            "github_base_url": "https://api.github.com",
+            "github_token": "",
+        },
         "ui": {"theme": "textual-dark", "page_size": 100, "cursor_blink": True},
         "smtp": {
             "host": "",

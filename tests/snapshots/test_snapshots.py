@@ -109,3 +109,9 @@ class TestMembershipsAndEmail:
 class TestMap:
     def test_map_tab(self, snap_compare, app_factory, size):
         assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("3"))
+
+    def test_social_tab_empty(self, snap_compare, app_factory, size):
+        assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("4"))
+
+    def test_social_profile_dialog(self, snap_compare, app_factory, size):
+        assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("S"))

@@ -15,6 +15,7 @@ from tui.contact_header import ContactHeader
 from tui.history import HistoryPane
 from tui.map_pane import MapPane
 from tui.notes import NotesPane
+from tui.social_pane import SocialPane
 from widgets.literal import one_line
 
 
@@ -30,6 +31,15 @@ class ContactScreen(Screen[None]):
         ),
         Binding("2", "tab('notes')", "Notes", show=False, tooltip="Show the Notes tab", id="contact.tab_notes"),
         Binding("3", "tab('map')", "Map", show=False, tooltip="Show the Map tab", id="contact.tab_map"),
+        Binding("4", "tab('social')", "Social", show=False, tooltip="Show the Social tab", id="contact.tab_social"),
+        Binding(
+            "S",
+            "add_social",
+            "Social profile",
+            show=False,
+            tooltip="Add a Mastodon, Bluesky or GitHub profile",
+            id="contact.social",
+        ),
         Binding("w", "chart('week')", "Weekly", show=False, tooltip="Chart activity by week", id="contact.weekly"),
         Binding("m", "chart('month')", "Monthly", show=False, tooltip="Chart activity by month", id="contact.monthly"),
         Binding("A", "avatar_source", "Avatar", show=False, tooltip="Choose the avatar source", id="contact.avatar"),
@@ -68,6 +78,8 @@ class ContactScreen(Screen[None]):
                 yield NotesPane(self.contact_id, id="notes-pane")
             with TabPane("Map", id="map"):
                 yield MapPane(self.contact_id, id="map-pane")
+            with TabPane("Social", id="social"):
+                yield SocialPane(self.contact_id, id="social-pane")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -121,7 +133,9 @@ class ContactScreen(Screen[None]):
         self._focus_tab(tab)
 
     def _focus_tab(self, tab: str) -> None:
-        target = {"history": "#timeline", "notes": "#notes-list", "map": "#locations"}.get(tab)
+        target = {"history": "#timeline", "notes": "#notes-list", "map": "#locations", "social": "#social-feed"}.get(
+            tab
+        )
         if target:
             self.set_focus(self.query_one(target))
 
@@ -178,6 +192,17 @@ class ContactScreen(Screen[None]):
     def _history_changed(self) -> None:
         self.notify("The merge was undone; the other record is back.", title="Merge")
         self._refresh_all()
+
+    def action_add_social(self) -> None:
+        from tui.dialogs.social_profile import SocialProfileDialog
+
+        def added(ok: bool | None) -> None:
+            if ok:
+                self.action_tab("social")
+                self.query_one(SocialPane).reload(force=True)
+                self._load_detail()
+
+        self.app.push_screen(SocialProfileDialog(self.contact_id), added)
 
     def action_email(self) -> None:
         from tui.dialogs.compose_email import ComposeEmail

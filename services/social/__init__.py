@@ -1,0 +1,34 @@
+"""Public social feeds: one provider module per network, all behind `base.Provider`.
+
+Adding a network means adding a module with a provider class and one line in `PROVIDERS`.
+"""
+
+from __future__ import annotations
+
+from services.social.base import MAX_BODY_BYTES, FeedResult, FeedStatus, Provider, SocialError, offline_result
+from services.social.bluesky import Bluesky
+from services.social.github import GitHub
+from services.social.mastodon import Mastodon
+
+PROVIDERS: dict[str, Provider] = {"mastodon": Mastodon(), "bluesky": Bluesky(), "github": GitHub()}
+
+
+def provider(network: str) -> Provider:
+    """The provider of a network; raises `SocialError` for one Dossier does not know."""
+    try:
+        return PROVIDERS[network]
+    except KeyError:
+        known = ", ".join(PROVIDERS)
+        raise SocialError(f"Dossier does not know the network {network!r}; choose one of {known}.") from None
+
+
+__all__ = [
+    "MAX_BODY_BYTES",
+    "PROVIDERS",
+    "FeedResult",
+    "FeedStatus",
+    "Provider",
+    "SocialError",
+    "offline_result",
+    "provider",
+]

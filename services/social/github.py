@@ -1,0 +1,150 @@
+"""GitHub: a user name; the profile and public events, each event told as one readable line."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+
+from services.social.base import FEED_LIMIT, MAX_BODY_BYTES, FeedResult, SocialError
+from services.social.http import bad_shape, base_headers, get_json, guarded, retry_time
+from services.social.text import count, parse_time, string
+from store.social import CachedFeed, Post, Profile
+
+DEFAULT_BASE_URL = "https://api.github.com"
+WEB = "https://github.com"
+_USER = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
+_ACCEPT = "application/vnd.github+json"
+
+
+def _profile(user: dict[str, Any]) -> Profile:
+    login = string(user.get("login"))
+    return Profile(
+        display_name=string(user.get("name")) or login,
+        bio=string(user.get("bio")).strip(),
+        followers=count(user.get("followers")),
+        posts=count(user.get("public_repos")),
+        url=string(user.get("html_url")) or f"{WEB}/{login}",
+        avatar_url=string(user.get("avatar_url")),
+    )
+
+
+def _words(event_type: str) -> str:
+    """`IssueCommentEvent` -> "issue comment"."""
+    return re.sub(r"(?<!^)(?=[A-Z])", " ", event_type.removesuffix("Event")).lower() or "activity"
+
+
+def describe(event: dict[str, Any]) -> tuple[str, str]:
+    """One event as (readable line, URL): "pushed 3 commits to owner/repo", "starred owner/repo", ..."""
+    kind = string(event.get("type"))
+    repo_data = event.get("repo") if isinstance(event.get("repo"), dict) else {}
+    repo = string(repo_data.get("name")) or "a repository"
+    repo_url = f"{WEB}/{repo}" if repo_data.get("name") else ""
+    payload = event.get("payload") if isinstance(event.get("payload"), dict) else {}
+    if kind == "PushEvent":
+        size = count(payload.get("distinct_size", payload.get("size")))
+        branch = string(payload.get("ref")).removeprefix("refs/heads/")
+        if size is None:
+            return f"pushed to {repo}" + (f" ({branch})" if branch else ""), repo_url
+        return f"pushed {size} commit{'' if size == 1 else 's'} to {repo}", repo_url
+    if kind in ("IssuesEvent", "PullRequestEvent"):
+        key, noun = ("issue", "issue") if kind == "IssuesEvent" else ("pull_request", "pull request")
+        item = payload.get(key) if isinstance(payload.get(key), dict) else {}
+        action = string(payload.get("action")) or "updated"
+        if action == "closed" and item.get("merged"):
+            action = "merged"
+        number = count(item.get("number", payload.get("number")))
+        title = string(item.get("title"))
+        line = f"{action} {noun}" + (f" #{number}" if number is not None else "") + f" in {repo}"
+        return line + (f": {title}" if title else ""), string(item.get("html_url")) or repo_url
+    if kind == "WatchEvent":
+        return f"starred {repo}", repo_url
+    if kind == "CreateEvent":
+        ref_type = string(payload.get("ref_type")) or "repository"
+        if ref_type == "repository":
+            return f"created repository {repo}", repo_url
+        return f"created {ref_type} {string(payload.get('ref'))} in {repo}", repo_url
+    if kind == "ForkEvent":
+        forkee = payload.get("forkee") if isinstance(payload.get("forkee"), dict) else {}
+        target = string(forkee.get("full_name"))
+        return f"forked {repo}" + (f" to {target}" if target else ""), string(forkee.get("html_url")) or repo_url
+    return f"{_words(kind)} in {repo}", repo_url
+
+
+def _post(event: Any) -> Post | None:
+    if not isinstance(event, dict) or (created_at := parse_time(event.get("created_at"))) is None:
+        return None
+    text, url = describe(event)
+    return Post(text=text, created_at=created_at, url=url)
+
+
+def _poll_after(headers: httpx.Headers, now: datetime) -> datetime | None:
+    """The later of an exhausted rate limit's reset and `X-Poll-Interval` (how often GitHub wants polling)."""
+    times = [moment for moment in (retry_time(headers, now),) if moment is not None]
+    if (interval := headers.get("X-Poll-Interval", "").strip()).isdigit():
+        times.append(now + timedelta(seconds=int(interval)))
+    return max(times, default=None)
+
+
+class GitHub:
+    network = "github"
+    label = "GitHub"
+
+    def normalize_handle(self, text: str) -> str:
+        """A GitHub user name (a leading @ or a github.com profile URL is accepted); case is kept."""
+        text = text.strip()
+        name = re.sub(r"^https?://(?:www\.)?github\.com/", "", text).removeprefix("@").rstrip("/")
+        if not _USER.fullmatch(name):
+            raise SocialError(f"{text!r} is not a GitHub user name; use letters, digits and single hyphens.")
+        return name
+
+    async def fetch(
+        self,
+        client: httpx.AsyncClient,
+        handle: str,
+        *,
+        cached: CachedFeed | None,
+        base_url: str | None = None,
+        token: str | None = None,
+        timeout: float,
+        max_bytes: int = MAX_BODY_BYTES,
+    ) -> FeedResult:
+        """`GET /users/:user` and `/users/:user/events/public`; `token` (optional) raises the rate limit."""
+        try:
+            handle = self.normalize_handle(handle)
+        except SocialError as exc:
+            return FeedResult("error", message=str(exc))
+        base = (base_url or DEFAULT_BASE_URL).rstrip("/")
+        label = self.label
+        common = {"label": label, "max_bytes": max_bytes, "timeout": timeout, "what": f"user {handle}"}
+
+        async def run() -> FeedResult:
+            now = datetime.now(UTC)
+            user = await get_json(
+                client, f"{base}/users/{handle}", headers=base_headers(token, accept=_ACCEPT), **common
+            )
+            if not isinstance(user.data, dict):
+                raise bad_shape(label)
+            profile = _profile(user.data)
+            etag = cached.etag if cached is not None and cached.posts else None
+            events = await get_json(
+                client,
+                f"{base}/users/{handle}/events/public",
+                params={"per_page": str(FEED_LIMIT)},
+                headers=base_headers(token, etag, accept=_ACCEPT),
+                **common,
+            )
+            after = _poll_after(events.headers, now)
+            if events.code == 304:
+                result = FeedResult("not_modified", profile=profile, etag=events.headers.get("ETag") or etag)
+            elif not isinstance(events.data, list):
+                raise bad_shape(label)
+            else:
+                posts = tuple(post for item in events.data if (post := _post(item)) is not None)
+                result = FeedResult("ok", profile=profile, posts=posts, etag=events.headers.get("ETag"))
+            return replace(result, retry_after=after, http_status=events.code)
+
+        return await guarded(label, base, timeout, run)

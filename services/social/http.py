@@ -1,0 +1,163 @@
+"""The HTTP exchange every provider shares: limits, validators, rate-limit headers and one-sentence failures."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+
+from services.gravatar import user_agent
+from services.social.base import FeedResult
+from services.social.text import parse_time
+
+
+class Failure(Exception):
+    """Raised inside a fetch to end it with `result`; `guarded` turns it back into the result."""
+
+    def __init__(self, result: FeedResult) -> None:
+        super().__init__(result.message)
+        self.result = result
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A 200 with its decoded JSON, or a 304 (`data` None)."""
+
+    code: int
+    data: Any
+    headers: httpx.Headers
+
+
+def base_headers(token: str | None = None, etag: str | None = None, accept: str = "application/json") -> dict[str, str]:
+    """User-Agent and Accept, plus a bearer token and `If-None-Match` when given."""
+    headers = {"User-Agent": user_agent(), "Accept": accept}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    if etag:
+        headers["If-None-Match"] = etag
+    return headers
+
+
+def _parse_reset(value: str, now: datetime) -> datetime | None:
+    value = value.strip()
+    if value.isdigit():
+        number = int(value)
+        # Epoch seconds (GitHub, Bluesky) are far larger than any delay a server would ask for.
+        if number > 1_000_000_000:
+            return datetime.fromtimestamp(number, UTC)
+        return now + timedelta(seconds=number)
+    return parse_time(value)
+
+
+def retry_time(headers: httpx.Headers, now: datetime) -> datetime | None:
+    """When asking again is welcome: `Retry-After` (seconds or HTTP date), else an exhausted rate limit's reset."""
+    if retry_after := headers.get("Retry-After", "").strip():
+        if retry_after.isdigit():
+            return now + timedelta(seconds=int(retry_after))
+        try:
+            moment = parsedate_to_datetime(retry_after)
+        except (TypeError, ValueError):
+            moment = None
+        if moment is not None:
+            return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    for prefix in ("X-RateLimit", "RateLimit"):
+        if headers.get(f"{prefix}-Remaining", "").strip() == "0" and (reset := headers.get(f"{prefix}-Reset")):
+            return _parse_reset(reset, now)
+    return None
+
+
+def rate_limited(label: str, when: datetime | None, code: int | None = None) -> FeedResult:
+    """The "rate_limited" result, saying when (local time) a refresh is welcome again if the server said."""
+    if when is None:
+        message = f"{label}'s rate limit is reached; try again later."
+    else:
+        message = f"{label}'s rate limit is reached; it can refresh again at {when.astimezone():%H:%M}."
+    return FeedResult("rate_limited", message=message, retry_after=when, http_status=code)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _read_limited(response: httpx.Response, max_bytes: int) -> bytes:
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise _TooLarge
+    body = bytearray()
+    async for chunk in response.aiter_bytes():
+        body += chunk
+        if len(body) > max_bytes:
+            raise _TooLarge
+    return bytes(body)
+
+
+async def get_json(
+    client: httpx.AsyncClient,
+    url: str,
+    *,
+    label: str,
+    headers: dict[str, str],
+    params: dict[str, str] | None = None,
+    max_bytes: int,
+    timeout: float,
+    what: str = "such account",
+) -> Reply:
+    """GET `url` and decode its JSON; every answer but 200 and (for a conditional request) 304 raises `Failure`.
+
+    `what` names the thing asked for in the not-found sentence ("account named alice").
+    """
+    now = datetime.now(UTC)
+    request = client.stream("GET", url, params=params, headers=headers, timeout=timeout, follow_redirects=True)
+    async with request as response:
+        code = response.status_code
+        if code == 304 and "If-None-Match" in headers:
+            return Reply(code, None, response.headers)
+        if code in (404, 410):
+            raise Failure(FeedResult("not_found", message=f"{label} has no {what}.", http_status=code))
+        limited = code == 429 or (code == 403 and response.headers.get("X-RateLimit-Remaining") == "0")
+        if limited:
+            raise Failure(rate_limited(label, retry_time(response.headers, now), code))
+        if code >= 500:
+            message = f"{label} is having trouble (HTTP {code}); the feed will be tried again later."
+            raise Failure(FeedResult("error", message=message, http_status=code))
+        if code != 200:
+            raise Failure(FeedResult("error", message=f"{label} refused the request (HTTP {code}).", http_status=code))
+        try:
+            body = await _read_limited(response, max_bytes)
+        except _TooLarge:
+            message = f"{label} sent a reply larger than {max_bytes:,} bytes; it was not read."
+            raise Failure(FeedResult("error", message=message, http_status=code)) from None
+    try:
+        data = json.loads(body)
+    except ValueError:
+        message = f"{label} sent a reply Dossier could not read (not valid JSON)."
+        raise Failure(FeedResult("error", message=message, http_status=code)) from None
+    return Reply(code, data, response.headers)
+
+
+def bad_shape(label: str) -> Failure:
+    """The failure for JSON that parses but is not what the API documents."""
+    return Failure(FeedResult("error", message=f"{label} sent a reply in a form Dossier does not know."))
+
+
+async def guarded(label: str, host: str, timeout: float, run: Callable[[], Awaitable[FeedResult]]) -> FeedResult:
+    """Run one provider's exchange under an overall `timeout`, turning every network problem into a result."""
+    try:
+        async with asyncio.timeout(timeout):
+            return await run()
+    except Failure as failure:
+        return failure.result
+    except (TimeoutError, httpx.TimeoutException):
+        return FeedResult("error", message=f"{label} did not answer within {timeout:g} s.")
+    except (httpx.InvalidURL, httpx.UnsupportedProtocol):
+        return FeedResult("error", message=f"The address of {label} ({host}) is not valid; check the settings.")
+    except httpx.ConnectError:
+        return FeedResult("error", message=f"Could not connect to {label} at {host}; check the network.")
+    except (httpx.HTTPError, OSError) as exc:
+        return FeedResult("error", message=f"The connection to {label} failed ({type(exc).__name__}).")

@@ -1,0 +1,118 @@
+"""Mastodon: `user@instance`; the account is looked up on its own instance, then its public posts listed."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from services.social.base import FEED_LIMIT, MAX_BODY_BYTES, FeedResult, SocialError
+from services.social.http import bad_shape, base_headers, get_json, guarded, retry_time
+from services.social.text import count, html_to_text, parse_time, string
+from store.social import CachedFeed, Post, Profile
+
+_HANDLE = re.compile(r"@?(?P<user>[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?)@(?P<host>[A-Za-z0-9.-]+(?::\d+)?)")
+_HOST = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9-]+(?::\d+)?|localhost(?::\d+)?|[\d.]+:\d+")
+
+
+def _profile(account: dict[str, Any]) -> Profile:
+    return Profile(
+        display_name=string(account.get("display_name")) or string(account.get("username")),
+        bio=html_to_text(string(account.get("note"))),
+        followers=count(account.get("followers_count")),
+        posts=count(account.get("statuses_count")),
+        url=string(account.get("url")),
+        avatar_url=string(account.get("avatar")),
+    )
+
+
+def _post(status: Any) -> Post | None:
+    if not isinstance(status, dict) or (created_at := parse_time(status.get("created_at"))) is None:
+        return None
+    text = html_to_text(string(status.get("content")))
+    if warning := string(status.get("spoiler_text")).strip():
+        text = f"CW: {warning}\n{text}"
+    return Post(
+        text=text,
+        created_at=created_at,
+        replies=count(status.get("replies_count")),
+        boosts=count(status.get("reblogs_count")),
+        likes=count(status.get("favourites_count")),
+        url=string(status.get("url")) or string(status.get("uri")),
+    )
+
+
+class Mastodon:
+    network = "mastodon"
+    label = "Mastodon"
+
+    def normalize_handle(self, text: str) -> str:
+        """`user@instance` (a leading @ and a profile URL's `https://instance/@user` form are accepted)."""
+        text = text.strip()
+        if match := re.fullmatch(r"https?://([^/\s]+)/@([^/\s@]+)/?", text):
+            text = f"{match[2]}@{match[1]}"
+        match = _HANDLE.fullmatch(text)
+        if match is None or not _HOST.fullmatch(match["host"].lower()):
+            example = "alice@mastodon.social"
+            raise SocialError(f"{text!r} is not a Mastodon handle; write it as user@instance, e.g. {example}.")
+        return f"{match['user']}@{match['host'].lower()}"
+
+    async def fetch(
+        self,
+        client: httpx.AsyncClient,
+        handle: str,
+        *,
+        cached: CachedFeed | None,
+        base_url: str | None = None,
+        token: str | None = None,
+        timeout: float,
+        max_bytes: int = MAX_BODY_BYTES,
+    ) -> FeedResult:
+        """Look the account up on its instance (or on `base_url`, for tests), then list its latest own posts."""
+        try:
+            handle = self.normalize_handle(handle)
+        except SocialError as exc:
+            return FeedResult("error", message=str(exc))
+        user, _, instance = handle.partition("@")
+        base = (base_url or f"https://{instance}").rstrip("/")
+        label = instance
+
+        async def run() -> FeedResult:
+            now = datetime.now(UTC)
+            common = {"label": label, "max_bytes": max_bytes, "timeout": timeout}
+            lookup = await get_json(
+                client,
+                f"{base}/api/v1/accounts/lookup",
+                params={"acct": user},
+                headers=base_headers(token),
+                what=f"account named {user}",
+                **common,
+            )
+            account = lookup.data
+            if not isinstance(account, dict) or not isinstance(account.get("id"), str | int):
+                raise bad_shape(label)
+            profile = _profile(account)
+            etag = cached.etag if cached is not None and cached.posts else None
+            statuses = await get_json(
+                client,
+                f"{base}/api/v1/accounts/{quote(str(account['id']), safe='')}/statuses",
+                params={"limit": str(FEED_LIMIT), "exclude_reblogs": "true"},
+                headers=base_headers(token, etag),
+                **common,
+            )
+            if statuses.code == 304:
+                etag = statuses.headers.get("ETag") or etag
+                return FeedResult(
+                    "not_modified", profile=profile, etag=etag, retry_after=retry_time(statuses.headers, now)
+                )
+            if not isinstance(statuses.data, list):
+                raise bad_shape(label)
+            posts = tuple(post for item in statuses.data if (post := _post(item)) is not None)
+            etag = statuses.headers.get("ETag")
+            after = retry_time(statuses.headers, now)
+            return FeedResult("ok", profile=profile, posts=posts, etag=etag, retry_after=after, http_status=200)
+
+        return await guarded(label, base, timeout, run)

@@ -1,0 +1,173 @@
+"""Social profiles at rest: a contact's handles per network, and the last feed fetched for each.
+
+A profile row keeps what the last successful fetch learned (the normalised profile and posts as JSON, the
+ETag to revalidate with, when it was fetched) plus the status of the latest attempt, so the Social tab can
+show the cached feed at once and say why it is stale.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from store.models import SocialProfile
+
+FEED_TTL = timedelta(hours=1)
+
+_T = SocialProfile.__table__.c
+
+
+class DuplicateProfile(ValueError):
+    """The contact already has this handle on this network."""
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """An account as a network shows it; `bio` is plain text (HTML already stripped)."""
+
+    display_name: str = ""
+    bio: str = ""
+    followers: int | None = None
+    posts: int | None = None
+    url: str = ""
+    avatar_url: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Profile:
+        names = cls.__dataclass_fields__
+        return cls(**{key: value for key, value in data.items() if key in names})
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """One post or event: plain text (never markup), an aware time, counts where the network has them."""
+
+    text: str
+    created_at: datetime
+    replies: int | None = None
+    boosts: int | None = None
+    likes: int | None = None
+    url: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {**asdict(self), "created_at": self.created_at.astimezone(UTC).isoformat()}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Post:
+        names = cls.__dataclass_fields__
+        values = {key: value for key, value in data.items() if key in names}
+        values["created_at"] = datetime.fromisoformat(values["created_at"])
+        return cls(**values)
+
+
+@dataclass(frozen=True, slots=True)
+class CachedFeed:
+    """What is stored for one social profile; `status` is that of the latest fetch attempt ("" if none)."""
+
+    profile: Profile | None
+    posts: tuple[Post, ...] = ()
+    etag: str | None = None
+    fetched_at: datetime | None = None
+    status: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SocialAccount:
+    """One row of a contact's social profiles, with its cached feed."""
+
+    id: int
+    contact_id: int
+    network: str
+    handle: str
+    cached: CachedFeed = field(default_factory=lambda: CachedFeed(None))
+
+
+class FeedOutcome(Protocol):
+    """The parts of a fetch result `save_feed` stores (services.social.FeedResult has them)."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def profile(self) -> Profile | None: ...
+    @property
+    def posts(self) -> tuple[Post, ...]: ...
+    @property
+    def etag(self) -> str | None: ...
+
+
+def _cached(row: Any) -> CachedFeed:
+    profile = Profile.from_json(row.profile) if row.profile else None
+    posts = tuple(Post.from_json(item) for item in row.feed or ())
+    fetched_at = row.fetched_at
+    if fetched_at is not None and fetched_at.tzinfo is None:
+        fetched_at = fetched_at.replace(tzinfo=UTC)
+    return CachedFeed(profile, posts, row.etag, fetched_at, row.status or "")
+
+
+def list_profiles(engine: Engine, contact_id: int) -> list[SocialAccount]:
+    """A contact's social profiles with their cached feeds, ordered by network then handle."""
+    query = select(SocialProfile.__table__).where(_T.contact_id == contact_id).order_by(_T.network, _T.handle, _T.id)
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return [SocialAccount(row.id, row.contact_id, row.network, row.handle, _cached(row)) for row in rows]
+
+
+def add_profile(engine: Engine, contact_id: int, network: str, handle: str) -> int:
+    """Add a handle (already normalised by its provider) to a contact; returns the new row's id.
+
+    Raises `DuplicateProfile` when the contact already has that handle on that network.
+    """
+    statement = insert(SocialProfile.__table__).values(
+        contact_id=contact_id, network=network, handle=handle, profile={}, feed=[], status=""
+    )
+    try:
+        with engine.begin() as conn:
+            return int(conn.execute(statement).inserted_primary_key[0])
+    except IntegrityError as exc:
+        raise DuplicateProfile(f"This contact already has {handle} on {network}.") from exc
+
+
+def remove_profile(engine: Engine, profile_id: int) -> bool:
+    """Delete a social profile and its cached feed; False when there was no such row."""
+    with engine.begin() as conn:
+        return conn.execute(delete(SocialProfile.__table__).where(_T.id == profile_id)).rowcount > 0
+
+
+def cached_feed(engine: Engine, profile_id: int) -> CachedFeed | None:
+    """The cached feed of one social profile, or None when no such profile exists."""
+    with engine.connect() as conn:
+        row = conn.execute(select(SocialProfile.__table__).where(_T.id == profile_id)).first()
+    return None if row is None else _cached(row)
+
+
+def save_feed(engine: Engine, profile_id: int, result: FeedOutcome, now: datetime) -> None:
+    """Store what a fetch found.
+
+    "ok" replaces profile, posts and ETag; "not_modified" keeps the posts (and takes a fresh profile if the
+    result has one); either stamps `fetched_at = now`. Other statuses only record the status, so the old
+    feed stays on screen and the time-to-live still counts from the last good fetch.
+    """
+    values: dict[str, Any] = {"status": result.status}
+    if result.status in ("ok", "not_modified"):
+        values["fetched_at"] = now
+        if result.profile is not None:
+            values["profile"] = result.profile.to_json()
+        if result.etag:
+            values["etag"] = result.etag
+    if result.status == "ok":
+        values["feed"] = [post.to_json() for post in result.posts]
+        values["etag"] = result.etag
+    with engine.begin() as conn:
+        conn.execute(update(SocialProfile.__table__).where(_T.id == profile_id).values(**values))
+
+
+def is_fresh(fetched_at: datetime | None, now: datetime, ttl: timedelta = FEED_TTL) -> bool:
+    """Whether a feed fetched at `fetched_at` may be shown without asking the network again."""
+    return fetched_at is not None and fetched_at <= now < fetched_at + ttl

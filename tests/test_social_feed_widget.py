@@ -1,0 +1,130 @@
+"""The SocialFeed widget: sections and states, literal post text, the cursor and the URL messages."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from textual import on
+from textual.app import App, ComposeResult
+
+from widgets.social_feed import FeedPost, FeedSection, SocialFeed, ago
+
+NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+NASTY = "[@click=app.quit]boom[/] [b]x[/b] \x1b[31mred\x1b[0m"
+
+
+def sections() -> list[FeedSection]:
+    return [
+        FeedSection(
+            "Mastodon",
+            "alice@example.social",
+            display_name="Alice [b]",
+            followers=1200,
+            posts_count=340,
+            updated_at=NOW - timedelta(hours=3),
+            posts=(
+                FeedPost(NASTY, NOW - timedelta(minutes=5), 1, 2, 3, "https://example.social/@alice/1"),
+                FeedPost("second", NOW - timedelta(days=2), url="https://example.social/@alice/2"),
+            ),
+        ),
+        FeedSection(
+            "GitHub",
+            "octo",
+            state="rate_limited",
+            message="GitHub's rate limit is reached; it can refresh again at 14:05.",
+            posts=(
+                FeedPost(
+                    "pushed 3 commits to octo/hello", NOW - timedelta(hours=1), url="https://github.com/octo/hello"
+                ),
+            ),
+        ),
+        FeedSection(
+            "Bluesky", "ghost.bsky.social", state="not_found", message="Bluesky has no account ghost.bsky.social."
+        ),
+    ]
+
+
+class FeedApp(App):
+    def __init__(self, feed: SocialFeed) -> None:
+        super().__init__()
+        self.feed = feed
+        self.urls: list[tuple[str, str]] = []
+
+    def compose(self) -> ComposeResult:
+        yield self.feed
+
+    @on(SocialFeed.OpenUrl)
+    def opened(self, message: SocialFeed.OpenUrl) -> None:
+        self.urls.append(("open", message.url))
+
+    @on(SocialFeed.CopyUrl)
+    def copied(self, message: SocialFeed.CopyUrl) -> None:
+        self.urls.append(("copy", message.url))
+
+
+def texts(feed: SocialFeed) -> list[str]:
+    return [str(feed.get_option_at_index(index).prompt) for index in range(feed.option_count)]
+
+
+def test_ago() -> None:
+    assert ago(NOW - timedelta(seconds=5), NOW) == "just now"
+    assert ago(NOW - timedelta(minutes=7), NOW) == "7 min ago"
+    assert ago(NOW - timedelta(hours=3), NOW) == "3 h ago"
+    assert ago(NOW - timedelta(days=2), NOW) == "2 d ago"
+    assert ago(datetime(2025, 1, 2, tzinfo=UTC), NOW) == "02 Jan 2025"
+
+
+async def test_sections_states_and_literal_text() -> None:
+    app = FeedApp(SocialFeed(sections(), now=NOW))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        lines = texts(app.feed)
+        assert lines[0] == "Mastodon  alice@example.social · Alice [b] · 1,200 followers · 340 posts · updated 3 h ago"
+        assert lines[1] == "[@click=app.quit]boom[/] [b]x[/b] ␛[31mred␛[0m\n5 min ago · ↩ 1 · ⟳ 2 · ♥ 3"
+        assert lines[2] == "second\n2 d ago"
+        assert "GitHub's rate limit is reached; it can refresh again at 14:05." in lines
+        assert "Bluesky has no account ghost.bsky.social." in lines
+        # The cached GitHub feed still shows under the rate-limit sentence.
+        assert any(line.startswith("pushed 3 commits") for line in lines)
+        screen_text = "\n".join(
+            "".join(segment.text for segment in app.feed.render_line(y)) for y in range(app.feed.content_size.height)
+        )
+        assert "[@click=app.quit]boom[/]" in screen_text and "\x1b" not in screen_text
+        assert app.is_running  # the markup-like text was not run as an action
+
+
+async def test_cursor_skips_headers_and_posts_url_messages() -> None:
+    app = FeedApp(SocialFeed(sections(), now=NOW))
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.feed.focus()
+        await pilot.pause()
+        assert app.feed.highlighted == 1
+        await pilot.press("o")
+        await pilot.press("j", "y")
+        await pilot.press("j", "o")  # across the GitHub header and its state line
+        await pilot.press("G", "k", "k", "o")
+        await pilot.pause()
+        assert app.urls == [
+            ("open", "https://example.social/@alice/1"),
+            ("copy", "https://example.social/@alice/2"),
+            ("open", "https://github.com/octo/hello"),
+            ("open", "https://example.social/@alice/1"),
+        ]
+
+
+async def test_no_profiles_shows_how_to_add_one() -> None:
+    app = FeedApp(SocialFeed([], now=NOW, add_key="S"))
+    async with app.run_test() as pilot:
+        await pilot.press("o", "y")
+        await pilot.pause()
+        assert texts(app.feed) == ["No social profiles yet; press S to add one (Mastodon, Bluesky or GitHub)."]
+        assert app.feed.highlighted is None and app.urls == []
+
+
+async def test_show_replaces_and_ok_without_posts() -> None:
+    app = FeedApp(SocialFeed([], now=NOW))
+    async with app.run_test():
+        app.feed.show([FeedSection("GitHub", "octo", state="offline", message="Dossier is offline.")], now=NOW)
+        assert texts(app.feed) == ["GitHub  octo", "Dossier is offline."]
+        app.feed.show([FeedSection("GitHub", "octo")], now=NOW)
+        assert texts(app.feed)[1] == "No public posts yet."

@@ -1,0 +1,73 @@
+"""Pilot tests: add a GitHub profile and read its feed from a local server; an unreachable one says so."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from store.settings import load_settings
+from tests.services.local_http import closed_port, serve
+from tests.services.test_social import GH_EVENTS, GH_USER, send_json
+from tests.tui.conftest import screen_text, settle
+from tests.tui.sample import NOW
+from tui.dialogs.social_profile import SocialProfileDialog
+from tui.factory import make_app
+
+
+def social_app(db: Path, base_url: str):
+    settings = load_settings(
+        ui={"cursor_blink": False},
+        gravatar={"base_url": "http://127.0.0.1:9/"},
+        social={"github_base_url": base_url},
+        network={"timeout": 2},
+    )
+    return make_app(settings, db, contact_id=1, clock=lambda: NOW)
+
+
+async def add_github(pilot, app, handle: str) -> None:
+    await pilot.press("S")
+    await settle(pilot)
+    assert isinstance(app.screen, SocialProfileDialog)
+    radio = app.screen.query_one("#social-network")
+    app.screen.set_focus(radio)
+    await pilot.press("right", "right", "enter")  # GitHub
+    assert radio.pressed_button.name == "github"
+    app.screen.set_focus(app.screen.query_one("#social-handle"))
+    await pilot.press(*handle, "enter")
+    await settle(pilot)
+    await pilot.pause(0.5)
+    await settle(pilot)
+
+
+async def test_github_feed_from_a_local_server(sample_db: Path):
+    server, stop = serve()
+    server.routes["/users/octo"] = send_json(GH_USER)
+    server.routes["/users/octo/events/public"] = send_json(GH_EVENTS)
+    try:
+        app = social_app(sample_db, server.url(""))
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            await add_github(pilot, app, "octo")
+            assert app.screen.query_one("#tabs").active == "social"
+            text = screen_text(app)
+            assert "The Octocat" in text
+            assert "octo/hello" in text
+            assert [r.path for r in server.received][:2] == ["/users/octo", "/users/octo/events/public"]
+    finally:
+        stop()
+
+
+async def test_unreachable_network_is_a_clear_state(sample_db: Path):
+    app = social_app(sample_db, f"http://127.0.0.1:{closed_port()}")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await add_github(pilot, app, "octo")
+        assert "Could not connect" in screen_text(app)
+
+
+async def test_no_profile_yet_says_how_to_add_one(app_factory):
+    app = app_factory(contact_id=1)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        assert "No social profiles yet; press S to add one" in screen_text(app)

@@ -1,0 +1,127 @@
+"""The Social tab: the contact's public Mastodon, Bluesky and GitHub feeds, from cache at once and
+refreshed in the background."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+
+from store.social import SocialAccount, list_profiles, save_feed
+from widgets.social_feed import FeedPost, FeedSection, SocialFeed
+
+# What a fetch status means on screen; "ok" and "not_modified" both show the feed.
+STATES = {"not_found": "not_found", "rate_limited": "rate_limited", "error": "unreachable", "offline": "offline"}
+
+
+def section(account: SocialAccount, *, state: str | None = None, message: str = "") -> FeedSection:
+    """The widget's plain data for one account, from what the store has cached."""
+    cached = account.cached
+    profile = cached.profile
+    return FeedSection(
+        network=account.network,
+        handle=account.handle,
+        display_name=profile.display_name if profile else "",
+        followers=profile.followers if profile else None,
+        posts_count=profile.posts if profile else None,
+        updated_at=cached.fetched_at,
+        state=state or STATES.get(cached.status, "ok" if cached.fetched_at else "loading"),
+        message=message,
+        posts=tuple(FeedPost(p.text, p.created_at, p.replies, p.boosts, p.likes, p.url) for p in cached.posts),
+    )
+
+
+class SocialPane(Vertical):
+    BINDINGS = [
+        Binding("r", "refresh_feeds", "Refresh", tooltip="Fetch the social feeds again", id="social.refresh"),
+    ]
+
+    def __init__(self, contact_id: int, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.contact_id = contact_id
+        self.accounts: list[SocialAccount] = []
+        self.sections: dict[int, FeedSection] = {}
+
+    def compose(self) -> ComposeResult:
+        yield SocialFeed(now=self.app.context.clock(), id="social-feed")
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def reload(self, *, force: bool = False) -> None:
+        """Show the cached feeds now; fetch the stale ones (or all, with `force`) in the background."""
+        self._load(force)
+
+    @work(thread=True, exclusive=True, group="social-load", exit_on_error=False)
+    def _load(self, force: bool) -> None:
+        accounts = list_profiles(self.app.context.engine, self.contact_id)
+        self.app.call_from_thread(self._loaded, accounts, force)
+
+    def _loaded(self, accounts: list[SocialAccount], force: bool) -> None:
+        self.accounts = accounts
+        self.sections = {account.id: section(account) for account in accounts}
+        self._redraw()
+        now = self.app.context.clock()
+        ttl = timedelta(minutes=self.app.context.settings.social.ttl_minutes)
+        stale = [a for a in accounts if force or not a.cached.fetched_at or now - a.cached.fetched_at > ttl]
+        if stale:
+            self._refresh(stale)
+
+    def _redraw(self) -> None:
+        ordered = [self.sections[a.id] for a in self.accounts if a.id in self.sections]
+        self.query_one(SocialFeed).show(ordered, now=self.app.context.clock())
+
+    @work(exclusive=True, group="social-fetch", exit_on_error=False)
+    async def _refresh(self, accounts: list[SocialAccount]) -> None:
+        from services.social import offline_result, provider
+
+        context = self.app.context
+        settings = context.settings
+        bases = {
+            "mastodon": settings.social.mastodon_base_url or None,
+            "bluesky": settings.social.bluesky_base_url,
+            "github": settings.social.github_base_url,
+        }
+        token = settings.social.github_token.get_secret_value() or None
+
+        async def one(account: SocialAccount) -> None:
+            network = provider(account.network)
+            if settings.network.offline or self.app.http is None:
+                result = offline_result(network.label)
+            else:
+                self.sections[account.id] = section(account, state="loading")
+                self._redraw()
+                result = await network.fetch(
+                    self.app.http,
+                    account.handle,
+                    cached=account.cached,
+                    base_url=bases.get(account.network),
+                    token=token if account.network == "github" else None,
+                    timeout=settings.network.timeout,
+                )
+            await asyncio.to_thread(save_feed, context.engine, account.id, result, context.clock())
+            fresh = [
+                a for a in await asyncio.to_thread(list_profiles, context.engine, self.contact_id) if a.id == account.id
+            ]
+            if fresh:
+                state = STATES.get(result.status) if result.status not in ("ok", "not_modified") else None
+                self.sections[account.id] = section(fresh[0], state=state, message=result.message or "")
+                self._redraw()
+
+        await asyncio.gather(*(one(account) for account in accounts))
+
+    def action_refresh_feeds(self) -> None:
+        self.reload(force=True)
+
+    @on(SocialFeed.OpenUrl)
+    def _open(self, event: SocialFeed.OpenUrl) -> None:
+        self.app.open_url(event.url)
+
+    @on(SocialFeed.CopyUrl)
+    def _copy(self, event: SocialFeed.CopyUrl) -> None:
+        self.app.copy_to_clipboard(event.url)
+        self.notify(f"Copied {event.url}", title="Social")
