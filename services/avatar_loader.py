@@ -9,6 +9,7 @@ so an async worker can await it without blocking the event loop.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -51,6 +52,7 @@ async def load_avatar(
     timeout: float,
     offline: bool,
     now: datetime,
+    contact_id: int | None = None,
 ) -> AvatarOutcome:
     """The avatar for a contact whose preferred source is `source` ("gravatar", "social", "custom", "initials").
 
@@ -63,32 +65,65 @@ async def load_avatar(
     if source == "custom":
         return await _custom(custom_fields, seed)
     if source == "social":
-        return AvatarOutcome(None, "no social avatar", seed)
+        url, network = await asyncio.to_thread(_social_avatar_url, engine, contact_id)
+        if not url:
+            return AvatarOutcome(None, "no social avatar", seed)
+        key = "social:" + hashlib.sha256(url.encode()).hexdigest()
+        return await _fetched(engine, client, key, url, seed, network, offline=offline, timeout=timeout, now=now)
     if not seed:
         return AvatarOutcome(None, "no email")
     key = gravatar_cache_key(seed, size_px=size_px)
+    url = gravatar_url(seed, size_px=size_px, base_url=base_url)
+    return await _fetched(engine, client, key, url, seed, "Gravatar", offline=offline, timeout=timeout, now=now)
+
+
+def _social_avatar_url(engine: Engine, contact_id: int | None) -> tuple[str, str]:
+    """The picture of the contact's first social profile that has one (fetched with its feed)."""
+    from store.social import list_profiles
+
+    if contact_id is None:
+        return "", ""
+    for account in list_profiles(engine, contact_id):
+        profile = account.cached.profile
+        if profile is not None and profile.avatar_url.startswith(("https://", "http://")):
+            return profile.avatar_url, account.network.capitalize()
+    return "", ""
+
+
+async def _fetched(
+    engine: Engine,
+    client: httpx.AsyncClient | None,
+    key: str,
+    url: str,
+    seed: str,
+    name: str,
+    *,
+    offline: bool,
+    timeout: float,
+    now: datetime,
+) -> AvatarOutcome:
+    """A picture from `url`, served from the cache while fresh and revalidated after; `name` captions it."""
     cached = await asyncio.to_thread(get_cached, engine, key)
     if cached is not None and is_fresh(cached, now):
-        return _from_cache(cached, seed, "Gravatar")
+        return _from_cache(cached, seed, name)
     if offline or client is None:
         if cached is not None and cached.status == "ok":
-            return _from_cache(cached, seed, "Gravatar (offline)")
+            return _from_cache(cached, seed, f"{name} (offline)")
         return AvatarOutcome(None, "offline", seed)
-    url = gravatar_url(seed, size_px=size_px, base_url=base_url)
-    result = await fetch_avatar(client, url, cached=cached, timeout=timeout)
+    result = await fetch_avatar(client, url, cached=cached, timeout=timeout, service=name)
     entry = result.to_cache(cached, now)
     if entry is not None:
         await asyncio.to_thread(save_cached, engine, key, entry)
-        return _from_cache(entry, seed, "Gravatar")
+        return _from_cache(entry, seed, name)
     if cached is not None and cached.status == "ok":
-        return AvatarOutcome(cached.content, "Gravatar (cached)", seed, result.message)
-    return AvatarOutcome(None, "Gravatar unavailable", seed, result.message)
+        return AvatarOutcome(cached.content, f"{name} (cached)", seed, result.message)
+    return AvatarOutcome(None, f"{name} unavailable", seed, result.message)
 
 
 def _from_cache(entry: CachedImage, seed: str, caption: str) -> AvatarOutcome:
     if entry.status == "ok" and entry.content:
         return AvatarOutcome(entry.content, caption, seed)
-    return AvatarOutcome(None, "no Gravatar", seed)
+    return AvatarOutcome(None, f"no {caption.split(' (')[0]}", seed)
 
 
 async def _custom(custom_fields: Mapping[str, Any], seed: str) -> AvatarOutcome:

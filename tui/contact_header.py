@@ -122,6 +122,7 @@ class ContactHeader(Horizontal):
             timeout=min(settings.network.timeout, 3.0),
             offline=settings.network.offline,
             now=context.clock(),
+            contact_id=detail.id,
         )
         if outcome.image is None or not avatar.show_image(outcome.image):
             avatar.show_fallback(outcome.fallback_seed, initials(one_line(detail.name)))

@@ -11,17 +11,29 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 
-from store.social import SocialAccount, list_profiles, save_feed
+from store.social import SocialAccount, list_profiles, remove_profile, save_feed
 from widgets.social_feed import FeedPost, FeedSection, SocialFeed
 
 # What a fetch status means on screen; "ok" and "not_modified" both show the feed.
 STATES = {"not_found": "not_found", "rate_limited": "rate_limited", "error": "unreachable", "offline": "offline"}
 
 
+# Said when the state comes from the cache (the fetch that set it said more, at the time).
+CACHED_MESSAGES = {
+    "rate_limited": "{network} limited requests at the last refresh; this is the feed from before.",
+    "not_found": "{network} has no account {handle}.",
+    "unreachable": "{network} could not be reached at the last refresh; this is the feed from before.",
+    "offline": "Offline: this is the feed from the last refresh.",
+}
+
+
 def section(account: SocialAccount, *, state: str | None = None, message: str = "") -> FeedSection:
     """The widget's plain data for one account, from what the store has cached."""
     cached = account.cached
     profile = cached.profile
+    state = state or STATES.get(cached.status, "ok" if cached.fetched_at else "loading")
+    if not message and state in CACHED_MESSAGES:
+        message = CACHED_MESSAGES[state].format(network=account.network.capitalize(), handle=account.handle)
     return FeedSection(
         network=account.network,
         handle=account.handle,
@@ -29,7 +41,7 @@ def section(account: SocialAccount, *, state: str | None = None, message: str = 
         followers=profile.followers if profile else None,
         posts_count=profile.posts if profile else None,
         updated_at=cached.fetched_at,
-        state=state or STATES.get(cached.status, "ok" if cached.fetched_at else "loading"),
+        state=state,
         message=message,
         posts=tuple(FeedPost(p.text, p.created_at, p.replies, p.boosts, p.likes, p.url) for p in cached.posts),
     )
@@ -38,6 +50,9 @@ def section(account: SocialAccount, *, state: str | None = None, message: str = 
 class SocialPane(Vertical):
     BINDINGS = [
         Binding("r", "refresh_feeds", "Refresh", tooltip="Fetch the social feeds again", id="social.refresh"),
+        Binding(
+            "D", "remove_profile", "Remove profile", tooltip="Remove the highlighted social profile", id="social.remove"
+        ),
     ]
 
     def __init__(self, contact_id: int, **kwargs) -> None:
@@ -116,6 +131,36 @@ class SocialPane(Vertical):
 
     def action_refresh_feeds(self) -> None:
         self.reload(force=True)
+
+    def action_remove_profile(self) -> None:
+        from textual.content import Content
+
+        from tui.dialogs.confirm import ConfirmDialog
+        from widgets.literal import one_line
+
+        index = self.query_one(SocialFeed).highlighted_section
+        if index is None and len(self.accounts) == 1:
+            index = 0
+        if index is None or index >= len(self.accounts):
+            self.notify("Highlight a post of the profile to remove.", severity="warning")
+            return
+        account = self.accounts[index]
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._remove(account.id)
+
+        message = Content.assemble(
+            "Remove ",
+            (one_line(f"{account.network}: {account.handle}"), "bold"),
+            " and its cached feed from this contact?",
+        )
+        self.app.push_screen(ConfirmDialog("Remove social profile", message, yes="Remove"), answered)
+
+    @work(thread=True, group="social-remove", exit_on_error=False)
+    def _remove(self, profile_id: int) -> None:
+        remove_profile(self.app.context.engine, profile_id)
+        self.app.call_from_thread(self.reload)
 
     @on(SocialFeed.OpenUrl)
     def _open(self, event: SocialFeed.OpenUrl) -> None:

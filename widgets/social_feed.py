@@ -176,6 +176,14 @@ class SocialFeed(OptionList):
             return ""
         return self._urls.get(self.get_option_at_index(self.highlighted).id or "", "")
 
+    @property
+    def highlighted_section(self) -> int | None:
+        """The index of the section (profile) whose post is highlighted, or None."""
+        if self.highlighted is None:
+            return None
+        option_id = self.get_option_at_index(self.highlighted).id or ""
+        return int(option_id.split("-")[1]) if option_id.startswith("post-") else None
+
     def action_open_url(self) -> None:
         if url := self.highlighted_url:
             self.post_message(self.OpenUrl(self, url))

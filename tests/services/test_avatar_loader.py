@@ -145,3 +145,33 @@ async def test_a_custom_source_without_a_usable_file(engine, tmp_path: Path) -> 
     outcome = await load(engine, None, None, source="custom", custom_fields=fields)
     assert (outcome.image, outcome.caption) == (None, "image file unusable")
     assert outcome.message == f"The avatar file {tmp_path / 'gone.png'} does not exist."
+
+
+async def test_the_social_source_uses_the_cached_profile_picture(engine, client, local_server, make_contact) -> None:
+    from dataclasses import dataclass
+
+    from store.social import Profile, add_profile, save_feed
+
+    @dataclass
+    class Found:
+        status: str
+        profile: Profile
+        posts: tuple = ()
+        etag: str | None = None
+
+    local_server.routes["/pic.png"] = lambda handler: handler.reply(200, png("purple"), "image/png")
+    contact_id = make_contact(engine, firstname="Ada", email=EMAIL)
+    profile_id = add_profile(engine, contact_id, "github", "ada")
+    save_feed(
+        engine, profile_id, Found("ok", Profile(display_name="Ada", avatar_url=local_server.url("/pic.png"))), NOW
+    )
+    outcome = await load(engine, client, None, source="social", contact_id=contact_id)
+    assert (outcome.image, outcome.caption) == (png("purple"), "Github")
+    again = await load(engine, client, None, source="social", contact_id=contact_id)
+    assert again.caption == "Github" and len(local_server.received) == 1  # served from the cache
+
+
+async def test_the_social_source_without_a_profile_picture_falls_back(engine, client, make_contact) -> None:
+    contact_id = make_contact(engine, firstname="Ada", email=EMAIL)
+    outcome = await load(engine, client, None, source="social", contact_id=contact_id)
+    assert (outcome.image, outcome.caption, outcome.fallback_seed) == (None, "no social avatar", EMAIL)

@@ -115,3 +115,15 @@ class TestMap:
 
     def test_social_profile_dialog(self, snap_compare, app_factory, size):
         assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("S"))
+
+    def test_social_tab_with_feed(self, snap_compare, app_factory, sample_db, size):
+        from tests.tui.test_social_tab import seed_feed
+
+        seed_feed(sample_db)
+        assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("4"))
+
+    def test_social_tab_rate_limited(self, snap_compare, app_factory, sample_db, size):
+        from tests.tui.test_social_tab import seed_feed
+
+        seed_feed(sample_db, status="rate_limited")
+        assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("4"))

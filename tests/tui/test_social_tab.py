@@ -71,3 +71,71 @@ async def test_no_profile_yet_says_how_to_add_one(app_factory):
         await pilot.press("4")
         await settle(pilot)
         assert "No social profiles yet; press S to add one" in screen_text(app)
+
+
+def seed_feed(db: Path, status: str = "ok") -> None:
+    from dataclasses import dataclass
+    from datetime import timedelta
+
+    from store.db import open_database
+    from store.social import Post, Profile, add_profile, save_feed
+
+    @dataclass
+    class Found:
+        status: str
+        profile: Profile | None = None
+        posts: tuple = ()
+        etag: str | None = None
+
+    engine = open_database(db)
+    profile_id = add_profile(engine, 1, "mastodon", "ada@mastodon.example")
+    posts = (
+        Post(
+            "Shipping the Analytical Engine v2 [@click=app.quit]x[/] \x1b[31mred\x1b[0m",
+            NOW - timedelta(hours=3),
+            2,
+            5,
+            40,
+            "https://mastodon.example/@ada/1",
+        ),
+        Post("Notes on Bernoulli numbers", NOW - timedelta(days=2), 0, 1, 12, "https://mastodon.example/@ada/2"),
+    )
+    save_feed(
+        engine,
+        profile_id,
+        Found("ok", Profile("Ada L.", "", 1200, 88, "https://mastodon.example/@ada"), posts),
+        NOW - timedelta(minutes=10),
+    )
+    if status != "ok":
+        save_feed(engine, profile_id, Found(status), NOW)
+    engine.dispose()
+
+
+async def test_cached_feed_shows_at_once_and_literally(app_factory, sample_db: Path):
+    seed_feed(sample_db)
+    app = app_factory(contact_id=1)  # offline: only the cache can show
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Ada L." in text
+        assert "[@click=app.quit]x[/]" in text and "␛[31mred" in text
+        assert "Notes on Bernoulli numbers" in text
+        assert app.is_running
+
+
+async def test_remove_a_profile(app_factory, sample_db: Path):
+    seed_feed(sample_db)
+    app = app_factory(contact_id=1)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        await pilot.press("D")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        await pilot.pause(0.2)
+        await settle(pilot)
+        assert "No social profiles yet" in screen_text(app)
