@@ -68,6 +68,12 @@ class SocialSettings(BaseModel):
     github_token: SecretStr = Field(default=SecretStr(""), description="optional; raises GitHub's rate limit")
 
 
+class GeoSettings(BaseModel):
+    mmdb_path: str = Field(
+        default="", description="GeoLite2/GeoIP2 City .mmdb file; empty: the embedded 2018 database if installed"
+    )
+
+
 class UiSettings(BaseModel):
     theme: str = "textual-dark"
     page_size: int = Field(default=100, ge=10, le=1000, description="rows fetched per page")
@@ -120,6 +126,7 @@ class Settings(BaseSettings):
     gravatar: GravatarSettings = Field(default_factory=GravatarSettings)
     social: SocialSettings = Field(default_factory=SocialSettings)
     ui: UiSettings = Field(default_factory=UiSettings)
+    geo: GeoSettings = Field(default_factory=GeoSettings)
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
 
     @classmethod

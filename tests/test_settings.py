@@ -251,6 +251,7 @@ def test_masked_plain_settings(monkeypatch: pytest.MonkeyPatch) -> None:
             "github_base_url": "https://api.github.com",
             "github_token": "",
         },
+        "geo": {"mmdb_path": ""},
         "ui": {"theme": "textual-dark", "page_size": 100, "cursor_blink": True},
         "smtp": {
             "host": "",

@@ -8,9 +8,19 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
-from tui import cli_email, cli_memberships, cli_merge
+from tui import cli_email, cli_geo, cli_memberships, cli_merge
 
-COMMANDS = ("demo", "search", "show", "email", "export", "config", *cli_memberships.COMMANDS, *cli_merge.COMMANDS)
+COMMANDS = (
+    "demo",
+    "search",
+    "show",
+    "email",
+    "export",
+    "config",
+    *cli_memberships.COMMANDS,
+    *cli_merge.COMMANDS,
+    *cli_geo.COMMANDS,
+)
 
 
 def _db_option(parser: argparse.ArgumentParser) -> None:
@@ -42,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_email.add_parser(sub, _db_option)
     cli_memberships.add_parsers(sub, _db_option)
     cli_merge.add_parsers(sub, _db_option)
+    cli_geo.add_parsers(sub, _db_option)
     _add_export(sub)
     sub.add_parser("config", help="print the effective settings, secrets masked")
     return parser
@@ -93,6 +104,7 @@ class UserError(Exception):
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    from services.geoip import GeoIpError
     from services.mailer import MailError
     from store.contacts import ContactNotFound
     from store.db import DatabaseError
@@ -113,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
                 "config": _config,
                 **dict.fromkeys(cli_memberships.COMMANDS, cli_memberships.handle),
                 **dict.fromkeys(cli_merge.COMMANDS, cli_merge.handle),
+                **dict.fromkeys(cli_geo.COMMANDS, cli_geo.handle),
             }
             handler = handlers[args.command]
         else:
@@ -126,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         TemplateNotFound,
         GroupNotFound,
         MailError,
+        GeoIpError,
         UserError,
     ) as exc:
         print(f"dossier: {exc}", file=sys.stderr)

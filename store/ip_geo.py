@@ -1,0 +1,201 @@
+"""IP addresses' locations in the store: record a visit (geolocating a new IP once) and refresh pending ones.
+
+`ip_address.lookup_status` is "pending" (never looked up), "found" (location fields set), "unknown" (the
+database had no answer; remembered, not asked again) or "private" (private, loopback, reserved and the like:
+never looked up). The lookup itself is a plain callable, so the store knows nothing of MaxMind.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from sqlalchemy import Connection, Engine, func, select, update
+from sqlalchemy.dialects.sqlite import insert
+
+from store.models import ContactIp, IpAddress
+
+
+class GeoLocation(Protocol):
+    """What a lookup answers (e.g. `services.geoip.GeoResult`); the store does not import services."""
+
+    city: str
+    region: str
+    country: str
+    country_code: str
+    latitude: float | None
+    longitude: float | None
+    accuracy_radius_km: int | None
+    time_zone: str
+
+
+Lookup = Callable[[str], GeoLocation | None]
+
+BATCH_SIZE = 500
+PENDING, FOUND, UNKNOWN, PRIVATE = "pending", "found", "unknown", "private"
+
+_ip = IpAddress.__table__
+_contact_ip = ContactIp.__table__
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshSummary:
+    looked_up: int = 0
+    found: int = 0
+    unknown: int = 0
+    skipped_private: int = 0
+
+
+def normalize_ip(ip: str) -> str:
+    """The canonical text of an address (`2001:DB8:0::1` is `2001:db8::1`, `::ffff:1.2.3.4` is `1.2.3.4`);
+    `ValueError` in one sentence if it is not one."""
+    try:
+        address = ipaddress.ip_address(ip.strip())
+    except (ValueError, AttributeError):
+        raise ValueError(f"{ip!r} is not an IP address.") from None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
+    return address.compressed
+
+
+def is_public(ip: str) -> bool:
+    """Whether the address is a valid, globally routed one worth looking up (not private, loopback, reserved,
+    link-local, multicast, shared or unspecified); `services.geoip.is_public` is this one."""
+    try:
+        address = ipaddress.ip_address(ip.strip())
+    except (ValueError, AttributeError):
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.is_global and not (
+        address.is_private
+        or address.is_loopback
+        or address.is_reserved
+        or address.is_link_local
+        or address.is_multicast
+        or address.is_unspecified
+    )
+
+
+_NO_LOCATION: dict[str, Any] = {
+    "city": "",
+    "region": "",
+    "country": "",
+    "country_code": "",
+    "latitude": None,
+    "longitude": None,
+    "accuracy_radius_km": None,
+    "time_zone": "",
+}
+
+
+def _values(ip: str, lookup: Lookup, now: datetime) -> dict[str, Any]:
+    """The ip_address columns to set after deciding about `ip` (without looking up a private one)."""
+    if not is_public(ip):
+        return {**_NO_LOCATION, "lookup_status": PRIVATE, "looked_up_at": now}
+    result = lookup(ip)
+    if result is None:  # a location from an earlier lookup is cleared: the status says what the fields mean
+        return {**_NO_LOCATION, "lookup_status": UNKNOWN, "looked_up_at": now}
+    return {
+        "city": result.city,
+        "region": result.region,
+        "country": result.country,
+        "country_code": result.country_code,
+        "latitude": result.latitude,
+        "longitude": result.longitude,
+        "accuracy_radius_km": result.accuracy_radius_km,
+        "time_zone": result.time_zone,
+        "lookup_status": FOUND,
+        "looked_up_at": now,
+    }
+
+
+def refresh_locations(
+    engine: Engine,
+    reader_lookup: Lookup,
+    *,
+    contact_id: int | None = None,
+    now: datetime,
+    only_pending: bool = True,
+) -> RefreshSummary:
+    """Geolocate the IP addresses of one contact (or of everyone) not looked up yet, or all of them again
+    with `only_pending=False`. Private and reserved addresses are marked "private" without a lookup; an
+    address the database does not know is remembered as "unknown". Works in transactions of 500 addresses.
+    """
+    now = now.astimezone(UTC)
+    looked_up = found = unknown = private = 0
+    last_id = 0
+    while True:
+        query = select(_ip.c.id, _ip.c.ip).where(_ip.c.id > last_id).order_by(_ip.c.id).limit(BATCH_SIZE)
+        if only_pending:
+            query = query.where(_ip.c.lookup_status == PENDING)
+        if contact_id is not None:
+            linked = select(_contact_ip.c.ip_address_id).where(_contact_ip.c.contact_id == contact_id)
+            query = query.where(_ip.c.id.in_(linked))
+        with engine.begin() as conn:
+            rows = conn.execute(query).all()
+            for row in rows:
+                values = _values(row.ip, reader_lookup, now)
+                conn.execute(update(_ip).where(_ip.c.id == row.id).values(**values))
+                status = values["lookup_status"]
+                if status == PRIVATE:
+                    private += 1
+                    continue
+                looked_up += 1
+                if status == FOUND:
+                    found += 1
+                else:
+                    unknown += 1
+        if len(rows) < BATCH_SIZE:
+            break
+        last_id = rows[-1].id
+    return RefreshSummary(looked_up=looked_up, found=found, unknown=unknown, skipped_private=private)
+
+
+def record_visit(
+    engine: Engine,
+    contact_id: int,
+    ip: str,
+    *,
+    seen_at: datetime,
+    lookup: Lookup | None,
+) -> int:
+    """Record that the contact was seen at `ip` and return the address's id.
+
+    The address is added once; its contact link keeps the first and last time seen and counts hits. A new
+    address is geolocated right away when `lookup` is given (private ones are only marked); one already
+    decided is never looked up again, and with `lookup=None` a new one stays "pending" for `refresh_locations`.
+    `ValueError` if `ip` is not an address.
+    """
+    ip = normalize_ip(ip)
+    seen_at = seen_at.astimezone(UTC)
+    with engine.begin() as conn:
+        ip_id, status = _ensure_ip(conn, ip)
+        if status == PENDING and (lookup is not None or not is_public(ip)):
+            values = _values(ip, lookup or (lambda _ip: None), seen_at)
+            conn.execute(update(_ip).where(_ip.c.id == ip_id).values(**values))
+        link = insert(_contact_ip).values(
+            contact_id=contact_id, ip_address_id=ip_id, first_seen=seen_at, last_seen=seen_at, hits=1
+        )
+        excluded = link.excluded
+        conn.execute(
+            link.on_conflict_do_update(
+                index_elements=[_contact_ip.c.contact_id, _contact_ip.c.ip_address_id],
+                set_={
+                    "first_seen": func.min(_contact_ip.c.first_seen, excluded.first_seen),
+                    "last_seen": func.max(_contact_ip.c.last_seen, excluded.last_seen),
+                    "hits": _contact_ip.c.hits + 1,
+                },
+            )
+        )
+    return ip_id
+
+
+def _ensure_ip(conn: Connection, ip: str) -> tuple[int, str]:
+    blank = {"city": "", "region": "", "country": "", "country_code": "", "time_zone": "", "lookup_status": PENDING}
+    conn.execute(insert(_ip).values(ip=ip, **blank).on_conflict_do_nothing(index_elements=[_ip.c.ip]))
+    row = conn.execute(select(_ip.c.id, _ip.c.lookup_status).where(_ip.c.ip == ip)).one()
+    return row.id, row.lookup_status

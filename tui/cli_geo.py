@@ -1,0 +1,80 @@
+"""`dossier geo refresh [CONTACT] [--all] [--mmdb PATH]`: geolocate stored IP addresses, for scripts.
+
+Errors are raised, one sentence each, for `tui.cli.main` to print: `GeoIpError` (no usable City database),
+`ContactNotFound`, `SettingsError` and `DatabaseError` (a locked or read-only file, reworded).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+COMMANDS = ("geo",)
+
+
+def add_parsers(sub: Any, db_option: Callable[[argparse.ArgumentParser], None]) -> None:
+    """Add `geo` and its `refresh` action to the `dossier` subparsers; `db_option` adds `--db` to a parser."""
+    geo = sub.add_parser("geo", help="IP geolocation: look up where contacts' IP addresses are")
+    actions = geo.add_subparsers(dest="geo_action", metavar="ACTION", required=True)
+    refresh = actions.add_parser(
+        "refresh", help="look up the IP addresses not looked up yet (of one contact, or everyone's)"
+    )
+    refresh.add_argument("contact", nargs="?", help="only this contact's addresses (id or email)")
+    refresh.add_argument(
+        "--all", action="store_true", help="look up every address again, not only the ones never looked up"
+    )
+    refresh.add_argument("--mmdb", type=Path, metavar="PATH", help="City .mmdb file (default: geo.mmdb_path)")
+    db_option(refresh)
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Run `geo refresh` parsed by the parsers above; prints the summary and returns the exit code."""
+    import sqlalchemy.exc
+
+    from services.geoip import database_note, lookup, open_reader
+    from store.contacts import resolve_contact
+    from store.db import DatabaseError, describe_error, open_database
+    from store.ip_geo import refresh_locations
+    from store.settings import default_db_path, load_settings
+
+    mmdb = args.mmdb or _configured_mmdb(load_settings())
+    reader = open_reader(mmdb)
+    try:
+        print(f"Using the {database_note(reader, embedded=not mmdb)}.", file=sys.stderr)
+        engine = open_database((args.db or default_db_path()).expanduser())
+        try:
+            contact_id = resolve_contact(engine, args.contact)[0] if args.contact else None
+            summary = refresh_locations(
+                engine,
+                lambda ip: lookup(reader, ip),
+                contact_id=contact_id,
+                now=datetime.now(UTC),
+                only_pending=not args.all,
+            )
+        except sqlalchemy.exc.OperationalError as exc:
+            raise DatabaseError(describe_error(exc)) from exc
+        finally:
+            engine.dispose()
+    finally:
+        reader.close()
+    whose = f"contact {contact_id}'s" if contact_id is not None else "all"
+    print(
+        f"Looked up {_count(summary.looked_up, 'IP address')} ({whose}): {summary.found:,} found, "
+        f"{summary.unknown:,} unknown; {_count(summary.skipped_private, 'private address')} skipped."
+    )
+    return 0
+
+
+def _configured_mmdb(settings: Any) -> str | None:
+    """`geo.mmdb_path` from the settings, or None when it is unset (or the settings have no `geo` section)."""
+    path = getattr(getattr(settings, "geo", None), "mmdb_path", "")
+    return str(path) if path else None
+
+
+def _count(n: int, noun: str) -> str:
+    plural = noun if n == 1 else (noun + "es" if noun.endswith("ss") else noun + "s")
+    return f"{n:,} {plural}"
