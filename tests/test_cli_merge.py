@@ -216,3 +216,12 @@ def test_no_duplicates(crm: Crm, capsys) -> None:
     run(capsys, "merge", crm.jane, crm.janet, "--db", crm.path)
     code, out, err = run(capsys, "duplicates", "--json", "--db", crm.path)
     assert (code, json.loads(out), err) == (1, [], "No likely duplicates found.\n")
+
+
+def test_merging_a_contact_with_itself_through_main_is_one_line(engine, db_path, make_contact, capsys) -> None:
+    from tui.cli import main
+
+    ada = make_contact(engine, firstname="Ada", email="ada@example.com")
+    assert main(["merge", str(ada), str(ada), "--db", str(db_path)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("dossier: ") and err.count("\n") == 1

@@ -8,7 +8,7 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
-from tui import cli_email, cli_geo, cli_memberships, cli_merge
+from tui import cli_email, cli_geo, cli_io, cli_memberships, cli_merge, cli_vcard
 
 COMMANDS = (
     "demo",
@@ -20,6 +20,7 @@ COMMANDS = (
     *cli_memberships.COMMANDS,
     *cli_merge.COMMANDS,
     *cli_geo.COMMANDS,
+    *cli_io.COMMANDS,
 )
 
 
@@ -53,19 +54,23 @@ def build_parser() -> argparse.ArgumentParser:
     cli_memberships.add_parsers(sub, _db_option)
     cli_merge.add_parsers(sub, _db_option)
     cli_geo.add_parsers(sub, _db_option)
+    imports = cli_io.add_import_parser(sub, _db_option)
+    cli_vcard.add_import_vcard(imports, _db_option)
     _add_export(sub)
     sub.add_parser("config", help="print the effective settings, secrets masked")
     return parser
 
 
 def _add_export(sub) -> None:
-    export = sub.add_parser("export", help="write data to a file (ics: the calendar)")
+    export = sub.add_parser("export", help="write data to a file (ics: the calendar; csv, vcard: contacts)")
     formats = export.add_subparsers(dest="format", metavar="FORMAT", required=True)
     ics = formats.add_parser("ics", help="dated notes as an iCalendar file that calendar programs import")
     _db_option(ics)
     ics.add_argument("--from", dest="start", type=_date_arg, metavar="DATE", help="first day, YYYY-MM-DD (local)")
     ics.add_argument("--to", dest="end", type=_date_arg, metavar="DATE", help="last day, YYYY-MM-DD (included)")
     ics.add_argument("--out", type=Path, metavar="FILE", help="file to write (default: standard output)")
+    cli_io.add_export_csv(formats, _db_option)
+    cli_vcard.add_export_vcard(formats, _db_option)
 
 
 def _date_arg(value: str) -> date:
@@ -109,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     from store.contacts import ContactNotFound
     from store.db import DatabaseError
     from store.memberships import GroupNotFound
+    from store.merge import MergeError
     from store.settings import SettingsError
     from store.templates import TemplateNotFound
 
@@ -126,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
                 **dict.fromkeys(cli_memberships.COMMANDS, cli_memberships.handle),
                 **dict.fromkeys(cli_merge.COMMANDS, cli_merge.handle),
                 **dict.fromkeys(cli_geo.COMMANDS, cli_geo.handle),
+                "import": _import,
             }
             handler = handlers[args.command]
         else:
@@ -138,8 +145,10 @@ def main(argv: list[str] | None = None) -> int:
         ContactNotFound,
         TemplateNotFound,
         GroupNotFound,
+        MergeError,
         MailError,
         GeoIpError,
+        cli_vcard.VcardError,
         UserError,
     ) as exc:
         print(f"dossier: {exc}", file=sys.stderr)
@@ -255,7 +264,17 @@ def _show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import(args: argparse.Namespace) -> int:
+    if args.format == "vcard":
+        return cli_vcard.handle_import_vcard(args)
+    return cli_io.handle_import(args)
+
+
 def _export(args: argparse.Namespace) -> int:
+    if args.format == "csv":
+        return cli_io.handle_export_csv(args)
+    if args.format == "vcard":
+        return cli_vcard.handle_export_vcard(args)
     from store.db import open_database
     from store.ics import export_ics
 

@@ -1,0 +1,106 @@
+"""Export contacts to CSV with Mautic's column names, so Mautic (or `dossier import csv`) reads them back.
+
+Live contacts only (not merged away, not deleted), optionally only a segment's members (not those manually
+removed); streamed in batches by id. Tags are joined with `|`; each custom field is one more column, after
+the standard ones (a custom field named like a standard column is written as `custom_NAME`). `external_id`
+is written after `last_active` so a round trip keeps it; `id` is Dossier's own and is not read back.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from sqlalchemy import Engine
+
+COLUMNS = (
+    "id",
+    "firstname",
+    "lastname",
+    "email",
+    "company",
+    "position",
+    "phone",
+    "mobile",
+    "address1",
+    "address2",
+    "city",
+    "state",
+    "zipcode",
+    "country",
+    "website",
+    "points",
+    "stage",
+    "owner",
+    "tags",
+    "date_added",
+    "last_active",
+    "external_id",
+)
+_DB_COLUMN = {"state": "region"}
+
+
+def _when(value: str | None) -> str:
+    if not value:
+        return ""
+    return datetime.fromisoformat(value).isoformat(sep=" ")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def export_csv(engine: Engine, out: TextIO | Path, *, segment: str | None = None, batch_size: int = 2000) -> int:
+    """Write the contacts as CSV to `out` (a file path or an open text stream); returns how many.
+
+    `segment` is a segment's name, alias or id (`GroupNotFound` when there is none).
+    """
+    where = "contact.merged_into_id IS NULL AND contact.deleted_at IS NULL"
+    params: dict[str, Any] = {}
+    if segment is not None:
+        from store.memberships import find_group
+
+        params["segment_id"] = find_group(engine, "segment", segment).id
+        where += (
+            " AND contact.id IN (SELECT contact_id FROM segment_membership WHERE segment_id = :segment_id"
+            " AND NOT manually_removed)"
+        )
+    if isinstance(out, Path):
+        with out.open("w", encoding="utf-8", newline="") as f:
+            return export_csv(engine, f, segment=segment, batch_size=batch_size)
+    from sqlalchemy import text
+
+    select_cols = ", ".join(_DB_COLUMN.get(c, c) for c in COLUMNS)
+    with engine.connect() as conn:
+        keys = conn.execute(
+            text(f"SELECT DISTINCT j.key FROM contact, json_each(contact.custom_fields) AS j WHERE {where}"), params
+        ).scalars()
+        custom = sorted(str(key) for key in keys)
+        headers = [*COLUMNS, *(f"custom_{key}" if key in COLUMNS else key for key in custom)]
+        writer = csv.writer(out)
+        writer.writerow(headers)
+        count, after = 0, 0
+        query = text(
+            f"SELECT {select_cols}, custom_fields FROM contact WHERE {where} AND contact.id > :after "
+            "ORDER BY contact.id LIMIT :limit"
+        )
+        while True:
+            rows = conn.execute(query, {**params, "after": after, "limit": batch_size}).mappings().all()
+            if not rows:
+                return count
+            for row in rows:
+                values = [_cell(row[_DB_COLUMN.get(c, c)]) for c in COLUMNS]
+                values[COLUMNS.index("tags")] = "|".join(json.loads(row["tags"] or "[]"))
+                values[COLUMNS.index("date_added")] = _when(row["date_added"])
+                values[COLUMNS.index("last_active")] = _when(row["last_active"])
+                fields = json.loads(row["custom_fields"] or "{}")
+                writer.writerow([*values, *(_cell(fields.get(key)) for key in custom)])
+            count += len(rows)
+            after = rows[-1]["id"]
