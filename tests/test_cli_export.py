@@ -40,3 +40,15 @@ def test_search_finds_a_contact_by_the_text_of_a_note(engine, db_path: Path, mak
     add_note(engine, ada, type="general", text="Talked about the renewal", date_time=None, author="sam", now=NOW)
     assert main(["search", "renewal", "--db", str(db_path), "--json"]) == 0
     assert [row["name"] for row in json.loads(capsys.readouterr().out)] == ["Ada Lovelace"]
+
+
+def test_export_contact_json_has_everything(engine, db_path: Path, make_contact, add_events, tmp_path: Path) -> None:
+    ada = make_contact(engine, firstname="Ada", lastname="Lovelace", email="ada@example.com")
+    add_note(engine, ada, type="call", text="Renewal [b]call[/b]", date_time=NOW, author="sam", now=NOW)
+    out = tmp_path / "ada.json"
+    assert main(["export", "contact", str(ada), "--db", str(db_path), "--format", "json", "--out", str(out)]) == 0
+    document = json.loads(out.read_text())
+    assert document["name"] == "Ada Lovelace"
+    assert [n["text"] for n in document["notes"]] == ["Renewal [b]call[/b]"]
+    assert [e["type"] for e in document["events"]] == ["note.added"]
+    assert set(document["memberships"]) == {"segment", "campaign"}

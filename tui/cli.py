@@ -70,6 +70,11 @@ def _add_export(sub) -> None:
     ics.add_argument("--to", dest="end", type=_date_arg, metavar="DATE", help="last day, YYYY-MM-DD (included)")
     ics.add_argument("--out", type=Path, metavar="FILE", help="file to write (default: standard output)")
     cli_io.add_export_csv(formats, _db_option)
+    contact = formats.add_parser("contact", help="everything about one contact as one JSON document")
+    contact.add_argument("contact", help="id or email")
+    _db_option(contact)
+    contact.add_argument("--format", dest="output_format", choices=["json"], default="json", help="json (the only one)")
+    contact.add_argument("--out", type=Path, metavar="FILE", help="file to write (default: standard output)")
     cli_vcard.add_export_vcard(formats, _db_option)
 
 
@@ -275,6 +280,8 @@ def _export(args: argparse.Namespace) -> int:
         return cli_io.handle_export_csv(args)
     if args.format == "vcard":
         return cli_vcard.handle_export_vcard(args)
+    if args.format == "contact":
+        return _export_contact(args)
     from store.db import open_database
     from store.ics import export_ics
 
@@ -293,6 +300,27 @@ def _export(args: argparse.Namespace) -> int:
         engine.dispose()
     where = f" to {args.out}" if args.out else ""
     print(f"Exported {count:,} calendar event{'s' if count != 1 else ''}{where}.", file=sys.stderr)
+    return 0
+
+
+def _export_contact(args: argparse.Namespace) -> int:
+    from store.contact_export import export_contact
+    from store.contacts import resolve_contact
+    from store.db import open_database
+
+    engine = open_database(_db_path(args))
+    try:
+        contact_id, _merged_from = resolve_contact(engine, args.contact)
+        if args.out is None:
+            count = export_contact(engine, contact_id, sys.stdout)
+        else:
+            with args.out.expanduser().open("w", encoding="utf-8") as out:
+                count = export_contact(engine, contact_id, out)
+    except OSError as exc:
+        raise UserError(f"Cannot write {args.out}: {exc.strerror}.") from exc
+    finally:
+        engine.dispose()
+    print(f"Exported contact {contact_id} with {count:,} events.", file=sys.stderr)
     return 0
 
 
