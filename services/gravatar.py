@@ -17,6 +17,7 @@ from typing import Literal
 
 import httpx
 
+from services.http_body import BodyTooLarge, read_limited
 from store.avatars import MAX_IMAGE_BYTES, CachedImage, ImageError, check_image
 
 DEFAULT_BASE_URL = "https://www.gravatar.com/avatar/"
@@ -93,10 +94,6 @@ class FetchResult:
         return None
 
 
-class _TooLarge(Exception):
-    pass
-
-
 def _validators(cached: CachedImage | None) -> dict[str, str]:
     if cached is None or cached.status != "ok" or not cached.content:
         return {}
@@ -106,18 +103,6 @@ def _validators(cached: CachedImage | None) -> dict[str, str]:
     if cached.last_modified:
         headers["If-Modified-Since"] = cached.last_modified
     return headers
-
-
-async def _read_limited(response: httpx.Response, max_bytes: int) -> bytes:
-    declared = response.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > max_bytes:
-        raise _TooLarge
-    body = bytearray()
-    async for chunk in response.aiter_bytes():
-        body += chunk
-        if len(body) > max_bytes:
-            raise _TooLarge
-    return bytes(body)
 
 
 async def _exchange(
@@ -139,8 +124,8 @@ async def _exchange(
         if code != 200:
             return FetchResult("error", message=f"{service} refused the request (HTTP {code}).", http_status=code)
         try:
-            content = await _read_limited(response, max_bytes)
-        except _TooLarge:
+            content = await read_limited(response, max_bytes)
+        except BodyTooLarge:
             message = f"{service} sent an avatar larger than {max_bytes:,} bytes; it was not downloaded."
             return FetchResult("error", message=message, http_status=code)
     try:

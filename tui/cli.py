@@ -9,6 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from tui import cli_email, cli_geo, cli_io, cli_memberships, cli_merge, cli_vcard
+from tui.cli_db import db_path
 
 COMMANDS = (
     "demo",
@@ -168,19 +169,13 @@ def _settings():
     return load_settings()
 
 
-def _db_path(args: argparse.Namespace) -> Path:
-    from store.settings import default_db_path
-
-    return (args.db or default_db_path()).expanduser()
-
-
 def _open(args: argparse.Namespace, path: Path | None = None) -> int:
     from store.contacts import resolve_contact
     from store.db import open_database
     from tui.factory import make_app
 
     settings = _settings()
-    path = path or _db_path(args)
+    path = path or db_path(args)
     contact_id = merged_from = None
     if getattr(args, "contact", None):
         engine = open_database(path)
@@ -198,7 +193,7 @@ def _demo(args: argparse.Namespace) -> int:
 
     if args.contacts < 1:
         raise UserError("--contacts must be at least 1.")
-    path = _db_path(args)
+    path = db_path(args)
     try:
         summary = build_demo(path, contacts=args.contacts, seed=args.seed, force=args.force)
     except DemoExists as exc:
@@ -221,7 +216,7 @@ def _search(args: argparse.Namespace) -> int:
     from store.contacts import search_contacts
     from store.db import open_database
 
-    engine = open_database(_db_path(args))
+    engine = open_database(db_path(args))
     rows = search_contacts(engine, args.query, limit=max(1, args.limit))
     if args.json:
         print(json.dumps([_summary_json(row) for row in rows], ensure_ascii=False, indent=2))
@@ -251,7 +246,7 @@ def _show(args: argparse.Namespace) -> int:
     from store.contacts import get_contact, resolve_contact
     from store.db import open_database
 
-    engine = open_database(_db_path(args))
+    engine = open_database(db_path(args))
     contact_id, merged_from = resolve_contact(engine, args.contact)
     detail = get_contact(engine, contact_id)
     if args.json:
@@ -287,7 +282,7 @@ def _export(args: argparse.Namespace) -> int:
 
     if args.start and args.end and args.end < args.start:
         raise UserError("--to must not be before --from.")
-    engine = open_database(_db_path(args))
+    engine = open_database(db_path(args))
     try:
         if args.out is None:
             # iCalendar lines end in CRLF: keep them exactly, and in UTF-8 whatever the locale.
@@ -308,7 +303,7 @@ def _export_contact(args: argparse.Namespace) -> int:
     from store.contacts import resolve_contact
     from store.db import open_database
 
-    engine = open_database(_db_path(args))
+    engine = open_database(db_path(args))
     try:
         contact_id, _merged_from = resolve_contact(engine, args.contact)
         if args.out is None:

@@ -11,6 +11,8 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from tui.cli_db import db_path
+
 
 def add_parser(sub, db_option: Callable[[argparse.ArgumentParser], None]) -> argparse.ArgumentParser:
     """Add the `email` command to the `dossier` subcommands."""
@@ -38,12 +40,12 @@ def run(args: argparse.Namespace) -> int:
     from services.outbox import Draft, NotRecorded, UnknownPlaceholders, default_sender, send_to_contact
     from store.contacts import resolve_contact
     from store.db import open_database
-    from store.settings import default_db_path, load_settings
+    from store.settings import load_settings
     from store.templates import contact_fields, find_template
 
     settings = load_settings()
     smtp = settings.smtp
-    engine = open_database((args.db or default_db_path()).expanduser())
+    engine = open_database(db_path(args))
     try:
         contact_id, _merged_from = resolve_contact(engine, args.contact)
         subject, body_text, body_html = args.subject, args.body, None

@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from tui.cli_db import db_path
+
 COMMANDS = ("geo",)
 
 
@@ -39,13 +41,13 @@ def handle(args: argparse.Namespace) -> int:
     from store.contacts import resolve_contact
     from store.db import DatabaseError, describe_error, open_database
     from store.ip_geo import refresh_locations
-    from store.settings import default_db_path, load_settings
+    from store.settings import load_settings
 
     mmdb = args.mmdb or _configured_mmdb(load_settings())
     reader = open_reader(mmdb)
     try:
         print(f"Using the {database_note(reader, embedded=not mmdb)}.", file=sys.stderr)
-        engine = open_database((args.db or default_db_path()).expanduser())
+        engine = open_database(db_path(args))
         try:
             contact_id = resolve_contact(engine, args.contact)[0] if args.contact else None
             summary = refresh_locations(

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from tui.cli_db import db_path
+
 COMMANDS = ("import",)
 
 
@@ -52,12 +54,6 @@ def add_export_csv(formats: Any, db_option: Callable[[argparse.ArgumentParser], 
     db_option(csv_parser)
 
 
-def _db_path(args: argparse.Namespace) -> Path:
-    from store.settings import default_db_path
-
-    return (args.db or default_db_path()).expanduser()
-
-
 def handle_import(args: argparse.Namespace) -> int:
     """Run `dossier import csv`; returns the exit code (1 when some rows failed or the file is unusable)."""
     from rich.console import Console
@@ -67,7 +63,7 @@ def handle_import(args: argparse.Namespace) -> int:
     from store.db import open_database
 
     # Importing into a new file makes it: the first thing a user with a CSV from another CRM does.
-    engine = open_database(_db_path(args), create=True)
+    engine = open_database(db_path(args), create=True)
     console = Console(stderr=True)
     try:
         with Progress(
@@ -118,7 +114,7 @@ def handle_export_csv(args: argparse.Namespace) -> int:
     from store.csv_export import export_csv
     from store.db import open_database
 
-    engine = open_database(_db_path(args))
+    engine = open_database(db_path(args))
     try:
         if args.out is None:
             sys.stdout.reconfigure(encoding="utf-8", newline="")  # type: ignore[union-attr]

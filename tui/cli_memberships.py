@@ -9,10 +9,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
+
+from tui.cli_db import database
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -48,23 +49,6 @@ def handle(args: argparse.Namespace) -> int:
     return _change(args)
 
 
-@contextmanager
-def _database(args: argparse.Namespace) -> Iterator[Engine]:
-    """The database of `--db`, closed afterwards; a locked or read-only file becomes one `DatabaseError` line."""
-    import sqlalchemy.exc
-
-    from store.db import DatabaseError, describe_error, open_database
-    from store.settings import default_db_path
-
-    engine = open_database((args.db or default_db_path()).expanduser())
-    try:
-        yield engine
-    except sqlalchemy.exc.OperationalError as exc:
-        raise DatabaseError(describe_error(exc)) from exc
-    finally:
-        engine.dispose()
-
-
 def _resolve(engine: Engine, ref: str) -> int:
     from store.contacts import resolve_contact
 
@@ -78,7 +62,7 @@ def _list(args: argparse.Namespace) -> int:
     from store.memberships import list_groups
     from widgets.literal import one_line
 
-    with _database(args) as engine:
+    with database(args) as engine:
         states = list_groups(engine, args.kind, _resolve(engine, args.contact))
     if args.json:
         document = [
@@ -118,7 +102,7 @@ def _change(args: argparse.Namespace) -> int:
     from widgets.literal import one_line
 
     actor = load_settings().user.name
-    with _database(args) as engine:
+    with database(args) as engine:
         contact_id = _resolve(engine, args.contact)
         group = find_group(engine, args.kind, args.name)
         now = datetime.now(UTC)

@@ -9,10 +9,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
+
+from tui.cli_db import database
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -54,25 +55,8 @@ def _merge_id(value: str) -> int:
 def handle(args: argparse.Namespace) -> int:
     """Run one of `COMMANDS` parsed by the parsers above; returns the exit code."""
     handlers = {"merge": _merge, "unmerge": _unmerge, "duplicates": _duplicates}
-    with _database(args) as engine:
+    with database(args) as engine:
         return handlers[args.command](engine, args)
-
-
-@contextmanager
-def _database(args: argparse.Namespace) -> Iterator[Engine]:
-    """The database of `--db`, closed afterwards; a locked or read-only file becomes one `DatabaseError` line."""
-    import sqlalchemy.exc
-
-    from store.db import DatabaseError, describe_error, open_database
-    from store.settings import default_db_path
-
-    engine = open_database((args.db or default_db_path()).expanduser())
-    try:
-        yield engine
-    except sqlalchemy.exc.OperationalError as exc:
-        raise DatabaseError(describe_error(exc)) from exc
-    finally:
-        engine.dispose()
 
 
 def _print_json(document: Any) -> None:

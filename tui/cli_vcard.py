@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tui.cli_db import database
+
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
+    pass
 
 FORMAT = "vcard"
 
@@ -51,22 +52,6 @@ def add_export_vcard(export_subparsers: Any, db_option: Callable[[argparse.Argum
     db_option(parser)
 
 
-@contextmanager
-def _database(args: argparse.Namespace, *, create: bool = False) -> Iterator[Engine]:
-    import sqlalchemy.exc
-
-    from store.db import DatabaseError, describe_error, open_database
-    from store.settings import default_db_path
-
-    engine = open_database((args.db or default_db_path()).expanduser(), create=create)
-    try:
-        yield engine
-    except sqlalchemy.exc.OperationalError as exc:
-        raise DatabaseError(describe_error(exc)) from exc
-    finally:
-        engine.dispose()
-
-
 def _plural(count: int, word: str) -> str:
     return f"{count:,} {word}{'' if count == 1 else 's'}"
 
@@ -85,7 +70,7 @@ def handle_import_vcard(args: argparse.Namespace) -> int:
 
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed:,} cards"))
     with (
-        _database(args, create=True) as engine,
+        database(args, create=True) as engine,
         Progress(*columns, TimeElapsedColumn(), console=Console(stderr=True), transient=True) as bar,
     ):
         task = bar.add_task("Importing vCards", total=None)
@@ -113,7 +98,7 @@ def handle_export_vcard(args: argparse.Namespace) -> int:
 
     out = args.out
     folder = bool(out) and (out.endswith(("/", "\\")) or Path(out).expanduser().is_dir())
-    with _database(args) as engine:
+    with database(args) as engine:
         try:
             if out is None:
                 sys.stdout.reconfigure(encoding="utf-8", newline="")  # type: ignore[union-attr]

@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 
 from services.gravatar import user_agent
+from services.http_body import BodyTooLarge, read_limited
 from services.social.base import FeedResult
 from services.social.text import parse_time
 
@@ -81,22 +82,6 @@ def rate_limited(label: str, when: datetime | None, code: int | None = None) -> 
     return FeedResult("rate_limited", message=message, retry_after=when, http_status=code)
 
 
-class _TooLarge(Exception):
-    pass
-
-
-async def _read_limited(response: httpx.Response, max_bytes: int) -> bytes:
-    declared = response.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > max_bytes:
-        raise _TooLarge
-    body = bytearray()
-    async for chunk in response.aiter_bytes():
-        body += chunk
-        if len(body) > max_bytes:
-            raise _TooLarge
-    return bytes(body)
-
-
 async def get_json(
     client: httpx.AsyncClient,
     url: str,
@@ -129,8 +114,8 @@ async def get_json(
         if code != 200:
             raise Failure(FeedResult("error", message=f"{label} refused the request (HTTP {code}).", http_status=code))
         try:
-            body = await _read_limited(response, max_bytes)
-        except _TooLarge:
+            body = await read_limited(response, max_bytes)
+        except BodyTooLarge:
             message = f"{label} sent a reply larger than {max_bytes:,} bytes; it was not read."
             raise Failure(FeedResult("error", message=message, http_status=code)) from None
     try:

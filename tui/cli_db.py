@@ -1,0 +1,35 @@
+"""The database a command works on, shared by every `dossier` command family (no Textual imports)."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+
+def db_path(args: argparse.Namespace) -> Path:
+    """`--db`, else `$DOSSIER_DB`, else the platform's user data dir."""
+    from store.settings import default_db_path
+
+    return (args.db or default_db_path()).expanduser()
+
+
+@contextmanager
+def database(args: argparse.Namespace, *, create: bool = False) -> Iterator[Engine]:
+    """The database of `--db`, closed afterwards; a locked or read-only file becomes one `DatabaseError` line."""
+    import sqlalchemy.exc
+
+    from store.db import DatabaseError, describe_error, open_database
+
+    engine = open_database(db_path(args), create=create)
+    try:
+        yield engine
+    except sqlalchemy.exc.OperationalError as exc:
+        raise DatabaseError(describe_error(exc)) from exc
+    finally:
+        engine.dispose()
