@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date, datetime
 from pathlib import Path
 
-from tui import cli_email, cli_geo, cli_io, cli_memberships, cli_merge, cli_vcard
-from tui.cli_db import db_path
+from tui import cli_email, cli_export, cli_geo, cli_io, cli_memberships, cli_merge, cli_vcard
+from tui.cli_db import UserError, db_path
 
 COMMANDS = (
     "demo",
@@ -57,33 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     cli_geo.add_parsers(sub, _db_option)
     imports = cli_io.add_import_parser(sub, _db_option)
     cli_vcard.add_import_vcard(imports, _db_option)
-    _add_export(sub)
+    cli_export.add_parsers(sub, _db_option)
     sub.add_parser("config", help="print the effective settings, secrets masked")
     return parser
-
-
-def _add_export(sub) -> None:
-    export = sub.add_parser("export", help="write data to a file (ics: the calendar; csv, vcard: contacts)")
-    formats = export.add_subparsers(dest="format", metavar="FORMAT", required=True)
-    ics = formats.add_parser("ics", help="dated notes as an iCalendar file that calendar programs import")
-    _db_option(ics)
-    ics.add_argument("--from", dest="start", type=_date_arg, metavar="DATE", help="first day, YYYY-MM-DD (local)")
-    ics.add_argument("--to", dest="end", type=_date_arg, metavar="DATE", help="last day, YYYY-MM-DD (included)")
-    ics.add_argument("--out", type=Path, metavar="FILE", help="file to write (default: standard output)")
-    cli_io.add_export_csv(formats, _db_option)
-    contact = formats.add_parser("contact", help="everything about one contact as one JSON document")
-    contact.add_argument("contact", help="id or email")
-    _db_option(contact)
-    contact.add_argument("--format", dest="output_format", choices=["json"], default="json", help="json (the only one)")
-    contact.add_argument("--out", type=Path, metavar="FILE", help="file to write (default: standard output)")
-    cli_vcard.add_export_vcard(formats, _db_option)
-
-
-def _date_arg(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a date; use YYYY-MM-DD") from None
 
 
 def build_open_parser() -> argparse.ArgumentParser:
@@ -109,10 +84,6 @@ def _first_positional(argv: list[str]) -> str | None:
     return None
 
 
-class UserError(Exception):
-    """Bad input from the command line; printed as one line, exit code 2."""
-
-
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     from services.geoip import GeoIpError
@@ -133,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
                 "search": _search,
                 "show": _show,
                 "email": cli_email.run,
-                "export": _export,
+                "export": cli_export.handle,
                 "config": _config,
                 **dict.fromkeys(cli_memberships.COMMANDS, cli_memberships.handle),
                 **dict.fromkeys(cli_merge.COMMANDS, cli_merge.handle),
@@ -268,55 +239,6 @@ def _import(args: argparse.Namespace) -> int:
     if args.format == "vcard":
         return cli_vcard.handle_import_vcard(args)
     return cli_io.handle_import(args)
-
-
-def _export(args: argparse.Namespace) -> int:
-    if args.format == "csv":
-        return cli_io.handle_export_csv(args)
-    if args.format == "vcard":
-        return cli_vcard.handle_export_vcard(args)
-    if args.format == "contact":
-        return _export_contact(args)
-    from store.db import open_database
-    from store.ics import export_ics
-
-    if args.start and args.end and args.end < args.start:
-        raise UserError("--to must not be before --from.")
-    engine = open_database(db_path(args))
-    try:
-        if args.out is None:
-            # iCalendar lines end in CRLF: keep them exactly, and in UTF-8 whatever the locale.
-            sys.stdout.reconfigure(encoding="utf-8", newline="")
-        out = args.out.expanduser() if args.out else sys.stdout
-        count = export_ics(engine, start=args.start, end=args.end, out=out, now=datetime.now().astimezone())
-    except OSError as exc:
-        raise UserError(f"Cannot write {args.out or 'standard output'}: {exc.strerror}.") from exc
-    finally:
-        engine.dispose()
-    where = f" to {args.out}" if args.out else ""
-    print(f"Exported {count:,} calendar event{'s' if count != 1 else ''}{where}.", file=sys.stderr)
-    return 0
-
-
-def _export_contact(args: argparse.Namespace) -> int:
-    from store.contact_export import export_contact
-    from store.contacts import resolve_contact
-    from store.db import open_database
-
-    engine = open_database(db_path(args))
-    try:
-        contact_id, _merged_from = resolve_contact(engine, args.contact)
-        if args.out is None:
-            count = export_contact(engine, contact_id, sys.stdout)
-        else:
-            with args.out.expanduser().open("w", encoding="utf-8") as out:
-                count = export_contact(engine, contact_id, out)
-    except OSError as exc:
-        raise UserError(f"Cannot write {args.out}: {exc.strerror}.") from exc
-    finally:
-        engine.dispose()
-    print(f"Exported contact {contact_id} with {count:,} events.", file=sys.stderr)
-    return 0
 
 
 def _config(args: argparse.Namespace) -> int:

@@ -1,4 +1,4 @@
-"""The database a command works on, shared by every `dossier` command family (no Textual imports)."""
+"""What every `dossier` command family shares: the database it works on, and one-line errors (no Textual)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,10 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
+
+
+class UserError(Exception):
+    """Bad input from the command line; printed as one line, exit code 1."""
 
 
 def db_path(args: argparse.Namespace) -> Path:
