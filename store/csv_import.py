@@ -23,7 +23,6 @@ Rows are written in batches, each in one transaction (a failed batch leaves noth
 
 from __future__ import annotations
 
-import codecs
 import csv
 import json
 import re
@@ -37,69 +36,19 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 
+from store.csv_columns import (
+    NULLABLE_FIELDS,
+    SKIP,
+    TEXT_FIELDS,
+    CsvImportError,
+    detect_encoding,
+    map_columns,
+    sniff_delimiter,
+)
 from store.db import db_time
 from store.fts import SEARCH_COLUMNS
 from store.normalize import normalize_email
 from store.phones import normalize_phone, region_for_country
-
-# Plain text fields, written as given (stripped).
-TEXT_FIELDS = (
-    "firstname",
-    "lastname",
-    "company",
-    "position",
-    "address1",
-    "address2",
-    "city",
-    "region",
-    "zipcode",
-    "country",
-    "website",
-    "stage",
-    "owner",
-)
-NULLABLE_FIELDS = ("email", "phone", "mobile", "external_id")
-FIELDS = (*TEXT_FIELDS, *NULLABLE_FIELDS, "points", "tags", "last_active")
-SKIP = "skip"
-IGNORED_COLUMNS = {"id", "dateadded", "datemodified"}
-
-_ALIASES: dict[str, tuple[str, ...]] = {
-    "firstname": ("firstname", "givenname", "first", "prenom"),
-    "lastname": ("lastname", "familyname", "surname", "last", "nom"),
-    "email": ("email", "emailaddress", "email1value", "emailaddress1", "mail", "primaryemail", "workemail"),
-    "company": ("company", "companyname", "organization", "organizationname", "organization1name", "organisation"),
-    "position": ("position", "jobtitle", "organizationtitle", "organization1title", "role"),
-    "phone": (
-        "phone",
-        "phonenumber",
-        "phone1value",
-        "businessphone",
-        "workphone",
-        "primaryphone",
-        "telephone",
-        "homephone",
-    ),
-    "mobile": ("mobile", "mobilephone", "mobilephonenumber", "cellphone", "cell", "phone2value"),
-    "address1": ("address1", "address", "streetaddress", "businessstreet", "street", "address1street", "homestreet"),
-    "address2": ("address2", "businessstreet2", "streetaddress2", "address1extendedaddress", "homestreet2"),
-    "city": ("city", "businesscity", "address1city", "homecity", "town"),
-    "region": ("state", "region", "stateregion", "businessstate", "address1region", "province", "homestate"),
-    "zipcode": ("zipcode", "zip", "postalcode", "postcode", "businesspostalcode", "address1postalcode"),
-    "country": ("country", "countryregion", "businesscountryregion", "address1country", "homecountryregion"),
-    "website": ("website", "websiteurl", "webpage", "website1value", "url", "homepage"),
-    "points": ("points", "score"),
-    "tags": ("tags", "tag", "labels", "groupmembership", "categories"),
-    "stage": ("stage", "lifecyclestage"),
-    "owner": ("owner", "contactowner", "owneremail"),
-    "external_id": ("externalid", "recordid", "contactid", "mauticid"),
-    "last_active": ("lastactive", "lastactivity", "lastactivitydate"),
-}
-_BY_KEY = {alias: name for name, aliases in _ALIASES.items() for alias in aliases}
-_CHECKED_FIELDS = {*FIELDS, "state", SKIP}
-
-
-class CsvImportError(Exception):
-    """The file cannot be imported at all (missing, empty, no header, a bad `--map`); one sentence for the user."""
 
 
 @dataclass
@@ -116,83 +65,6 @@ class ImportSummary:
     @property
     def rows(self) -> int:
         return self.created + self.updated + self.unchanged + self.skipped + len(self.failed)
-
-
-def header_key(name: str) -> str:
-    """A header as matched: lower-cased, letters and digits only (`E-mail 1 - Value` is `email1value`)."""
-    return re.sub(r"[\W_]+", "", name.casefold())
-
-
-def map_columns(header: list[str], overrides: dict[str, str] | None = None) -> list[str]:
-    """The target of each column: a field name, `custom:NAME`, or `skip`. The first column for a field wins."""
-    wanted: dict[str, str] = {}
-    for column, target in (overrides or {}).items():
-        target = target.strip()
-        if target == "state":
-            target = "region"
-        if target not in _CHECKED_FIELDS and not target.startswith("custom:"):
-            choices = ", ".join(sorted({*FIELDS, SKIP}))
-            raise CsvImportError(
-                f"--map {column}={target}: {target!r} is not a field; use one of {choices} or custom:NAME."
-            )
-        wanted[header_key(column)] = target
-    keys = [header_key(name) for name in header]
-    unknown = set(wanted) - set(keys)
-    if unknown:
-        raise CsvImportError(f"--map names a column the file does not have: {', '.join(sorted(unknown))}.")
-    targets, taken = [], set()
-    for name, key in zip(header, keys, strict=True):
-        if key in wanted:
-            target = wanted[key]
-        elif key in IGNORED_COLUMNS or not key:
-            target = SKIP
-        else:
-            target = _BY_KEY.get(key, f"custom:{name.strip()}")
-        if target in taken and not target.startswith("custom:") and target != SKIP:
-            target = f"custom:{name.strip()}"
-        taken.add(target)
-        targets.append(target)
-    return targets
-
-
-def detect_encoding(path: Path, sample_size: int = 1 << 20) -> str:
-    """`utf-8-sig` for UTF-8 (a BOM, if any, is dropped); otherwise charset-normalizer's best guess."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    with path.open("rb") as f:
-        head = f.read(4)
-        if head.startswith(codecs.BOM_UTF8):
-            return "utf-8-sig"
-        f.seek(0)
-        try:
-            while chunk := f.read(1 << 20):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-            return "utf-8-sig"
-        except UnicodeDecodeError:
-            pass
-        f.seek(0)
-        sample = f.read(sample_size)
-    from charset_normalizer import from_bytes
-
-    results = list(from_bytes(sample))
-    if not results:
-        return "cp1252"
-    best = results[0]
-    # Western code pages are the usual non-UTF-8 CRM export, and short Latin text is ambiguous between them
-    # (charset-normalizer may rank mac_latin2 or cp1257 first): take cp1252 when it reads nearly as well.
-    for match in results:
-        if match.encoding in ("cp1252", "latin_1", "iso8859_15") and match.chaos <= best.chaos + 0.05:
-            return "cp1252"
-    encoding = best.encoding
-    # A guess from a sample may miss bytes further on; these 8-bit encodings decode every byte.
-    return "cp1252" if encoding in ("ascii", "utf_8") else encoding
-
-
-def sniff_delimiter(sample: str) -> str:
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-    except csv.Error:
-        return ","
 
 
 @dataclass
