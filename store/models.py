@@ -224,3 +224,19 @@ class MergeRecord(SQLModel, table=True):
     merged_by: str = ""
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     undone_at: datetime | None = None
+
+
+class SyncState(SQLModel, table=True):
+    """Which contact a record of another system became, and that record's version when it was last imported.
+
+    `source` names the system (`mautic https://crm.example.com`); `remote_modified` is the record's own
+    change marker there, so a re-run skips records that have not changed and resumes where it stopped.
+    """
+
+    __tablename__ = "sync_state"
+
+    source: str = Field(primary_key=True)
+    remote_id: str = Field(primary_key=True)
+    contact_id: int = Field(foreign_key="contact.id", index=True)
+    remote_modified: str = ""
+    synced_at: datetime = Field(default_factory=utcnow)

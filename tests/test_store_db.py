@@ -36,6 +36,7 @@ MODEL_TABLES = {
     "segment",
     "segment_membership",
     "social_profile",
+    "sync_state",
 }
 FTS_TABLES = {
     f"{index}{part}" for index in ("contact_fts", "note_fts") for part in ("", "_config", "_data", "_docsize", "_idx")
@@ -100,7 +101,7 @@ def test_new_database_is_marked_as_dossier_at_the_head_revision(engine: Engine, 
     assert pragma(db_path, "application_id") == APPLICATION_ID == 0x444F5353
     with engine.connect() as conn:
         versions = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
-    assert versions == [head_revision()] == ["0003_merge"]
+    assert versions == [head_revision()] == ["0004_sync_state"]
 
 
 def test_fts_table_uses_external_content_and_folds_diacritics(engine: Engine) -> None:
