@@ -277,7 +277,9 @@ def test_every_table_that_points_at_a_contact_is_moved() -> None:
         for fk in table.foreign_keys
         if fk.column.table.name == "contact"
     }
-    assert children - {"contact", "merge_record"} == {table.name for table in CHILD_TABLES}
+    # sync_state keeps naming the contact an import created; the importer follows merged_into_id to the survivor,
+    # so an undone merge needs no bookkeeping there.
+    assert children - {"contact", "merge_record", "sync_state"} == {table.name for table in CHILD_TABLES}
 
 
 def test_folded_memberships_keep_the_earlier_date_and_the_record_keeps_the_other(engine: Engine, pair: Pair) -> None:

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from tui import cli_email, cli_export, cli_geo, cli_io, cli_memberships, cli_merge, cli_vcard
+from tui import cli_email, cli_export, cli_geo, cli_io, cli_mautic, cli_memberships, cli_merge, cli_vcard
 from tui.cli_db import UserError, db_path
 
 COMMANDS = (
@@ -56,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_geo.add_parsers(sub, _db_option)
     imports = cli_io.add_import_parser(sub, _db_option)
     cli_vcard.add_import_vcard(imports, _db_option)
+    cli_mautic.add_import_mautic(imports, _db_option)
     cli_export.add_parsers(sub, _db_option)
     sub.add_parser("config", help="print the effective settings, secrets masked")
     return parser
@@ -238,6 +239,8 @@ def _show(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     if args.format == "vcard":
         return cli_vcard.handle_import_vcard(args)
+    if args.format == "mautic":
+        return cli_mautic.handle_import_mautic(args)
     return cli_io.handle_import(args)
 
 
