@@ -46,6 +46,7 @@ class ContactListScreen(Screen[None]):
         Binding(
             "c", "app.calendar", "Calendar", tooltip="Dated notes of all contacts on a calendar", id="list.calendar"
         ),
+        Binding("i", "import_file", "Import", tooltip="Import contacts from a CSV or vCard file", id="list.import"),
         Binding("q", "quit", "Quit", id="list.quit"),
     ]
 
@@ -191,7 +192,7 @@ class ContactListScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While searching, letters are text: the list's letter keys stand down.
-        if action in {"focus_search", "cursor_down", "cursor_up", "top", "bottom", "quit", "calendar"}:
+        if action in {"focus_search", "cursor_down", "cursor_up", "top", "bottom", "quit", "calendar", "import_file"}:
             return self.focused is not self.query_one("#search", Input)
         return True
 
@@ -204,6 +205,16 @@ class ContactListScreen(Screen[None]):
 
     def action_quit(self) -> None:
         self.app.exit()
+
+    def action_import_file(self) -> None:
+        from tui.dialogs.import_file import ImportDialog
+
+        def reload(wrote: bool | None) -> None:
+            if wrote:
+                self._count()
+                self._load(self.search_text, reset=True)
+
+        self.app.push_screen(ImportDialog(), reload)
 
     def action_focus_search(self) -> None:
         self.set_focus(self.query_one("#search", Input))
