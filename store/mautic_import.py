@@ -495,7 +495,8 @@ def import_mautic(
 
     `origin` names the instance (`source_name(url)`). Errors of the source (the network, the server) propagate
     after everything finished so far is committed; running the import again resumes. A contact whose data
-    cannot be read is skipped and reported in `summary.failed`. Pass `summary` to read the counts of a run that
+    cannot be read, or that the source no longer has (an error whose `status` is 404), is skipped and reported
+    in `summary.failed`. Pass `summary` to read the counts of a run that
     raised.
     """
     now = now or datetime.now(UTC)
@@ -506,7 +507,12 @@ def import_mautic(
         for raw in page:
             try:
                 importer.contact(raw, summary)
-            except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            except Exception as exc:
+                # A contact deleted in Mautic after it was listed answers 404: skip it. Other source errors stop.
+                if not isinstance(exc, ValueError | TypeError | KeyError | AttributeError) and (
+                    getattr(exc, "status", None) != 404
+                ):
+                    raise
                 summary.failed.append(f"contact #{text_of(raw.get('id')) or '?'}: {exc}")
             if progress:
                 progress(Progress(summary.contacts, summary.total, summary))

@@ -1,0 +1,118 @@
+"""`dossier import mautic --url URL --user USER`: a live Mautic instance's contacts, for scripts (no Textual here).
+
+The password is read from `$DOSSIER_MAUTIC_PASSWORD`, else asked for on the terminal (never echoed, never an
+argument, so it stays out of shell history and `ps`). `tui.cli` owns the `import` command and dispatches
+`format == "mautic"` here. A run that stops (network, server, Ctrl+C) keeps every contact it finished; running
+the same command again resumes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from tui.cli_db import UserError, database
+
+FORMAT = "mautic"
+PASSWORD_ENV = "DOSSIER_MAUTIC_PASSWORD"
+
+
+def add_import_mautic(import_subparsers: Any, db_option: Callable[[argparse.ArgumentParser], None]) -> None:
+    """Add `mautic --url URL --user USER` to the `dossier import` format subparsers."""
+    parser = import_subparsers.add_parser(
+        FORMAT,
+        help="contacts, activity, notes, segments, campaigns and emails from a Mautic instance (API, basic auth)",
+    )
+    parser.add_argument("--url", required=True, help="the instance's base URL, e.g. https://mautic.example.com")
+    parser.add_argument("--user", required=True, help="a Mautic user name (API basic auth must be enabled)")
+    parser.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="per request (default 30)")
+    parser.add_argument(
+        "--retries", type=int, default=5, metavar="N", help="attempts per request on 5xx, 429 or a dropped connection"
+    )
+    db_option(parser)
+
+
+def _password(user: str) -> str:
+    password = os.environ.get(PASSWORD_ENV)
+    if password:
+        return password
+    if not sys.stdin.isatty():
+        raise UserError(f"Set {PASSWORD_ENV} to the Mautic password of {user} (no terminal to ask for it on).")
+    import getpass
+
+    try:
+        password = getpass.getpass(f"Mautic password for {user}: ")
+    except EOFError:
+        password = ""
+    if not password:
+        raise UserError("No password given; nothing was imported.")
+    return password
+
+
+def handle_import_mautic(args: argparse.Namespace) -> int:
+    """Run the import with a progress bar; prints a summary. Exit code 1 when it stopped early or a contact failed."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from services.mautic import MauticClient, MauticError
+    from store.mautic_import import MauticSummary, import_mautic, source_name
+    from store.mautic_import import Progress as Progress_
+    from widgets.literal import one_line
+
+    password = _password(args.user)
+    columns = (
+        SpinnerColumn(),
+        TextColumn("[bold]Importing from Mautic"),
+        BarColumn(bar_width=None),
+        MofNCompleteColumn(),
+        TextColumn("contacts · {task.fields[rate]}/s · {task.fields[events]} events"),
+        TimeElapsedColumn(),
+    )
+    stopped: str | None = None
+    summary = MauticSummary()
+    try:
+        client = MauticClient(args.url, args.user, password, timeout=args.timeout, retries=args.retries)
+    except MauticError as exc:
+        raise UserError(str(exc)) from exc
+    with client:
+        try:
+            # Wrong URL, credentials or a disabled API are found before the database is created or touched.
+            total = client.check()
+        except MauticError as exc:
+            raise UserError(str(exc)) from exc
+        with (
+            database(args, create=True) as engine,
+            Progress(*columns, console=Console(stderr=True), transient=True) as bar,
+        ):
+            task = bar.add_task("mautic", total=total, rate="…", events="0")
+
+            def advance(state: Progress_) -> None:
+                elapsed = bar.tasks[task].elapsed or 0
+                rate = f"{state.done / elapsed:,.1f}" if elapsed > 0 else "…"
+                events = f"{state.summary.events:,}"
+                bar.update(task, completed=state.done, total=state.total, rate=rate, events=events)
+
+            try:
+                import_mautic(engine, client, origin=source_name(args.url), progress=advance, summary=summary)
+            except MauticError as exc:
+                stopped = str(exc)
+            except KeyboardInterrupt:
+                stopped = "Interrupted."
+    for line in summary.failed[:50]:
+        print(one_line(f"failed: {line}"), file=sys.stderr)
+    if len(summary.failed) > 50:
+        print(f"  … and {len(summary.failed) - 50:,} more.", file=sys.stderr)
+    counts = (
+        f"{summary.created:,} created, {summary.updated:,} updated, {summary.unchanged:,} unchanged, "
+        f"{len(summary.failed):,} failed; {summary.events:,} events, {summary.notes:,} notes, "
+        f"{summary.segments:,} segments, {summary.campaigns:,} campaigns, {summary.templates:,} email templates"
+    )
+    if stopped is not None:
+        print(f"dossier: {one_line(stopped)}", file=sys.stderr)
+        print(f"Stopped after {summary.contacts:,} contacts ({counts}). Run the same command again to resume.")
+        return 1
+    print(f"Imported {summary.contacts:,} of {summary.total:,} contacts from {client.base_url}: {counts}.")
+    return 1 if summary.failed else 0
