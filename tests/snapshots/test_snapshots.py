@@ -127,3 +127,19 @@ class TestMap:
 
         seed_feed(sample_db, status="rate_limited")
         assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("4"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+class TestImport:
+    def test_import_dialog(self, snap_compare, app_factory, size):
+        assert snap_compare(app_factory(), terminal_size=size, run_before=_then("i"))
+
+    def test_import_summary(self, snap_compare, app_factory, size, tmp_path, monkeypatch):
+        # A relative path, so the picture does not depend on where the test's temporary folder is.
+        monkeypatch.chdir(tmp_path)
+        (tmp_path / "people.csv").write_text(
+            "First Name,Last Name,E-mail Address\nAda,Byron,ada.byron@x.example\nBad,Row,not-an-email\n",
+            encoding="utf-8",
+        )
+        keys = _then("i", *"people.csv", "enter")
+        assert snap_compare(app_factory(), terminal_size=size, run_before=keys)
