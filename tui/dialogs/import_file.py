@@ -12,13 +12,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Label, ProgressBar, Static
+from textual.widgets import Input, Label, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from store.csv_columns import CsvImportError
@@ -75,7 +75,8 @@ class ImportDialog(ModalScreen[bool]):
     """Returns True when something was written (the list reloads)."""
 
     BINDINGS = [
-        Binding("enter", "submit", "Import", priority=True, id="import.run"),
+        # Not a priority binding: Enter typed right after a pasted path must wait for the path to land in the input.
+        Binding("enter", "submit", "Import", id="import.run"),
         Binding("escape", "close", "Cancel", id="import.cancel"),
     ]
 
@@ -109,6 +110,10 @@ class ImportDialog(ModalScreen[bool]):
     def _status(self, message: str, *, error: bool = False) -> None:
         style = "bold $error" if error else ""
         self.query_one("#import-status", Static).update(Content.styled(message, style) if style else Content(message))
+
+    @on(Input.Submitted, "#import-path")
+    def _submitted(self) -> None:
+        self.action_submit()
 
     def action_submit(self) -> None:
         if self._finished:
@@ -154,6 +159,11 @@ class ImportDialog(ModalScreen[bool]):
         report = self._progress(kind, time.perf_counter())
         seen = 0
 
+        def short(reasons: list[str]) -> list[str]:
+            # `/long/path/people.csv:4: reason` reads as `people.csv:4: reason` in a narrow dialog.
+            folder = f"{path.parent if path.is_file() else path}/"
+            return [reason.removeprefix(folder) for reason in reasons]
+
         def counting(count: int) -> None:
             nonlocal seen
             seen = count
@@ -163,12 +173,18 @@ class ImportDialog(ModalScreen[bool]):
             if kind == "vCard":
                 result = import_vcards(engine, path, now=self.app.context.clock(), progress=counting)
                 outcome = ImportOutcome(
-                    kind, seen, result.created, result.updated, result.unchanged, result.skipped, result.failed
+                    kind, seen, result.created, result.updated, result.unchanged, result.skipped, short(result.failed)
                 )
             else:
                 result = import_csv(engine, path, progress=counting)
                 outcome = ImportOutcome(
-                    kind, result.rows, result.created, result.updated, result.unchanged, result.skipped, result.failed
+                    kind,
+                    result.rows,
+                    result.created,
+                    result.updated,
+                    result.unchanged,
+                    result.skipped,
+                    short(result.failed),
                 )
         except _Stopped:
             outcome = ImportOutcome(kind, seen, 0, 0, 0, 0, [], stopped=True)
