@@ -78,6 +78,9 @@ class UiSettings(BaseModel):
     theme: str = "textual-dark"
     page_size: int = Field(default=100, ge=10, le=1000, description="rows fetched per page")
     cursor_blink: bool = Field(default=True, description="blink the text cursor in input boxes")
+    live_interval: float = Field(
+        default=1.0, ge=0, le=60, description="seconds between looks for changes made elsewhere; 0 turns it off"
+    )
 
 
 KEYRING_SERVICE = "dossier-smtp"

@@ -393,7 +393,7 @@ def test_config_prints_the_effective_settings_as_toml(tmp_path: Path, capsys, mo
         assert section in lines
     document = tomllib.loads(out)
     assert document == masked(load_settings())
-    assert document["ui"] == {"theme": "textual-dark", "page_size": 20, "cursor_blink": True}
+    assert document["ui"] == {"theme": "textual-dark", "page_size": 20, "cursor_blink": True, "live_interval": 1.0}
     assert document["network"] == {"offline": False, "timeout": 5.0}
 
 

@@ -252,7 +252,7 @@ def test_masked_plain_settings(monkeypatch: pytest.MonkeyPatch) -> None:
             "github_token": "",
         },
         "geo": {"mmdb_path": ""},
-        "ui": {"theme": "textual-dark", "page_size": 100, "cursor_blink": True},
+        "ui": {"theme": "textual-dark", "page_size": 100, "cursor_blink": True, "live_interval": 1.0},
         "smtp": {
             "host": "",
             "port": 587,

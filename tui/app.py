@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.worker import Worker, WorkerState
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     import httpx
 
     from services.outbox import Draft
+    from store.changes import DataVersion, LocalCommits
 
 
 class DossierApp(App[None]):
@@ -36,6 +38,8 @@ class DossierApp(App[None]):
         self.sub_title = context.db_path.name
         self._http: httpx.AsyncClient | None = None
         self.drafts: dict[int, Draft] = {}  # unsent emails kept for later, by contact id
+        self._watch: tuple[DataVersion, LocalCommits] | None = None
+        self._local_seen = 0
 
     def on_mount(self) -> None:
         from tui.screens.contact_list import ContactListScreen
@@ -43,9 +47,43 @@ class DossierApp(App[None]):
         if self.context.settings.ui.theme in self.available_themes:
             self.theme = self.context.settings.ui.theme
         self.push_screen(ContactListScreen())
+        self._start_watching()
         contact_id, merged_from = self._start
         if contact_id is not None:
             self.open_contact(contact_id, merged_from=merged_from)
+
+    def _start_watching(self) -> None:
+        """Poll for commits by other programs (another dossier on this file, a script) every few moments."""
+        from store.changes import DataVersion, LocalCommits
+
+        interval = self.context.settings.ui.live_interval
+        if interval <= 0:
+            return
+        try:
+            self._watch = (DataVersion(self.context.db_path), LocalCommits(self.context.engine))
+        except Exception:  # live updates are a comfort: without them the app still works (r reloads)
+            return
+        self.set_interval(interval, self._look_for_changes)
+
+    @work(thread=True, exclusive=True, group="live", exit_on_error=False)
+    def _look_for_changes(self) -> None:
+        from store.changes import contact_fingerprint
+        from tui.screens.contact_page import ContactScreen
+
+        if self._watch is None:
+            return
+        versions, local = self._watch
+        if not versions.changed():
+            return
+        # Commits made here since the last look: the screens that made them have reloaded already.
+        ours = local.count != self._local_seen
+        self._local_seen = local.count
+        pages = [screen for screen in self.screen_stack if isinstance(screen, ContactScreen)]
+        if not pages:
+            return
+        page = pages[-1]
+        fingerprint = contact_fingerprint(self.context.engine, page.contact_id)
+        self.call_from_thread(page.changed_elsewhere, fingerprint, ours)
 
     def open_contact(self, contact_id: int, *, merged_from: int | None = None, tab: str = "history") -> None:
         """Show one contact's page on top of the current screen."""
@@ -94,6 +132,8 @@ class DossierApp(App[None]):
         return self._http
 
     async def on_unmount(self) -> None:
+        if self._watch is not None:
+            self._watch[0].close()
         if self._http is not None:
             await self._http.aclose()
         self.context.engine.dispose()

@@ -31,7 +31,7 @@ def app_factory(sample_db: Path):
 
     def build(contact_id: int | None = None, db: Path | None = None) -> DossierApp:
         # Offline: no test touches the internet (the avatar tests use a local server instead).
-        settings = load_settings(ui={"cursor_blink": False}, network={"offline": True})
+        settings = load_settings(ui={"cursor_blink": False, "live_interval": 0}, network={"offline": True})
         return make_app(settings, db or sample_db, contact_id=contact_id, clock=lambda: NOW)
 
     return build

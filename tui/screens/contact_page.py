@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, TabbedContent, TabPane
 
+from store.changes import Fingerprint, contact_fingerprint
 from store.contacts import get_contact
 from store.geo import has_locations
 from store.rows import ContactDetail
@@ -67,6 +68,7 @@ class ContactScreen(Screen[None]):
         self.chart_period = "week"
         self.located = False
         self.detail: ContactDetail | None = None
+        self.fingerprint: Fingerprint | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
@@ -101,6 +103,7 @@ class ContactScreen(Screen[None]):
     def _load_detail(self) -> None:
         detail = get_contact(self.app.context.engine, self.contact_id)
         located = has_locations(self.app.context.engine, self.contact_id)
+        self.fingerprint = contact_fingerprint(self.app.context.engine, self.contact_id)
         self.app.call_from_thread(self._show, detail, located)
 
     def _show(self, detail: ContactDetail, located: bool = False) -> None:
@@ -182,6 +185,33 @@ class ContactScreen(Screen[None]):
                 self._refresh_all()
 
         self.app.push_screen(MergeDialog(self.detail), merged)
+
+    def changed_elsewhere(self, fingerprint: Fingerprint | None, ours: bool) -> None:
+        """The database changed; reload when this contact did (and say so when someone else changed it)."""
+        if fingerprint is None or fingerprint == self.fingerprint:
+            return
+        merged_away = fingerprint.merged_into_id is not None and (
+            self.fingerprint is None or self.fingerprint.merged_into_id != fingerprint.merged_into_id
+        )
+        self.fingerprint = fingerprint
+        if merged_away:
+            self._merged_away(fingerprint.merged_into_id)
+        elif not ours:
+            self._refresh_all()
+            self.notify("Updated with changes made elsewhere.", title="Live update", timeout=3)
+
+    def _merged_away(self, survivor: int) -> None:
+        from textual.content import Content
+
+        from tui.dialogs.confirm import ConfirmDialog
+
+        def answer(jump: bool | None) -> None:
+            if jump and self.app.screen is self:
+                self.dismiss()
+                self.app.open_contact(survivor, merged_from=self.contact_id)
+
+        message = Content(f"Someone merged this contact into contact #{survivor}. Open that contact?")
+        self.app.push_screen(ConfirmDialog("Merged away", message, yes="Open it", no="Stay here"), answer)
 
     def _refresh_all(self) -> None:
         self._load()

@@ -1,0 +1,101 @@
+"""Noticing changes made by other programs: another `dossier` on the same file, a script, an import.
+
+SQLite answers `PRAGMA data_version` with a number that changes when *another* connection commits, so one
+cheap query per poll tells whether anything changed at all. Only then is the open contact's fingerprint read:
+a handful of indexed lookups that change whenever its fields, events, notes, memberships or social profiles
+do, or when it is merged away.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, event, text
+
+
+class DataVersion:
+    """Whether another connection committed to the database file since the last call to `changed()`.
+
+    It holds its own read-only connection, so the application's own commits count as "another connection"
+    too; `LocalCommits` tells those apart.
+    """
+
+    def __init__(self, path: Path) -> None:
+        uri = f"{path.resolve().as_uri()}?mode=ro"
+        self._conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+        self._lock = threading.Lock()
+        self._last = self._read()
+
+    def _read(self) -> int:
+        return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def changed(self) -> bool:
+        with self._lock:
+            now = self._read()
+            changed, self._last = now != self._last, now
+            return changed
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+
+class LocalCommits:
+    """Counts the commits made through `engine` (this program's own writes)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.count = 0
+        event.listen(engine, "commit", self._committed)
+
+    def _committed(self, _conn: object) -> None:
+        self.count += 1
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """What a contact looks like at a glance; any change to it means the page should be reloaded."""
+
+    date_modified: datetime | str | None
+    merged_into_id: int | None
+    newest_event: int | None
+    notes: tuple[int, str | None]
+    segments: tuple[int, int]
+    campaigns: tuple[int, int]
+    profiles: int
+
+
+def contact_fingerprint(engine: Engine, contact_id: int) -> Fingerprint | None:
+    """The contact's fingerprint, or None when there is no such contact. Indexed lookups only."""
+    with engine.connect() as conn:
+        row = conn.execute(
+            text("SELECT date_modified, merged_into_id FROM contact WHERE id = :id"), {"id": contact_id}
+        ).first()
+        if row is None:
+            return None
+
+        def one(sql: str) -> tuple:
+            return tuple(conn.execute(text(sql), {"id": contact_id}).one())
+
+        newest = conn.execute(
+            text("SELECT id FROM event WHERE contact_id = :id ORDER BY occurred_at DESC, id DESC LIMIT 1"),
+            {"id": contact_id},
+        ).scalar()
+        return Fingerprint(
+            date_modified=row.date_modified,
+            merged_into_id=row.merged_into_id,
+            newest_event=newest,
+            notes=one("SELECT count(*), max(updated_at) FROM note WHERE contact_id = :id"),
+            segments=one(
+                "SELECT count(*), coalesce(sum(manually_removed), 0) FROM segment_membership WHERE contact_id = :id"
+            ),
+            campaigns=one(
+                "SELECT count(*), coalesce(sum(manually_removed), 0) FROM campaign_membership WHERE contact_id = :id"
+            ),
+            profiles=conn.execute(
+                text("SELECT count(*) FROM social_profile WHERE contact_id = :id"), {"id": contact_id}
+            ).scalar_one(),
+        )
