@@ -10,7 +10,7 @@ import functools
 import os
 import sqlite3
 import unicodedata
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from alembic.config import Config
@@ -159,6 +159,11 @@ def upgrade(engine: Engine) -> None:
 def db_time(value: datetime) -> str:
     """A datetime in the text form SQLAlchemy stores in SQLite, for raw bulk inserts and comparisons."""
     return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def stored_time(value: str | None) -> datetime | None:
+    """The inverse of `db_time`: stored UTC text as an aware datetime (fast, for hot read paths)."""
+    return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
 def describe_error(exc: BaseException) -> str:

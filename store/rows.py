@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
@@ -123,9 +124,15 @@ class EventRow:
     type: str
     occurred_at: datetime
     label: str
-    details: dict[str, Any]
+    details_json: str  # parsed on demand (`details`): a History page shows labels; details only when expanded
     points_delta: int | None
     actor: str | None
+
+    @property
+    def details(self) -> dict[str, Any]:
+        """Everything the event carries (form values, email opens, …), parsed from `details_json`."""
+        value = json.loads(self.details_json or "{}")
+        return value if isinstance(value, dict) else {"value": value}
 
     @property
     def type_name(self) -> str:

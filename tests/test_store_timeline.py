@@ -124,10 +124,11 @@ def test_event_rows_carry_their_data(engine, make_contact, add_events) -> None:
         type="point.gained",
         occurred_at=T0,
         label="Points +5",
-        details={"reason": "webinar", "tags": ["a", "b"]},
+        details_json='{"reason": "webinar", "tags": ["a", "b"]}',
         points_delta=5,
         actor="grace",
     )
+    assert row.details == {"reason": "webinar", "tags": ["a", "b"]}
     assert row.occurred_at.tzinfo is not None
     assert row.type_name == "Points changed"
 
