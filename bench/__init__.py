@@ -1,0 +1,1 @@
+"""Benchmarks: large generated databases and the timings taken on them."""

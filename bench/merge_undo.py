@@ -1,0 +1,113 @@
+"""Merging two contacts with many events each, and undoing it, on a copy of the database under test.
+
+The copy keeps the real table sizes (the events move within the full event table and its indexes). A twin of
+the busiest contact is added with a copy of all its events, so both sides have the same number; the busiest
+contact (with its notes, memberships and IP addresses) is merged into the twin, then the merge is undone, as
+many times as asked. Each round times the preview, the merge, the undo plan and the undo, as
+`bench/merge_speed.py` does. The floor is one raw `UPDATE` moving the same events, rolled back.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from pathlib import Path
+
+from bench.figures import Figure, Target
+from bench.timing import Stats, elapsed_ms, raw_connection, timed
+from store.db import open_database
+from store.merge import merge_contacts, preview_merge
+from store.models import Contact, Event
+from store.unmerge import plan_unmerge, unmerge
+
+MERGE_TARGET = [Target("median ≤ 1 s", "median", "<=", 1000.0)]
+FLOOR = "raw UPDATE of the events' contact_id (rolled back)"
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """A consistent copy: the source's write-ahead log is folded in first (no data changes)."""
+    conn = sqlite3.connect(source)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(source, target)
+
+
+def add_twin(path: Path, contact_id: int) -> int:
+    """A new contact like `contact_id`, with a copy of all its events; returns its id."""
+    contact_columns = [c.name for c in Contact.__table__.c if c.name not in ("id", "email", "email_normalized")]
+    event_columns = [c.name for c in Event.__table__.c if c.name not in ("id", "contact_id")]
+    cols = ", ".join(contact_columns)
+    events = ", ".join(event_columns)
+    conn = raw_connection(path)
+    try:
+        conn.execute("BEGIN")
+        twin = conn.execute(
+            f"INSERT INTO contact ({cols}, email, email_normalized) SELECT {cols}, "
+            "'bench.twin@example.com', 'bench.twin@example.com' FROM contact WHERE id = ? RETURNING id",
+            (contact_id,),
+        ).fetchone()[0]
+        conn.execute(
+            f"INSERT INTO event (contact_id, {events}) SELECT ?, {events} FROM event WHERE contact_id = ? ORDER BY id",
+            (twin, contact_id),
+        )
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+    return twin
+
+
+def _floor(path: Path, source: int, target: int) -> float:
+    conn = raw_connection(path)
+    try:
+        conn.execute("BEGIN")
+        move = "UPDATE event SET contact_id = ? WHERE contact_id = ?"
+        spent = elapsed_ms(lambda: conn.execute(move, (target, source)))
+        conn.execute("ROLLBACK")
+    finally:
+        conn.close()
+    return spent
+
+
+def bench_merge(db: Path, scale: int, contact_id: int, workdir: Path, *, runs: int) -> list[Figure]:
+    copy = workdir / "merge-copy.db"
+    copy_database(db, copy)
+    try:
+        twin = add_twin(copy, contact_id)
+        engine = open_database(copy)
+        samples: dict[str, list[float]] = {"preview": [], "merge": [], "plan": [], "undo": [], "floor": []}
+        now = datetime.now(UTC)
+        for round_ in range(runs + 1):
+            moment = now + timedelta(seconds=round_)
+            spent: dict[str, float] = {}
+            spent["preview"], preview = timed(partial(preview_merge, engine, twin, contact_id, now=moment))
+            spent["merge"], result = timed(partial(merge_contacts, engine, preview, actor="bench", now=moment))
+            spent["plan"], _ = timed(partial(plan_unmerge, engine, result.merge_id))
+            spent["undo"], _ = timed(partial(unmerge, engine, result.merge_id, actor="bench", now=moment))
+            spent["floor"] = _floor(copy, contact_id, twin)
+            if round_:  # the first round warms the caches
+                for name, value in spent.items():
+                    samples[name].append(value)
+        engine.dispose()
+    finally:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{copy}{suffix}").unlink(missing_ok=True)
+    stats = {name: Stats.of(values) for name, values in samples.items()}
+    note = (
+        "the busiest contact is merged into its twin, a copy of it with a copy of all its events: both sides have "
+        "as many events as the busiest contact"
+    )
+    figures = [
+        Figure.timed("merge", "merge.preview", "preview", scale, stats["preview"], note=note),
+        Figure.timed("merge", "merge.merge", "merge", scale, stats["merge"], targets=MERGE_TARGET, note=note),
+        Figure.timed("merge", "merge.plan", "undo plan", scale, stats["plan"], note=note),
+        Figure.timed("merge", "merge.undo", "undo", scale, stats["undo"], targets=MERGE_TARGET, note=note),
+    ]
+    figures[1].refer(FLOOR, stats["floor"])
+    figures[3].refer(FLOOR, stats["floor"])
+    return figures
