@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -46,11 +47,14 @@ class DossierApp(App[None]):
 
         if self.context.settings.ui.theme in self.available_themes:
             self.theme = self.context.settings.ui.theme
-        self.push_screen(ContactListScreen())
-        self._start_watching()
         contact_id, merged_from = self._start
+        self.push_screen(ContactListScreen(deferred=contact_id is not None))
+        self._start_watching()
         if contact_id is not None:
             self.open_contact(contact_id, merged_from=merged_from)
+        # Everything alive once the first screen is up (modules, widgets) is long-lived: moving it out of the
+        # collector's reach keeps full collections short, so they do not stall a keystroke (~50 ms before).
+        self.call_after_refresh(gc.freeze)
 
     def _start_watching(self) -> None:
         """Poll for commits by other programs (another dossier on this file, a script) every few moments."""

@@ -199,3 +199,15 @@ async def test_works_at_80x24(app_factory):
         assert "Ada Lovelace" in text
         assert "Today" in text
         assert "esc Back" in text
+
+
+async def test_opened_on_a_contact_the_list_loads_when_first_shown(app_factory):
+    app = app_factory(contact_id=ADA)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        under = app.screen_stack[-2]
+        assert under.table.row_count == 0  # nothing loaded behind the page the user asked for
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is under and under.table.row_count > 0
+        assert "Ada Lovelace" in screen_text(app)

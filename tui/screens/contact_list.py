@@ -52,8 +52,11 @@ class ContactListScreen(Screen[None]):
 
     SEARCH_DELAY = 0.08
 
-    def __init__(self) -> None:
+    def __init__(self, *, deferred: bool = False) -> None:
         super().__init__()
+        # Opened under a contact's page (`dossier CONTACT`): the list loads when it is first shown, so the
+        # page the user asked for does not share the start-up with a list they have not looked at yet.
+        self._deferred = deferred
         self._debounce: Timer | None = None
         self._rows: list[ContactSummary] = []
         self._complete = True
@@ -74,6 +77,15 @@ class ContactListScreen(Screen[None]):
     def on_mount(self) -> None:
         self._build_columns()
         self.set_focus(self.table)
+        if not self._deferred:
+            self._start_loading()
+
+    def on_screen_resume(self) -> None:
+        if self._deferred and self.app.screen is self:
+            self._deferred = False
+            self._start_loading()
+
+    def _start_loading(self) -> None:
         self._count()
         self._load("", reset=True)
 
