@@ -13,8 +13,6 @@ import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
 
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 
 from store.fts import APPLICATION_ID
@@ -26,12 +24,22 @@ class DatabaseError(Exception):
     """A database could not be opened or used; the message is one sentence for the user."""
 
 
+# The newest migration's id. Opening a database at this revision needs no Alembic at all (it is imported only
+# to upgrade or refuse), which keeps `dossier search` and the app's start quick; a test keeps it equal to the
+# head of store/migrations.
+HEAD_REVISION = "0004_sync_state"
+
+
 @functools.cache
-def _script_directory() -> ScriptDirectory:
+def _script_directory():
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(_alembic_config())
 
 
-def _alembic_config(connection=None) -> Config:
+def _alembic_config(connection=None):
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     if connection is not None:
@@ -122,13 +130,13 @@ def open_database(path: str | os.PathLike[str], *, create: bool = False) -> Engi
         if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
             raise DatabaseError(f"{path} is read-only; Dossier needs to write to its database.")
         revision = _inspect(path)
-        if revision is not None and revision not in _known_revisions():
+        if revision not in (None, HEAD_REVISION) and revision not in _known_revisions():
             raise DatabaseError(
                 f"{path} was written by a newer version of Dossier (schema {revision}); upgrade Dossier to open it."
             )
     engine = make_engine(path)
     try:
-        if revision != head_revision():
+        if revision != HEAD_REVISION:
             upgrade(engine)
         # WAL is a property of the file: set once the schema is sound, so a refused upgrade writes nothing.
         raw = engine.raw_connection()

@@ -17,7 +17,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Engine, create_engine, text
 from sqlmodel import Session, SQLModel
 
-from store.db import DatabaseError, db_time, describe_error, head_revision, open_database
+from store.db import HEAD_REVISION, DatabaseError, db_time, describe_error, head_revision, open_database
 from store.fts import APPLICATION_ID
 from store.models import Contact, Event
 
@@ -101,7 +101,7 @@ def test_new_database_is_marked_as_dossier_at_the_head_revision(engine: Engine, 
     assert pragma(db_path, "application_id") == APPLICATION_ID == 0x444F5353
     with engine.connect() as conn:
         versions = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
-    assert versions == [head_revision()] == ["0004_sync_state"]
+    assert versions == [head_revision()] == [HEAD_REVISION] == ["0004_sync_state"]
 
 
 def test_fts_table_uses_external_content_and_folds_diacritics(engine: Engine) -> None:
