@@ -27,7 +27,7 @@ class DatabaseError(Exception):
 # The newest migration's id. Opening a database at this revision needs no Alembic at all (it is imported only
 # to upgrade or refuse), which keeps `dossier search` and the app's start quick; a test keeps it equal to the
 # head of store/migrations.
-HEAD_REVISION = "0004_sync_state"
+HEAD_REVISION = "0005_points_index"
 
 
 @functools.cache

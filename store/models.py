@@ -75,6 +75,10 @@ class Event(SQLModel, table=True):
         # The timeline is keyset-paginated over this index, globally ordered, newest first.
         Index("ix_event_timeline", "contact_id", text("occurred_at DESC"), text("id DESC")),
         Index("ix_event_type_timeline", "contact_id", "type", text("occurred_at DESC"), text("id DESC")),
+        # The point log's deltas without visiting event rows (store/activity.py); only point rows are in it.
+        Index(
+            "ix_event_points", "contact_id", "occurred_at", "points_delta", sqlite_where=text("type = 'point.gained'")
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -266,3 +266,18 @@ def test_one_indexed_query_and_no_rows_loaded(engine: Engine, busy: int) -> None
     assert searches and all("USING COVERING INDEX" in step or "USING INDEX" in step for step in searches), plan
     assert not any(step.startswith("SCAN event") for step in plan), plan
     assert len(series.buckets) == 26
+
+
+def test_the_chart_reads_points_from_the_partial_index_not_the_event_rows(engine) -> None:
+    from sqlalchemy import text as sql_text
+
+    with engine.connect() as conn:
+        plan = conn.execute(
+            sql_text(
+                "EXPLAIN QUERY PLAN SELECT sum(points_delta) FROM event INDEXED BY ix_event_points "
+                "WHERE event.contact_id = 1 "
+                "AND event.occurred_at >= '2026-01-01' AND event.occurred_at < '2026-02-01' "
+                "AND event.type = 'point.gained'"
+            )
+        ).all()
+    assert "USING INDEX ix_event_points" in " ".join(str(row[-1]) for row in plan)

@@ -101,7 +101,7 @@ def test_new_database_is_marked_as_dossier_at_the_head_revision(engine: Engine, 
     assert pragma(db_path, "application_id") == APPLICATION_ID == 0x444F5353
     with engine.connect() as conn:
         versions = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
-    assert versions == [head_revision()] == [HEAD_REVISION] == ["0004_sync_state"]
+    assert versions == [head_revision()] == [HEAD_REVISION] == ["0005_points_index"]
 
 
 def test_fts_table_uses_external_content_and_folds_diacritics(engine: Engine) -> None:
@@ -129,7 +129,8 @@ def test_timeline_indexes_are_newest_first(engine: Engine) -> None:
     with engine.connect() as conn:
         query = text("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'event'")
         rows = {name: sql for name, sql in conn.execute(query)}
-    assert set(rows) == TIMELINE_INDEXES
+    assert set(rows) == TIMELINE_INDEXES | {"ix_event_points"}
+    assert rows["ix_event_points"].endswith("(contact_id, occurred_at, points_delta) WHERE type = 'point.gained'")
     assert rows["ix_event_timeline"].endswith("(contact_id, occurred_at DESC, id DESC)")
     assert rows["ix_event_type_timeline"].endswith("(contact_id, type, occurred_at DESC, id DESC)")
 
