@@ -9,7 +9,6 @@ that the bytes are a reasonably sized image before anyone decodes them.
 from __future__ import annotations
 
 import asyncio
-import functools
 import hashlib
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -17,7 +16,7 @@ from typing import Literal
 
 import httpx
 
-from services.http_body import BodyTooLarge, read_limited
+from services.http_body import BodyTooLarge, read_limited, user_agent
 from store.avatars import MAX_IMAGE_BYTES, CachedImage, ImageError, check_image
 
 DEFAULT_BASE_URL = "https://www.gravatar.com/avatar/"
@@ -49,18 +48,6 @@ def size_for_cells(width: int, height: int) -> int:
     """The image size to ask for to fill `width` x `height` cells drawn with half-blocks (2 pixels a cell)."""
     needed = max(width, 2 * height)
     return next((size for size in SIZES if size >= needed), SIZES[-1])
-
-
-@functools.cache
-def user_agent() -> str:
-    """`Dossier/<version> (+terminal CRM)`, the User-Agent of every avatar request."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        number = version("dossier-crm")
-    except PackageNotFoundError:
-        number = "dev"
-    return f"Dossier/{number} (+terminal CRM)"
 
 
 @dataclass(frozen=True, slots=True)

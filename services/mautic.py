@@ -9,7 +9,6 @@ here hand back plain lists of the objects as Mautic sent them.
 
 from __future__ import annotations
 
-import functools
 import html
 import json
 import math
@@ -23,6 +22,8 @@ from http import HTTPStatus
 from typing import Any
 
 import httpx
+
+from services.http_body import BodyTooLarge, read_limited_sync, user_agent
 
 MAX_BODY_BYTES = 64 * 1024 * 1024
 MAX_WAIT_S = 60.0
@@ -51,18 +52,6 @@ class _Transient(Exception):
     def __init__(self, final: Callable[[int], str], wait: float | None = None, status: int | None = None) -> None:
         super().__init__()
         self.final, self.wait, self.status = final, wait, status
-
-
-@functools.cache
-def user_agent() -> str:
-    """`Dossier/<version> (+terminal CRM)`, the User-Agent of every Mautic request."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        number = version("dossier-crm")
-    except PackageNotFoundError:
-        number = "dev"
-    return f"Dossier/{number} (+terminal CRM)"
 
 
 def clean_message(text: str, limit: int = _SAID_CHARS) -> str:
@@ -325,19 +314,12 @@ class MauticClient:
 
     def _read(self, response: httpx.Response, path: str) -> bytes:
         """The body, refused once it exceeds `max_bytes` (Content-Length is not trusted)."""
-        declared = response.headers.get("Content-Length", "")
-        too_large = declared.isdigit() and int(declared) > self._max_bytes
-        body = bytearray()
-        if not too_large:
-            for chunk in response.iter_bytes():
-                body += chunk
-                if len(body) > self._max_bytes:
-                    too_large = True
-                    break
-        if too_large:
+        try:
+            return read_limited_sync(response, self._max_bytes)
+        except BodyTooLarge:
             size = f"{self._max_bytes / 2**20:g} MB"
-            raise self._error(f"Mautic at {self.where} sent more than {size} for /api{path}; it was not read.")
-        return bytes(body)
+            message = f"Mautic at {self.where} sent more than {size} for /api{path}; it was not read."
+            raise self._error(message) from None
 
     def _decode(self, response: httpx.Response, body: bytes, path: str) -> dict:
         code, where, api_path = response.status_code, self.where, f"/api{path}"

@@ -130,7 +130,7 @@ class DossierApp(App[None]):
         if self._http is None:
             import httpx
 
-            from services.gravatar import user_agent
+            from services.http_body import user_agent
 
             self._http = httpx.AsyncClient(headers={"User-Agent": user_agent()}, follow_redirects=True)
         return self._http

@@ -12,8 +12,7 @@ from typing import Any
 
 import httpx
 
-from services.gravatar import user_agent
-from services.http_body import BodyTooLarge, read_limited
+from services.http_body import BodyTooLarge, read_limited, user_agent
 from services.social.base import FeedResult
 from services.social.text import parse_time
 
