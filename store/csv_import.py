@@ -47,24 +47,16 @@ from store.csv_columns import (
 )
 from store.db import db_time
 from store.fts import SEARCH_COLUMNS
+from store.import_counts import ImportCounts
 from store.normalize import normalize_email
 from store.phones import normalize_phone, region_for_country
 
 
-@dataclass
-class ImportSummary:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    skipped: int = 0
-    failed: list[str] = field(default_factory=list)
+@dataclass(slots=True)
+class ImportSummary(ImportCounts):
     encoding: str = "utf-8"
     delimiter: str = ","
     columns: dict[str, str] = field(default_factory=dict)  # file column -> field (or "custom:NAME")
-
-    @property
-    def rows(self) -> int:
-        return self.created + self.updated + self.unchanged + self.skipped + len(self.failed)
 
 
 @dataclass

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -28,6 +28,7 @@ from sqlalchemy import Engine, and_, delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from services.social.text import html_to_text
+from store.import_counts import ImportCounts
 from store.ip_geo import FOUND, PENDING, normalize_ip
 from store.mautic_records import (
     DNC_REASONS,
@@ -78,28 +79,20 @@ class MauticSource(Protocol):
     def emails(self) -> Iterator[dict]: ...
 
 
-@dataclass
-class MauticSummary:
-    """What an import did; `failed` holds one `contact #ID: reason` line per contact that was not imported."""
+@dataclass(slots=True)
+class MauticSummary(ImportCounts):
+    """What an import did (`rows`: contacts handled); `failed` holds `contact #ID: reason` lines."""
 
-    total: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    failed: list[str] = field(default_factory=list)
+    total: int = 0  # Mautic's count of contacts
     events: int = 0
     notes: int = 0
     segments: int = 0
     campaigns: int = 0
     templates: int = 0
 
-    @property
-    def contacts(self) -> int:
-        return self.created + self.updated + self.unchanged + len(self.failed)
-
 
 @dataclass(frozen=True, slots=True)
-class Progress:
+class ImportProgress:
     """Contacts handled so far out of `total` (Mautic's count when the import started)."""
 
     done: int
@@ -488,7 +481,7 @@ def import_mautic(
     now: datetime | None = None,
     page_size: int = PAGE_SIZE,
     default_region: str = "US",
-    progress: Callable[[Progress], None] | None = None,
+    progress: Callable[[ImportProgress], None] | None = None,
     summary: MauticSummary | None = None,
 ) -> MauticSummary:
     """Import everything `source` serves (see the module docstring) and return what was done.
@@ -515,5 +508,5 @@ def import_mautic(
                     raise
                 summary.failed.append(f"contact #{text_of(raw.get('id')) or '?'}: {exc}")
             if progress:
-                progress(Progress(summary.contacts, summary.total, summary))
+                progress(ImportProgress(summary.rows, summary.total, summary))
     return summary

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 
 from store.avatars import CUSTOM_PATH_FIELD, MAX_IMAGE_BYTES, ImageError, check_image
+from store.import_counts import ImportCounts
 from store.models import Contact
 from store.normalize import normalize_email
 from store.phones import normalize_phone, region_for_country
@@ -38,14 +39,9 @@ _PROPERTY = re.compile(r'^(?:[A-Za-z0-9-]+\.)?(?P<name>[A-Za-z0-9-]+)(?:;(?:[^":
 
 
 @dataclass(slots=True)
-class ImportSummary:
+class ImportSummary(ImportCounts):
     """What an import did; `failed` and `warnings` hold `file:line: reason` lines."""
 
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    skipped: int = 0
-    failed: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
 

@@ -58,8 +58,7 @@ def handle_import_mautic(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from services.mautic import MauticClient, MauticError
-    from store.mautic_import import MauticSummary, import_mautic, source_name
-    from store.mautic_import import Progress as Progress_
+    from store.mautic_import import ImportProgress, MauticSummary, import_mautic, source_name
     from widgets.literal import one_line
 
     password = _password(args.user)
@@ -89,7 +88,7 @@ def handle_import_mautic(args: argparse.Namespace) -> int:
         ):
             task = bar.add_task("mautic", total=total, rate="…", events="0")
 
-            def advance(state: Progress_) -> None:
+            def advance(state: ImportProgress) -> None:
                 elapsed = bar.tasks[task].elapsed or 0
                 rate = f"{state.done / elapsed:,.1f}" if elapsed > 0 else "…"
                 events = f"{state.summary.events:,}"
@@ -112,7 +111,7 @@ def handle_import_mautic(args: argparse.Namespace) -> int:
     )
     if stopped is not None:
         print(f"dossier: {one_line(stopped)}", file=sys.stderr)
-        print(f"Stopped after {summary.contacts:,} contacts ({counts}). Run the same command again to resume.")
+        print(f"Stopped after {summary.rows:,} contacts ({counts}). Run the same command again to resume.")
         return 1
-    print(f"Imported {summary.contacts:,} of {summary.total:,} contacts from {client.base_url}: {counts}.")
+    print(f"Imported {summary.rows:,} of {summary.total:,} contacts from {client.base_url}: {counts}.")
     return 1 if summary.failed else 0

@@ -9,7 +9,6 @@ instance is imported from the command line (the dialog shows the command).
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from textual import on, work
@@ -24,6 +23,7 @@ from textual.worker import get_current_worker
 from store.csv_columns import CsvImportError
 from store.csv_import import import_csv
 from store.db import describe_error
+from store.import_counts import ImportCounts
 from store.vcard_import import import_vcards
 from tui.inputs import TextInput
 from widgets.literal import one_line
@@ -36,27 +36,17 @@ class _Stopped(Exception):
     """Raised from the progress callback between batches when the user pressed Esc."""
 
 
-@dataclass(frozen=True, slots=True)
-class ImportOutcome:
-    """What an import did, whatever the format."""
-
-    kind: str
-    rows: int
-    created: int
-    updated: int
-    unchanged: int
-    skipped: int
-    failed: list[str]
-    stopped: bool = False
-
-    def sentence(self) -> str:
-        unit = "cards" if self.kind == "vCard" else "rows"
-        if self.stopped:
-            return f"Stopped after {self.rows:,} {unit}; everything read before that is saved."
-        return (
-            f"Read {self.rows:,} {unit}: {self.created:,} created, {self.updated:,} updated, "
-            f"{self.unchanged:,} unchanged, {self.skipped:,} skipped, {len(self.failed):,} failed."
-        )
+def report(counts: ImportCounts, unit: str, folder: str) -> list[str]:
+    """The summary line and the first failures, their paths made relative to `folder` (the dialog is narrow)."""
+    lines = [
+        f"Read {counts.rows:,} {unit}: {counts.created:,} created, {counts.updated:,} updated, "
+        f"{counts.unchanged:,} unchanged, {counts.skipped:,} skipped, {len(counts.failed):,} failed."
+    ]
+    lines += [one_line(reason.removeprefix(folder)) for reason in counts.failed[:SHOWN_FAILURES]]
+    if len(counts.failed) > SHOWN_FAILURES:
+        more = len(counts.failed) - SHOWN_FAILURES
+        lines.append(f"… and {more:,} more failures (dossier import on the command line lists them all).")
+    return lines
 
 
 def detect_kind(path: Path) -> str:
@@ -142,79 +132,47 @@ class ImportDialog(ModalScreen[bool]):
             return
         self.dismiss(self._wrote_any)
 
-    def _progress(self, kind: str, started: float):
+    @work(thread=True, exclusive=True, group="import", exit_on_error=False)
+    def _import(self, path: Path, kind: str) -> None:
+        engine = self.app.context.engine
         unit = "cards" if kind == "vCard" else "rows"
+        started = time.perf_counter()
+        seen = 0
 
-        def report(count: int) -> None:
+        def progress(count: int) -> None:
+            # Called after each written batch: the place to stop cleanly.
+            nonlocal seen
+            seen = count
             if self._stop_asked or get_current_worker().is_cancelled:
                 raise _Stopped
             rate = count / max(time.perf_counter() - started, 1e-6)
             self.app.call_from_thread(self._status, f"Importing {kind}: {count:,} {unit} · {rate:,.0f} {unit}/s")
 
-        return report
-
-    @work(thread=True, exclusive=True, group="import", exit_on_error=False)
-    def _import(self, path: Path, kind: str) -> None:
-        engine = self.app.context.engine
-        report = self._progress(kind, time.perf_counter())
-        seen = 0
-
-        def short(reasons: list[str]) -> list[str]:
-            # `/long/path/people.csv:4: reason` reads as `people.csv:4: reason` in a narrow dialog.
-            folder = f"{path.parent if path.is_file() else path}/"
-            return [reason.removeprefix(folder) for reason in reasons]
-
-        def counting(count: int) -> None:
-            nonlocal seen
-            seen = count
-            report(count)
-
         try:
             if kind == "vCard":
-                result = import_vcards(engine, path, now=self.app.context.clock(), progress=counting)
-                outcome = ImportOutcome(
-                    kind, seen, result.created, result.updated, result.unchanged, result.skipped, short(result.failed)
-                )
+                counts: ImportCounts = import_vcards(engine, path, now=self.app.context.clock(), progress=progress)
             else:
-                result = import_csv(engine, path, progress=counting)
-                outcome = ImportOutcome(
-                    kind,
-                    result.rows,
-                    result.created,
-                    result.updated,
-                    result.unchanged,
-                    result.skipped,
-                    short(result.failed),
-                )
+                counts = import_csv(engine, path, progress=progress)
         except _Stopped:
-            outcome = ImportOutcome(kind, seen, 0, 0, 0, 0, [], stopped=True)
+            lines, wrote = [f"Stopped after {seen:,} {unit}; everything read before that is saved."], True
         except OSError as exc:
-            self.app.call_from_thread(self._finish, None, f"Cannot read {path}: {exc.strerror or exc}.")
+            self.app.call_from_thread(self._finish, [f"Cannot read {path}: {exc.strerror or exc}."], True, error=True)
             return
         except CsvImportError as exc:
-            self.app.call_from_thread(self._finish, None, str(exc))
+            self.app.call_from_thread(self._finish, [str(exc)], False, error=True)
             return
-        except Exception as exc:
-            self.app.call_from_thread(self._finish, None, describe_error(exc))
+        except Exception as exc:  # earlier batches may have been written
+            self.app.call_from_thread(self._finish, [describe_error(exc)], True, error=True)
             return
-        self.app.call_from_thread(self._finish, outcome, None)
+        else:
+            folder = f"{path.parent if path.is_file() else path}/"
+            lines, wrote = report(counts, unit, folder), bool(counts.created or counts.updated)
+        self.app.call_from_thread(self._finish, lines, wrote)
 
-    def _finish(self, outcome: ImportOutcome | None, error: str | None) -> None:
+    def _finish(self, lines: list[str], wrote: bool, *, error: bool = False) -> None:
         self._busy = False
         self._finished = True
-        bar = self.query_one("#import-progress", ProgressBar)
-        bar.display = False
-        if outcome is None:
-            self._status(one_line(error or "The import failed."), error=True)
-            self._wrote_any = True  # earlier batches may have been written
-        else:
-            self._wrote_any = outcome.stopped or bool(outcome.created or outcome.updated)
-            lines = [outcome.sentence()]
-            lines += [one_line(reason) for reason in outcome.failed[:SHOWN_FAILURES]]
-            if len(outcome.failed) > SHOWN_FAILURES:
-                lines.append(
-                    f"… and {len(outcome.failed) - SHOWN_FAILURES:,} more failures (dossier import on "
-                    "the command line lists them all)."
-                )
-            self._status("\n".join(lines))
+        self._wrote_any = wrote
+        self.query_one("#import-progress", ProgressBar).display = False
+        self._status("\n".join(one_line(line) for line in lines), error=error)
         self.query_one("#import-keys", Static).update(Content("Enter or Esc closes"))
