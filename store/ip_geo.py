@@ -173,7 +173,7 @@ def record_visit(
     ip = normalize_ip(ip)
     seen_at = seen_at.astimezone(UTC)
     with engine.begin() as conn:
-        ip_id, status = _ensure_ip(conn, ip)
+        ip_id, status = ensure_ip(conn, ip)
         if status == PENDING and (lookup is not None or not is_public(ip)):
             values = _values(ip, lookup or (lambda _ip: None), seen_at)
             conn.execute(update(_ip).where(_ip.c.id == ip_id).values(**values))
@@ -194,7 +194,8 @@ def record_visit(
     return ip_id
 
 
-def _ensure_ip(conn: Connection, ip: str) -> tuple[int, str]:
+def ensure_ip(conn: Connection, ip: str) -> tuple[int, str]:
+    """The id and lookup status of the address row for `ip` (already normalised), added blank if missing."""
     blank = {"city": "", "region": "", "country": "", "country_code": "", "time_zone": "", "lookup_status": PENDING}
     conn.execute(insert(_ip).values(ip=ip, **blank).on_conflict_do_nothing(index_elements=[_ip.c.ip]))
     row = conn.execute(select(_ip.c.id, _ip.c.lookup_status).where(_ip.c.ip == ip)).one()

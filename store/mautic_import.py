@@ -18,41 +18,39 @@ Mautic field aliases that Dossier has no column for (title, fax, twitter, ...) a
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import Engine, and_, delete, insert, select, update
+from sqlalchemy import Engine, and_, insert, select, update
 from sqlalchemy.engine import Connection
 
-from services.social.text import html_to_text
 from store.import_counts import ImportCounts
-from store.ip_geo import FOUND, PENDING, normalize_ip
 from store.mautic_records import (
-    DNC_REASONS,
     FIELD_COLUMNS,
     NULLABLE_COLUMNS,
     RemoteContact,
-    parse_time,
     read_contact,
     read_event,
     read_note,
     text_of,
 )
+from store.mautic_rows import (
+    add_do_not_contact,
+    add_events,
+    add_ip_addresses,
+    add_notes,
+    set_memberships,
+    upsert_group,
+    upsert_template,
+)
 from store.models import (
     Campaign,
-    CampaignMembership,
     Contact,
-    ContactIp,
-    DoNotContact,
-    EmailTemplate,
     Event,
-    IpAddress,
     Note,
     Segment,
-    SegmentMembership,
     SyncState,
 )
 from store.normalize import normalize_email
@@ -91,15 +89,6 @@ class MauticSummary(ImportCounts):
     templates: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class ImportProgress:
-    """Contacts handled so far out of `total` (Mautic's count when the import started)."""
-
-    done: int
-    total: int
-    summary: MauticSummary
-
-
 def source_name(url: str) -> str:
     """The `sync_state.source` of an instance: its base URL without credentials, scheme-less slashes or a
     trailing slash, so `https://crm.example.com/` and `https://crm.example.com` are one instance."""
@@ -109,57 +98,6 @@ def source_name(url: str) -> str:
     host = parts.hostname or ""
     port = f":{parts.port}" if parts.port else ""
     return f"mautic {parts.scheme}://{host}{port}{parts.path.rstrip('/')}"
-
-
-# Writing
-
-
-def _upsert_group(conn: Connection, model: Any, raw: dict[str, Any], now: datetime) -> tuple[int, bool] | None:
-    """Insert or update a segment or campaign by its Mautic id; (local id, created) or None without an id."""
-    remote_id = text_of(raw.get("id"))
-    name = text_of(raw.get("name"))
-    if not remote_id:
-        return None
-    table = model.__table__
-    values: dict[str, Any] = {
-        "name": name or f"#{remote_id}",
-        "description": html_to_text(text_of(raw.get("description"))),
-    }
-    if "isPublished" in raw:
-        values["is_published"] = bool(raw["isPublished"])
-    if model is Segment:
-        values["alias"] = text_of(raw.get("alias"))
-    found = conn.execute(select(table.c.id).where(table.c.external_id == remote_id)).scalar()
-    if found is not None:
-        conn.execute(update(table).where(table.c.id == found).values(**values))
-        return found, False
-    created = parse_time(raw.get("dateAdded")) or now
-    new = conn.execute(insert(table).values(external_id=remote_id, created_at=created, **values))
-    return int(new.inserted_primary_key[0]), True
-
-
-def _upsert_template(conn: Connection, raw: dict[str, Any], now: datetime) -> bool | None:
-    """Insert or update an email template by its Mautic id; True when created, None without an id."""
-    remote_id = text_of(raw.get("id"))
-    if not remote_id:
-        return None
-    table = EmailTemplate.__table__
-    html = text_of(raw.get("customHtml")) or None
-    plain = text_of(raw.get("plainText")) or (html_to_text(html) if html else "")
-    values = {
-        "name": text_of(raw.get("name")) or f"Email #{remote_id}",
-        "subject": text_of(raw.get("subject")),
-        "body_text": plain,
-        "body_html": html,
-    }
-    found = conn.execute(select(table.c.id).where(table.c.external_id == remote_id)).scalar()
-    if found is not None:
-        conn.execute(update(table).where(table.c.id == found).values(**values))
-        return False
-    conn.execute(
-        insert(table).values(external_id=remote_id, created_at=parse_time(raw.get("dateAdded")) or now, **values)
-    )
-    return True
 
 
 def _live(conn: Connection, contact_id: int) -> int | None:
@@ -217,17 +155,11 @@ class _Importer:
         ):
             with self.engine.begin() as conn:
                 for raw in fetch():
-                    result = _upsert_group(conn, model, raw, self.now)
-                    if result is not None:
-                        ids[text_of(raw.get("id"))] = result[0]
-                        if model is Segment:
-                            summary.segments += 1
-                        else:
-                            summary.campaigns += 1
+                    if (group_id := upsert_group(conn, model, raw, self.now)) is not None:
+                        ids[text_of(raw.get("id"))] = group_id
+        summary.segments, summary.campaigns = len(self.segments), len(self.campaigns)
         with self.engine.begin() as conn:
-            for raw in self.source.emails():
-                if _upsert_template(conn, raw, self.now) is not None:
-                    summary.templates += 1
+            summary.templates = sum(upsert_template(conn, raw, self.now) for raw in self.source.emails())
 
     def contact(self, raw: dict[str, Any], summary: MauticSummary) -> None:
         contact = read_contact(raw)
@@ -253,11 +185,12 @@ class _Importer:
                 contact_id = self._insert(conn, contact)
             else:
                 self._update(conn, contact_id, contact)
-            summary.events += self._add_events(conn, contact_id, events)
-            summary.notes += self._add_notes(conn, contact_id, notes)
-            self._memberships(conn, contact_id, segments, campaigns)
-            self._dnc(conn, contact_id, contact.dnc)
-            self._ips(conn, contact_id, contact.ips)
+            summary.events += add_events(conn, contact_id, events)
+            summary.notes += add_notes(conn, contact_id, notes)
+            set_memberships(conn, contact_id, Segment, segments, self.segments, self.now)
+            set_memberships(conn, contact_id, Campaign, campaigns, self.campaigns, self.now)
+            add_do_not_contact(conn, contact_id, contact.dnc, self.now)
+            add_ip_addresses(conn, contact_id, contact.ips, self.now)
             self._remember(conn, contact_id, contact)
         if created:
             summary.created += 1
@@ -305,143 +238,6 @@ class _Importer:
         changes["date_modified"] = self.now
         conn.execute(update(Contact.__table__).where(_C.id == contact_id).values(**changes))
 
-    def _add_events(self, conn: Connection, contact_id: int, events: list[dict[str, Any]]) -> int:
-        """Insert the events not already stored (same type, time and label, counted: two identical hits stay two)."""
-        if not events:
-            return 0
-        first = min(event["occurred_at"] for event in events)
-        have = Counter(
-            (row.type, row.occurred_at, row.label)
-            for row in conn.execute(
-                select(_E.type, _E.occurred_at, _E.label).where(_E.contact_id == contact_id, _E.occurred_at >= first)
-            )
-        )
-        new = []
-        for event in events:
-            key = (event["type"], event["occurred_at"], event["label"])
-            if have[key] > 0:
-                have[key] -= 1
-            else:
-                new.append({**event, "contact_id": contact_id})
-        if new:
-            conn.execute(insert(Event.__table__), new)
-        return len(new)
-
-    def _add_notes(self, conn: Connection, contact_id: int, notes: list[dict[str, Any]]) -> int:
-        if not notes:
-            return 0
-        have = Counter(
-            (row.type, row.text) for row in conn.execute(select(_N.type, _N.text).where(_N.contact_id == contact_id))
-        )
-        new = []
-        for note in notes:
-            key = (note["type"], note["text"])
-            if have[key] > 0:
-                have[key] -= 1
-            else:
-                new.append({**note, "contact_id": contact_id})
-        if new:
-            conn.execute(insert(Note.__table__), new)
-        return len(new)
-
-    def _memberships(self, conn: Connection, contact_id: int, segments: list[dict], campaigns: list[dict]) -> None:
-        """Mautic's memberships become the contact's in the groups that came from Mautic; rows a Dossier user
-        added by hand (`manually_added`) are kept, and groups not from Mautic are not touched."""
-        for model, link, raws, ids in (
-            (Segment, SegmentMembership, segments, self.segments),
-            (Campaign, CampaignMembership, campaigns, self.campaigns),
-        ):
-            table, key = link.__table__, "segment_id" if model is Segment else "campaign_id"
-            wanted: dict[int, dict[str, Any]] = {}
-            for raw in raws:
-                remote_id = text_of(raw.get("id"))
-                if remote_id not in ids and (result := _upsert_group(conn, model, raw, self.now)) is not None:
-                    ids[remote_id] = result[0]
-                if remote_id in ids:
-                    wanted[ids[remote_id]] = raw
-            imported = set(ids.values())
-            current = {
-                row[0]: row
-                for row in conn.execute(
-                    select(table.c[key], table.c.manually_added, table.c.manually_removed).where(
-                        table.c.contact_id == contact_id
-                    )
-                )
-            }
-            for group_id, row in current.items():
-                if group_id in imported and group_id not in wanted and not row.manually_added:
-                    conn.execute(delete(table).where(table.c.contact_id == contact_id, table.c[key] == group_id))
-            for group_id, raw in wanted.items():
-                removed = bool(raw.get("manuallyRemoved"))
-                values = {"manually_added": bool(raw.get("manuallyAdded")), "manually_removed": removed}
-                if group_id in current:
-                    conn.execute(
-                        update(table).where(table.c.contact_id == contact_id, table.c[key] == group_id).values(**values)
-                    )
-                else:
-                    added = parse_time(raw.get("dateAdded")) or self.now
-                    conn.execute(
-                        insert(table).values(contact_id=contact_id, date_added=added, **{key: group_id}, **values)
-                    )
-
-    def _dnc(self, conn: Connection, contact_id: int, entries: list[dict[str, Any]]) -> None:
-        table = DoNotContact.__table__
-        have = {row.channel for row in conn.execute(select(table.c.channel).where(table.c.contact_id == contact_id))}
-        for entry in entries:
-            channel = text_of(entry.get("channel")) or "email"
-            reason_code = entry.get("reason")
-            reason = DNC_REASONS.get(int(reason_code), "manual") if str(reason_code).isdigit() else "manual"
-            if channel in have or reason == "contactable":
-                continue
-            have.add(channel)
-            conn.execute(
-                insert(table).values(
-                    contact_id=contact_id,
-                    channel=channel,
-                    reason=reason,
-                    comments=text_of(entry.get("comments")),
-                    date_added=parse_time(entry.get("dateAdded")) or self.now,
-                )
-            )
-
-    def _ips(self, conn: Connection, contact_id: int, entries: list[dict[str, Any]]) -> None:
-        ip_table, link = IpAddress.__table__, ContactIp.__table__
-        for entry in entries:
-            try:
-                ip = normalize_ip(text_of(entry.get("ipAddress")))
-            except ValueError:
-                continue
-            details = entry.get("ipDetails") if isinstance(entry.get("ipDetails"), dict) else {}
-            lat, lon = details.get("latitude"), details.get("longitude")
-            located = _number(lat) is not None and _number(lon) is not None
-            values = {
-                "city": text_of(details.get("city")),
-                "region": text_of(details.get("region")),
-                "country": text_of(details.get("country")),
-                "country_code": "",
-                "time_zone": text_of(details.get("timezone")),
-                "latitude": _number(lat) if located else None,
-                "longitude": _number(lon) if located else None,
-                "lookup_status": FOUND if located else PENDING,
-                "looked_up_at": self.now if located else None,
-            }
-            found = conn.execute(select(ip_table.c.id, ip_table.c.lookup_status).where(ip_table.c.ip == ip)).first()
-            if found is None:
-                ip_id = int(conn.execute(insert(ip_table).values(ip=ip, **values)).inserted_primary_key[0])
-            else:
-                ip_id = found.id
-                if found.lookup_status == PENDING and located:
-                    conn.execute(update(ip_table).where(ip_table.c.id == ip_id).values(**values))
-            exists = conn.execute(
-                select(link.c.hits).where(link.c.contact_id == contact_id, link.c.ip_address_id == ip_id)
-            ).first()
-            if exists is None:
-                conn.execute(
-                    insert(link).values(
-                        contact_id=contact_id, ip_address_id=ip_id, first_seen=self.now, last_seen=self.now, hits=1
-                    )
-                )
-
     def _remember(self, conn: Connection, contact_id: int, contact: RemoteContact) -> None:
         table = SyncState.__table__
         values = {"contact_id": contact_id, "remote_modified": contact.marker, "synced_at": self.now}
@@ -450,14 +246,6 @@ class _Importer:
         )
         if done.rowcount == 0:
             conn.execute(insert(table).values(source=self.origin, remote_id=contact.remote_id, **values))
-
-
-def _number(value: Any) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if number == number else None
 
 
 def _pages(source: MauticSource, page_size: int, summary: MauticSummary) -> Iterable[list[dict]]:
@@ -481,16 +269,16 @@ def import_mautic(
     now: datetime | None = None,
     page_size: int = PAGE_SIZE,
     default_region: str = "US",
-    progress: Callable[[ImportProgress], None] | None = None,
+    progress: Callable[[MauticSummary], None] | None = None,
     summary: MauticSummary | None = None,
 ) -> MauticSummary:
     """Import everything `source` serves (see the module docstring) and return what was done.
 
-    `origin` names the instance (`source_name(url)`). Errors of the source (the network, the server) propagate
-    after everything finished so far is committed; running the import again resumes. A contact whose data
-    cannot be read, or that the source no longer has (an error whose `status` is 404), is skipped and reported
-    in `summary.failed`. Pass `summary` to read the counts of a run that
-    raised.
+    `origin` names the instance (`source_name(url)`); `progress(summary)` follows every contact. Errors of the
+    source (the network, the server) propagate after everything finished so far is committed; running the
+    import again resumes. A contact whose data cannot be read, or that the source no longer has (an error whose
+    `status` is 404), is skipped and reported in `summary.failed`. Pass `summary` to read the counts of a run
+    that raised.
     """
     now = now or datetime.now(UTC)
     summary = summary if summary is not None else MauticSummary()
@@ -500,13 +288,13 @@ def import_mautic(
         for raw in page:
             try:
                 importer.contact(raw, summary)
+            except (ValueError, TypeError, KeyError, AttributeError) as exc:  # data that cannot be read
+                summary.failed.append(f"contact #{text_of(raw.get('id')) or '?'}: {exc}")
             except Exception as exc:
                 # A contact deleted in Mautic after it was listed answers 404: skip it. Other source errors stop.
-                if not isinstance(exc, ValueError | TypeError | KeyError | AttributeError) and (
-                    getattr(exc, "status", None) != 404
-                ):
+                if getattr(exc, "status", None) != 404:
                     raise
                 summary.failed.append(f"contact #{text_of(raw.get('id')) or '?'}: {exc}")
             if progress:
-                progress(ImportProgress(summary.rows, summary.total, summary))
+                progress(summary)
     return summary

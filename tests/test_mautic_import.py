@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import Engine, select, text
 
 from store.contacts import get_contact, search_contacts
-from store.mautic_import import import_mautic, parse_time, read_contact, read_event, source_name
+from store.mautic_import import import_mautic, source_name
+from store.mautic_records import parse_time, read_contact, read_event
 from store.models import Contact, Event
 from store.notes import list_notes
 from store.timeline import timeline_page

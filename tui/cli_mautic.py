@@ -58,7 +58,7 @@ def handle_import_mautic(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from services.mautic import MauticClient, MauticError
-    from store.mautic_import import ImportProgress, MauticSummary, import_mautic, source_name
+    from store.mautic_import import MauticSummary, import_mautic, source_name
     from widgets.literal import one_line
 
     password = _password(args.user)
@@ -88,11 +88,10 @@ def handle_import_mautic(args: argparse.Namespace) -> int:
         ):
             task = bar.add_task("mautic", total=total, rate="…", events="0")
 
-            def advance(state: ImportProgress) -> None:
+            def advance(done: MauticSummary) -> None:
                 elapsed = bar.tasks[task].elapsed or 0
-                rate = f"{state.done / elapsed:,.1f}" if elapsed > 0 else "…"
-                events = f"{state.summary.events:,}"
-                bar.update(task, completed=state.done, total=state.total, rate=rate, events=events)
+                rate = f"{done.rows / elapsed:,.1f}" if elapsed > 0 else "…"
+                bar.update(task, completed=done.rows, total=done.total, rate=rate, events=f"{done.events:,}")
 
             try:
                 import_mautic(engine, client, origin=source_name(args.url), progress=advance, summary=summary)
