@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 import bench.generate
-from bench.generate import NOW, SPAN, Contacts, generate, main, plan_heavy
+from bench.gen_activity import NOW, SPAN
+from bench.gen_contacts import Contacts
+from bench.generate import generate, main, plan_heavy
 from store.contacts import search_contacts
 from store.db import db_time, head_revision, open_database
 from store.normalize import normalize_email
