@@ -9,110 +9,27 @@ here hand back plain lists of the objects as Mautic sent them.
 
 from __future__ import annotations
 
-import html
 import json
-import math
-import re
-import socket
-import ssl
 import time
-import unicodedata
 from collections.abc import Callable, Iterator
-from http import HTTPStatus
 from typing import Any
 
 import httpx
 
 from services.http_body import BodyTooLarge, read_limited_sync, user_agent
+from services.mautic_errors import (
+    EXAMPLE_URL,
+    MAX_WAIT_S,
+    MauticError,
+    Transient,
+    connect_reason,
+    error_text,
+    phrase,
+    retry_after,
+    status_message,
+)
 
 MAX_BODY_BYTES = 64 * 1024 * 1024
-MAX_WAIT_S = 60.0
-_SAID_CHARS = 160
-_TAGS = re.compile(r"<[^>]*>")
-# Terminal escape sequences (CSI such as "\x1b[31m", and OSC) go whole, not just their ESC.
-_ESCAPES = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|.)?")
-_SPACES = re.compile(r"\s+")
-_EXAMPLE = "https://mautic.example.com"
-
-
-class MauticError(Exception):
-    """One sentence a user can act on (str(exc)); never a traceback or raw HTML.
-
-    `status` is the HTTP status behind it, when there was one (404 for a contact deleted since it was listed).
-    """
-
-    def __init__(self, message: str, *, status: int | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-class _Transient(Exception):
-    """Trouble worth another attempt; `final(attempts)` is the sentence once none are left."""
-
-    def __init__(self, final: Callable[[int], str], wait: float | None = None, status: int | None = None) -> None:
-        super().__init__()
-        self.final, self.wait, self.status = final, wait, status
-
-
-def clean_message(text: str, limit: int = _SAID_CHARS) -> str:
-    """Server text made safe to show: tags and control characters dropped, spaces collapsed, truncated."""
-    text = _ESCAPES.sub("", html.unescape(_TAGS.sub(" ", text)))
-    text = "".join(" " if unicodedata.category(char) in ("Cc", "Cf") else char for char in text)
-    text = _SPACES.sub(" ", text).strip()
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _error_text(body: bytes) -> str:
-    """The message of a Mautic error body (`{"errors": [{"message": ...}]}`, or an older `"error"`), else ""."""
-    try:
-        data = json.loads(body)
-    except (ValueError, RecursionError):
-        return ""
-    if not isinstance(data, dict):
-        return ""
-    errors = data.get("errors")
-    if isinstance(errors, dict):
-        errors = list(errors.values())
-    error = data.get("error")
-    candidates = [*(errors if isinstance(errors, list) else []), error, data.get("error_description")]
-    for candidate in candidates:
-        message = candidate.get("message") if isinstance(candidate, dict) else candidate
-        if isinstance(message, str) and message.strip():
-            return clean_message(message)
-    return ""
-
-
-def _phrase(code: int) -> str:
-    try:
-        return HTTPStatus(code).phrase
-    except ValueError:
-        return "unknown status"
-
-
-def _connect_reason(exc: BaseException) -> tuple[str, bool]:
-    """Why a connection failed, in words, and whether trying again could help."""
-    cause: BaseException | None = exc
-    while cause is not None:
-        if isinstance(cause, ConnectionRefusedError):
-            return "connection refused", True
-        if isinstance(cause, socket.gaierror):
-            # A misspelt host is not worth five attempts; a resolver that is briefly down is.
-            return "the host name was not found", cause.errno == socket.EAI_AGAIN
-        if isinstance(cause, ssl.SSLCertVerificationError):
-            return "its TLS certificate could not be verified", False
-        if isinstance(cause, ssl.SSLError):
-            return "the secure (TLS) connection failed", False
-        cause = cause.__cause__ or cause.__context__
-    return "the connection failed", True
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("Retry-After", "").strip()
-    try:
-        seconds = float(value)
-    except ValueError:
-        return None
-    return min(max(seconds, 0.0), MAX_WAIT_S) if math.isfinite(seconds) else None
 
 
 def _items(data: Any) -> list[dict] | None:
@@ -160,7 +77,7 @@ class MauticClient:
         except httpx.InvalidURL:
             parsed = None
         if parsed is None or parsed.scheme not in ("http", "https") or not parsed.host:
-            raise MauticError(f"The Mautic address is not a web address; it should look like {_EXAMPLE}.")
+            raise MauticError(f"The Mautic address is not a web address; it should look like {EXAMPLE_URL}.")
         if not user and parsed.username:
             user, password = parsed.username, parsed.password
         self._password = password
@@ -270,7 +187,7 @@ class MauticClient:
         for attempt in range(self._retries):
             try:
                 body = self._exchange(path, params)
-            except _Transient as problem:
+            except Transient as problem:
                 if attempt + 1 >= self._retries:
                     raise self._error(problem.final(self._retries), problem.status) from None
                 wait = problem.wait if problem.wait is not None else self._backoff * 2**attempt
@@ -285,27 +202,27 @@ class MauticClient:
             with self._client.stream("GET", path, params=params) as response:
                 code = response.status_code
                 if code == 429 or code >= 500:
-                    phrase = _phrase(code)
-                    raise _Transient(
-                        lambda n: f"The Mautic server at {where} kept answering {code} ({phrase}) after {n} attempts.",
-                        _retry_after(response),
+                    words = phrase(code)
+                    raise Transient(
+                        lambda n: f"The Mautic server at {where} kept answering {code} ({words}) after {n} attempts.",
+                        retry_after(response),
                         code,
                     )
                 body = self._read(response, path)
         except httpx.ConnectTimeout:
             message = f"Cannot reach {where}: no answer within {timeout:g} s"
-            raise _Transient(lambda n: f"{message} ({n} attempts).") from None
+            raise Transient(lambda n: f"{message} ({n} attempts).") from None
         except httpx.ConnectError as exc:
-            reason, transient = _connect_reason(exc)
+            reason, transient = connect_reason(exc)
             if not transient:
                 raise self._error(f"Cannot reach {where}: {reason}.") from None
-            raise _Transient(lambda n: f"Cannot reach {where}: {reason} ({n} attempts).") from None
+            raise Transient(lambda n: f"Cannot reach {where}: {reason} ({n} attempts).") from None
         except httpx.TimeoutException:
             message = f"The Mautic server at {where} did not answer within {timeout:g} s"
-            raise _Transient(lambda n: f"{message} ({n} attempts).") from None
+            raise Transient(lambda n: f"{message} ({n} attempts).") from None
         except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
             message = f"The Mautic server at {where} kept dropping the connection"
-            raise _Transient(lambda n: f"{message} ({n} attempts).") from None
+            raise Transient(lambda n: f"{message} ({n} attempts).") from None
         except httpx.TooManyRedirects:
             raise self._error(f"Mautic at {where} kept redirecting; check the URL.") from None
         except (httpx.HTTPError, OSError) as exc:
@@ -324,29 +241,13 @@ class MauticClient:
     def _decode(self, response: httpx.Response, body: bytes, path: str) -> dict:
         code, where, api_path = response.status_code, self.where, f"/api{path}"
         if code != 200:
-            said = _error_text(body)
-            note = f" (Mautic said: {said.rstrip('.')})" if said else ""
-            if code == 401:
-                message = (
-                    f"Mautic at {where} rejected the user name or password{note}; check them, and that API basic"
-                    " auth is enabled in Mautic's Configuration → API Settings."
-                )
-            elif code == 403:
-                message = (
-                    f"Mautic at {where} refused access{note}: enable the API in Configuration → API Settings,"
-                    " or give this user's role permission to view contacts."
-                )
-            elif code == 404 and not said:
-                message = f"Is {self.base_url} the Mautic base URL? {api_path} was not found there (404)."
-            else:
-                message = f"Mautic at {where} answered {code} ({_phrase(code)}) for {api_path}{note}."
-            raise self._error(message, code)
+            raise self._error(status_message(code, error_text(body), where, self.base_url, api_path), code)
         try:
             data = json.loads(body)
         except (ValueError, RecursionError):
             content_type = response.headers.get("Content-Type", "")
             if "html" in content_type or body.lstrip()[:1] == b"<":
-                message = f"{where} answered with a web page, not the API: check the URL (like {_EXAMPLE})."
+                message = f"{where} answered with a web page, not the API: check the URL (like {EXAMPLE_URL})."
                 raise self._error(message, code) from None
             raise self._error(f"Mautic at {where} sent {api_path} in a form Dossier cannot read (not JSON).") from None
         if not isinstance(data, dict):
