@@ -69,6 +69,11 @@ class DossierApp(App[None]):
             return
         self.set_interval(interval, self._look_for_changes)
 
+    @property
+    def live_updates(self) -> bool:
+        """Whether changes made by other programs are being looked for (screens keep a baseline only then)."""
+        return self._watch is not None
+
     @work(thread=True, exclusive=True, group="live", exit_on_error=False)
     def _look_for_changes(self) -> None:
         from store.changes import contact_fingerprint

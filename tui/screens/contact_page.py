@@ -103,7 +103,8 @@ class ContactScreen(Screen[None]):
     def _load_detail(self) -> None:
         detail = get_contact(self.app.context.engine, self.contact_id)
         located = has_locations(self.app.context.engine, self.contact_id)
-        self.fingerprint = contact_fingerprint(self.app.context.engine, self.contact_id)
+        if self.app.live_updates:  # the baseline a change made elsewhere is compared with
+            self.fingerprint = contact_fingerprint(self.app.context.engine, self.contact_id)
         self.app.call_from_thread(self._show, detail, located)
 
     def _show(self, detail: ContactDetail, located: bool = False) -> None:
