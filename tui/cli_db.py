@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,3 +38,13 @@ def database(args: argparse.Namespace, *, create: bool = False) -> Iterator[Engi
         raise DatabaseError(describe_error(exc)) from exc
     finally:
         engine.dispose()
+
+
+def print_failures(lines: list[str], *, shown: int = 50) -> None:
+    """An import's failures on standard error, one line each and shown literally; past `shown`, only counted."""
+    from widgets.literal import one_line
+
+    for line in lines[:shown]:
+        print(one_line(f"failed: {line}"), file=sys.stderr)
+    if len(lines) > shown:
+        print(f"… and {len(lines) - shown:,} more failed.", file=sys.stderr)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tui.cli_db import db_path
+from tui.cli_db import db_path, print_failures
 
 COMMANDS = ("import",)
 
@@ -102,10 +102,7 @@ def handle_import(args: argparse.Namespace) -> int:
         f"{summary.unchanged:,} unchanged, {summary.skipped:,} skipped, {len(summary.failed):,} failed "
         f"({summary.rows:,} rows in {elapsed:.1f} s; {summary.encoding}, delimiter {summary.delimiter!r})."
     )
-    for reason in summary.failed[:50]:
-        print(f"  {reason}", file=sys.stderr)
-    if len(summary.failed) > 50:
-        print(f"  … and {len(summary.failed) - 50:,} more.", file=sys.stderr)
+    print_failures(summary.failed)
     return 1 if summary.failed else 0
 
 

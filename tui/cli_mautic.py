@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from tui.cli_db import UserError, database
+from tui.cli_db import UserError, database, print_failures
 
 FORMAT = "mautic"
 PASSWORD_ENV = "DOSSIER_MAUTIC_PASSWORD"
@@ -99,10 +99,7 @@ def handle_import_mautic(args: argparse.Namespace) -> int:
                 stopped = str(exc)
             except KeyboardInterrupt:
                 stopped = "Interrupted."
-    for line in summary.failed[:50]:
-        print(one_line(f"failed: {line}"), file=sys.stderr)
-    if len(summary.failed) > 50:
-        print(f"  … and {len(summary.failed) - 50:,} more.", file=sys.stderr)
+    print_failures(summary.failed)
     counts = (
         f"{summary.created:,} created, {summary.updated:,} updated, {summary.unchanged:,} unchanged, "
         f"{len(summary.failed):,} failed; {summary.events:,} events, {summary.notes:,} notes, "

@@ -13,12 +13,9 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from tui.cli_db import database
-
-if TYPE_CHECKING:
-    pass
+from tui.cli_db import database, print_failures
 
 FORMAT = "vcard"
 
@@ -83,8 +80,7 @@ def handle_import_vcard(args: argparse.Namespace) -> int:
         )
     for line in summary.warnings:
         print(one_line(f"warning: {line}"), file=sys.stderr)
-    for line in summary.failed:
-        print(one_line(f"failed: {line}"), file=sys.stderr)
+    print_failures(summary.failed)
     print(
         f"Imported vCards from {source}: {summary.created:,} created, {summary.updated:,} updated, "
         f"{summary.unchanged:,} unchanged, {summary.skipped:,} skipped, {len(summary.failed):,} failed."
