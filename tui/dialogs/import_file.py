@@ -42,7 +42,7 @@ def report(counts: ImportCounts, unit: str, folder: str) -> list[str]:
         f"Read {counts.rows:,} {unit}: {counts.created:,} created, {counts.updated:,} updated, "
         f"{counts.unchanged:,} unchanged, {counts.skipped:,} skipped, {len(counts.failed):,} failed."
     ]
-    lines += [one_line(reason.removeprefix(folder)) for reason in counts.failed[:SHOWN_FAILURES]]
+    lines += [reason.removeprefix(folder) for reason in counts.failed[:SHOWN_FAILURES]]
     if len(counts.failed) > SHOWN_FAILURES:
         more = len(counts.failed) - SHOWN_FAILURES
         lines.append(f"… and {more:,} more failures (dossier import on the command line lists them all).")
@@ -50,7 +50,7 @@ def report(counts: ImportCounts, unit: str, folder: str) -> list[str]:
 
 
 def detect_kind(path: Path) -> str:
-    """ "vCard" or "CSV" for what is at `path` (see the module docstring)."""
+    """The format of what is at `path`, "vCard" or "CSV" (see the module docstring)."""
     if path.is_dir() or path.suffix.lower() in (".vcf", ".vcard"):
         return "vCard"
     try:
