@@ -87,14 +87,12 @@ def _label(start: date, period: Period) -> str:
     return start.strftime("%b") if period == "month" else f"{start:%b} {start.day}"
 
 
-def _utc_midnight(day: date, tz: tzinfo | None) -> str:
-    """Local midnight at the start of `day` as stored UTC text; None means the system's time zone."""
+def _utc_midnight(day: date, tz: tzinfo | None) -> datetime:
+    """Local midnight at the start of `day` in UTC; None means the system's time zone."""
     if tz is None:
         # A naive time's astimezone() asks the C library, which knows the system zone's DST rules.
-        moment = datetime.combine(day, time()).astimezone(UTC)
-    else:
-        moment = datetime.combine(day, time(), tzinfo=tz).astimezone(UTC)
-    return db_time(moment)
+        return datetime.combine(day, time()).astimezone(UTC)
+    return datetime.combine(day, time(), tzinfo=tz).astimezone(UTC)
 
 
 def activity_series(
@@ -118,7 +116,9 @@ def activity_series(
         raise ValueError("periods must be at least 1")
     today = now.astimezone(tz).date() if tz is not None else now.astimezone().date()
     starts = bucket_starts(today, period, count)
-    edges = [_utc_midnight(day, tz) for day in starts]
+    edges: list[object] = [_utc_midnight(day, tz) for day in starts]
+    if engine.dialect.name == "sqlite":
+        edges = [db_time(edge) for edge in edges]  # compared as SQLite stores times: UTC text
     params: dict[str, object] = {"contact_id": contact_id}
     rows = []
     for i in range(count):
@@ -136,12 +136,14 @@ def activity_series(
     # counts read only the (contact_id, occurred_at) and (contact_id, type, occurred_at) indexes: visiting
     # table rows costs about a microsecond each, so engagements are all events minus bookkeeping ones, and
     # the point log's deltas come from the partial index ix_event_points. No event row is read at all.
+    # PostgreSQL's planner picks the partial index by itself, and has no INDEXED BY.
+    indexed_by = "INDEXED BY ix_event_points" if engine.dialect.name == "sqlite" else ""
     sql = text(
         f"""
         WITH bounds(i, lo, hi) AS (VALUES {", ".join(rows)})
         SELECT (SELECT count(*) FROM event WHERE {in_bucket})
              - (SELECT count(*) FROM event WHERE {in_bucket} AND event.type IN ({bookkeeping})),
-               (SELECT coalesce(sum(event.points_delta), 0) FROM event INDEXED BY ix_event_points
+               (SELECT coalesce(sum(event.points_delta), 0) FROM event {indexed_by}
                 WHERE {in_bucket} AND {points_log})
         FROM bounds ORDER BY bounds.i
         """

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Engine, select, update
 
 from store.contacts import ContactNotFound
+from store.dialect import insert
 from store.models import AvatarCache, Contact, utcnow
 
 AVATAR_SOURCES = ("gravatar", "social", "custom", "initials")
@@ -123,15 +124,10 @@ def save_cached(engine: Engine, key: str, image: CachedImage) -> None:
         "fetched_at": image.fetched_at,
         "status": image.status,
     }
-    if engine.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    # An upsert: two workers fetching the same avatar must not trip over the unique key.
-    statement = insert(AvatarCache.__table__).values(key=key, **values)
-    statement = statement.on_conflict_do_update(index_elements=["key"], set_=values)
     with engine.begin() as conn:
-        conn.execute(statement)
+        # An upsert: two workers fetching the same avatar must not trip over the unique key.
+        statement = insert(conn, AvatarCache.__table__).values(key=key, **values)
+        conn.execute(statement.on_conflict_do_update(index_elements=["key"], set_=values))
 
 
 def is_fresh(cached: CachedImage, now: datetime, ttl: timedelta | None = None) -> bool:

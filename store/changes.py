@@ -1,9 +1,10 @@
-"""Noticing changes made by other programs: another `dossier` on the same file, a script, an import.
+"""Noticing changes made by other programs: a teammate's dossier, another one on the same file, a script.
 
 SQLite answers `PRAGMA data_version` with a number that changes when *another* connection commits, so one
-cheap query per poll tells whether anything changed at all. Only then is the open contact's fingerprint read:
-a handful of indexed lookups that change whenever its fields, events, notes, memberships or social profiles
-do, or when it is merged away.
+cheap query per poll tells whether anything changed at all. On PostgreSQL every write to a Dossier table
+sends a notification (migration 0006) that a listening connection picks up, with the sender's process id.
+Only then is the open contact's fingerprint read: a handful of indexed lookups that change whenever its
+fields, events, notes, memberships or social profiles do, or when it is merged away.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, event, text
+
+CHANNEL = "dossier_changes"
 
 
 class DataVersion:
@@ -55,6 +58,59 @@ class LocalCommits:
         self.count += 1
 
 
+class FileWatch:
+    """Commits to a SQLite file: by anyone (`PRAGMA data_version`), and how many were this program's own."""
+
+    def __init__(self, engine: Engine, path: Path) -> None:
+        self._versions = DataVersion(path)
+        self._local = LocalCommits(engine)
+        self._seen = 0
+
+    def poll(self) -> tuple[bool, bool]:
+        """(whether anything was committed since the last poll, whether this program committed too)."""
+        if not self._versions.changed():
+            return False, False
+        ours, self._seen = self._local.count != self._seen, self._local.count
+        return True, ours
+
+    def close(self) -> None:
+        self._versions.close()
+
+
+class ServerWatch:
+    """Notifications from a PostgreSQL server's Dossier tables, told apart by the process that sent them."""
+
+    def __init__(self, engine: Engine) -> None:
+        import psycopg
+
+        self._own: set[int] = set()
+        event.listen(engine, "checkout", self._checked_out)
+        url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        self._conn = psycopg.connect(url, autocommit=True, connect_timeout=10, application_name="dossier-live")
+        self._conn.execute(f"LISTEN {CHANNEL}")
+        self._lock = threading.Lock()
+
+    def _checked_out(self, dbapi_conn, _record, _proxy) -> None:
+        self._own.add(dbapi_conn.info.backend_pid)
+
+    def poll(self) -> tuple[bool, bool]:
+        """(whether anything was committed since the last poll, whether all of it was this program's own)."""
+        with self._lock:
+            senders = {note.pid for note in self._conn.notifies(timeout=0)}
+        if not senders:
+            return False, False
+        return True, senders <= self._own
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+
+def watch(engine: Engine, path: Path | None) -> FileWatch | ServerWatch:
+    """What notices other programs' commits to this database (a SQLite file at `path`, or a server)."""
+    return ServerWatch(engine) if engine.dialect.name == "postgresql" else FileWatch(engine, path)
+
+
 @dataclass(frozen=True, slots=True)
 class Fingerprint:
     """What a contact looks like at a glance; any change to it means the page should be reloaded."""
@@ -90,10 +146,12 @@ def contact_fingerprint(engine: Engine, contact_id: int) -> Fingerprint | None:
             newest_event=newest,
             notes=one("SELECT count(*), max(updated_at) FROM note WHERE contact_id = :id"),
             segments=one(
-                "SELECT count(*), coalesce(sum(manually_removed), 0) FROM segment_membership WHERE contact_id = :id"
+                "SELECT count(*), count(*) FILTER (WHERE manually_removed) "
+                "FROM segment_membership WHERE contact_id = :id"
             ),
             campaigns=one(
-                "SELECT count(*), coalesce(sum(manually_removed), 0) FROM campaign_membership WHERE contact_id = :id"
+                "SELECT count(*), count(*) FILTER (WHERE manually_removed) "
+                "FROM campaign_membership WHERE contact_id = :id"
             ),
             profiles=conn.execute(
                 text("SELECT count(*) FROM social_profile WHERE contact_id = :id"), {"id": contact_id}

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Engine, String, column, func, literal_column, select, table, tuple_, type_coerce
+from sqlalchemy import Engine, String, func, select, tuple_, type_coerce
 from sqlalchemy.engine import Connection
 
 from store.db import stored_time
-from store.fts import match_expression
+from store.fts import contact_matches
 from store.models import (
     Campaign,
     CampaignMembership,
@@ -26,7 +26,6 @@ from store.normalize import normalize_email
 from store.rows import ContactDetail, ContactSummary, Location, SocialHandle, display_name
 
 C = Contact.__table__.c
-_fts = table("contact_fts", column("rowid"))
 # last_active comes as the stored text and is parsed by `stored_time` (much cheaper than the DateTime processor).
 _SUMMARY_COLUMNS = (
     C.id,
@@ -93,19 +92,19 @@ def search_contacts(
     """
     from store.note_search import search_contact_ids_by_notes
 
-    expression = match_expression(query)
-    if expression is None:
+    matches = contact_matches(engine.dialect.name, query)
+    if matches is None:
         return []
-    rowid = _fts.c.rowid
+    source, condition, key = matches
     statement = (
         select(*_SUMMARY_COLUMNS)
-        .select_from(_fts.join(Contact.__table__, C.id == rowid))
-        .where(literal_column("contact_fts").op("MATCH")(expression), C.merged_into_id.is_(None))
-        .order_by(rowid.desc())
+        .select_from(source)
+        .where(condition, C.merged_into_id.is_(None))
+        .order_by(key.desc())
         .limit(limit)
     )
     if before_id is not None:
-        statement = statement.where(rowid < before_id)
+        statement = statement.where(key < before_id)
     with engine.connect() as conn:
         rows = list(conn.execute(statement))
         if max(len(word) for word in query.split()) >= NOTE_SEARCH_MIN:

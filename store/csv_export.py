@@ -16,6 +16,8 @@ from typing import Any, TextIO
 
 from sqlalchemy import Engine
 
+from store.dialect import stored_row
+
 COLUMNS = (
     "id",
     "firstname",
@@ -79,9 +81,12 @@ def export_csv(engine: Engine, out: TextIO | Path, *, segment: str | None = None
 
     select_cols = ", ".join(_DB_COLUMN.get(c, c) for c in COLUMNS)
     with engine.connect() as conn:
-        keys = conn.execute(
-            text(f"SELECT DISTINCT j.key FROM contact, json_each(contact.custom_fields) AS j WHERE {where}"), params
-        ).scalars()
+        each = (
+            "json_object_keys(contact.custom_fields) AS j(key)"
+            if conn.dialect.name == "postgresql"
+            else ("json_each(contact.custom_fields) AS j")
+        )
+        keys = conn.execute(text(f"SELECT DISTINCT j.key FROM contact, {each} WHERE {where}"), params).scalars()
         custom = sorted(str(key) for key in keys)
         headers = [*COLUMNS, *(f"custom_{key}" if key in COLUMNS else key for key in custom)]
         writer = csv.writer(out)
@@ -92,7 +97,7 @@ def export_csv(engine: Engine, out: TextIO | Path, *, segment: str | None = None
             "ORDER BY contact.id LIMIT :limit"
         )
         while True:
-            rows = conn.execute(query, {**params, "after": after, "limit": batch_size}).mappings().all()
+            rows = [stored_row(row) for row in conn.execute(query, {**params, "after": after, "limit": batch_size})]
             if not rows:
                 return count
             for row in rows:

@@ -46,6 +46,7 @@ from store.csv_columns import (
     sniff_delimiter,
 )
 from store.db import db_time
+from store.dialect import stored_row
 from store.fts import SEARCH_COLUMNS
 from store.import_counts import ImportCounts
 from store.normalize import normalize_email
@@ -164,28 +165,31 @@ def _existing(conn: Connection, records: list[_Record]) -> dict[tuple[str, str],
     for column, keys in (("email_normalized", normals), ("email", emails)):
         for start in range(0, len(keys), 500):
             chunk = keys[start : start + 500]
-            marks = ", ".join("?" * len(chunk))
-            sql = f"SELECT {cols} FROM contact WHERE {live} AND {column} IN ({marks}) ORDER BY id"
-            for row in conn.exec_driver_sql(sql, tuple(chunk)).mappings():
-                key = ("email", (row["email"] or "").strip().lower())
+            sql = f"SELECT {cols} FROM contact WHERE {live} AND {column} IN ({_marks(conn, len(chunk))}) ORDER BY id"
+            for row in conn.exec_driver_sql(sql, tuple(chunk)):
+                key = ("email", (row.email or "").strip().lower())
                 if key[1] in wanted and key not in found:
-                    found[key] = dict(row)
+                    found[key] = stored_row(row)
     ext = sorted({r.values["external_id"] for r in records if "external_id" in r.values})
     for start in range(0, len(ext), 500):
         chunk = ext[start : start + 500]
-        marks = ", ".join("?" * len(chunk))
-        sql = f"SELECT {cols} FROM contact WHERE {live} AND external_id IN ({marks}) ORDER BY id"
-        for row in conn.exec_driver_sql(sql, tuple(chunk)).mappings():
-            found.setdefault(("external_id", row["external_id"]), dict(row))
+        sql = f"SELECT {cols} FROM contact WHERE {live} AND external_id IN ({_marks(conn, len(chunk))}) ORDER BY id"
+        for row in conn.exec_driver_sql(sql, tuple(chunk)):
+            found.setdefault(("external_id", row.external_id), stored_row(row))
     prints = {r.key[1] for r in records if r.key and r.key[0] == "fingerprint"}
     if prints:
         # Contacts without email or external id (few, and found through the index on email).
         sql = f"SELECT {cols} FROM contact WHERE {live} AND email IS NULL AND external_id IS NULL ORDER BY id"
-        for row in conn.exec_driver_sql(sql).mappings():
-            key = ("fingerprint", _fingerprint(row))
+        for row in conn.exec_driver_sql(sql):
+            key = ("fingerprint", _fingerprint(row._mapping))
             if key[1] in prints:
-                found.setdefault(key, dict(row))
+                found.setdefault(key, stored_row(row))
     return found
+
+
+def _marks(conn: Connection, count: int) -> str:
+    """`count` positional parameter markers in the driver's own style (these statements skip SQLAlchemy)."""
+    return ", ".join(["?" if conn.dialect.paramstyle == "qmark" else "%s"] * count)
 
 
 def _fold_into(first: _Record, later: _Record) -> bool:
@@ -209,6 +213,9 @@ def _search_index_in_bulk(conn: Connection) -> Iterator[None]:
     The insert trigger is dropped and re-created verbatim inside the caller's transaction, so no other
     connection ever sees the table without it (SQLite DDL is transactional), and a failed batch restores it.
     """
+    if conn.dialect.name != "sqlite":  # PostgreSQL's search index is an index: nothing to keep in sync
+        yield
+        return
     trigger = conn.exec_driver_sql(
         "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'contact_fts_ai'"
     ).scalar()
@@ -263,13 +270,14 @@ class _Writer:
                 summary.updated += 1 + record.extra_rows
         if inserts:
             names = list(inserts[0])
-            sql = f"INSERT INTO contact ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+            sql = f"INSERT INTO contact ({', '.join(names)}) VALUES ({_marks(conn, len(names))})"
             with _search_index_in_bulk(conn):
                 conn.exec_driver_sql(sql, [tuple(row[name] for name in names) for row in inserts])
         if updates:
             names = [name for name in updates[0] if name != "id"]
-            sets = ", ".join(f"{name} = ?" for name in names)
-            sql = f"UPDATE contact SET {sets} WHERE id = ?"
+            mark = _marks(conn, 1)
+            sets = ", ".join(f"{name} = {mark}" for name in names)
+            sql = f"UPDATE contact SET {sets} WHERE id = {mark}"
             conn.exec_driver_sql(sql, [(*(row[name] for name in names), row["id"]) for row in updates])
 
     def _insert_row(self, record: _Record) -> dict[str, Any]:

@@ -1,5 +1,6 @@
 """Opening a Dossier database: checks, migrations and a tuned engine.
 
+A database is a SQLite file (a path) or a PostgreSQL server (a `postgresql://` URL, see store/server.py).
 Every failure a user can cause (a missing, foreign, corrupt, read-only, locked or newer file) raises
 `DatabaseError` with one sentence meant for them, and nothing is written to the file.
 """
@@ -13,7 +14,7 @@ import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 
 from store.fts import APPLICATION_ID
 
@@ -27,7 +28,7 @@ class DatabaseError(Exception):
 # The newest migration's id. Opening a database at this revision needs no Alembic at all (it is imported only
 # to upgrade or refuse), which keeps `dossier search` and the app's start quick; a test keeps it equal to the
 # head of store/migrations.
-HEAD_REVISION = "0005_points_index"
+HEAD_REVISION = "0006_team"
 
 
 @functools.cache
@@ -113,9 +114,39 @@ def make_engine(path: Path) -> Engine:
     return engine
 
 
-def open_database(path: str | os.PathLike[str], *, create: bool = False) -> Engine:
-    """Open (or with `create`, make) a Dossier database, upgrading an older schema in one transaction."""
-    path = Path(path).expanduser()
+Target = str | os.PathLike[str]
+
+
+def is_url(target: Target) -> bool:
+    """Whether a `--db` value names a database server (`postgresql://…`) rather than a file."""
+    return isinstance(target, str) and "://" in target
+
+
+def as_target(value: str) -> Path | str:
+    """A `--db` or `DOSSIER_DB` value: a server URL as it was typed, else a file path."""
+    return value if is_url(value) else Path(value).expanduser()
+
+
+def display_name(target: Target) -> str:
+    """How a database is named to the user: a file's path, or a server URL with its password masked."""
+    if is_url(target):
+        from store.server import masked_url
+
+        return masked_url(str(target))
+    return str(Path(target).expanduser())
+
+
+def open_database(target: Target, *, create: bool = False, upgrade_schema: bool = False) -> Engine:
+    """Open (or with `create`, make) a Dossier database.
+
+    A file with an older schema is upgraded in one transaction. A server's schema is upgraded only with
+    `upgrade_schema` (`dossier db upgrade`, its administrator's decision); `create` sets up an empty one.
+    """
+    if is_url(target):
+        from store.server import open_server
+
+        return open_server(str(target), create=create, upgrade_schema=upgrade_schema)
+    path = Path(target).expanduser()
     if path.is_dir():
         raise DatabaseError(f"{path} is a folder, not a database file.")
     if not path.exists():
@@ -161,6 +192,9 @@ def upgrade(engine: Engine) -> None:
     from alembic import command
 
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # Two administrators upgrading at once: the second waits, then finds nothing left to do.
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPLICATION_ID})
         command.upgrade(_alembic_config(conn), "head")
 
 
@@ -169,9 +203,16 @@ def db_time(value: datetime) -> str:
     return value.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-def stored_time(value: str | None) -> datetime | None:
-    """The inverse of `db_time`: stored UTC text as an aware datetime (fast, for hot read paths)."""
-    return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
+def stored_time(value: str | datetime | None) -> datetime | None:
+    """The inverse of `db_time`: stored UTC text as an aware datetime (fast, for hot read paths).
+
+    PostgreSQL's driver already gives an aware datetime, which is only put in UTC.
+    """
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.astimezone(UTC)
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
 def describe_error(exc: BaseException) -> str:

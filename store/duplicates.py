@@ -8,7 +8,6 @@ their own indexes, company and email domain have expression indexes (migration 0
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -19,6 +18,7 @@ from sqlalchemy.engine import Connection
 
 from store.contacts import ContactNotFound
 from store.db import fold
+from store.dialect import email_domain, group_array, json_array, loads
 from store.models import Contact
 from store.phones import normalize_phone, pretty_phone, region_for_country
 from store.rows import ContactSummary, display_name
@@ -40,7 +40,7 @@ C = Contact.__table__.c
 # The expressions of migration 0003_merge's indexes, verbatim: SQLite only uses an index on an expression
 # when the query spells the same expression.
 _company_key = literal_column("lower(trim(contact.company))")
-_email_domain_key = literal_column("substr(contact.email_normalized, instr(contact.email_normalized, '@') + 1)")
+_email_domain_key = email_domain()
 _SUMMARY = (C.id, C.firstname, C.lastname, C.email, C.company, C.city, C.points, C.last_active)
 LIVE = C.merged_into_id.is_(None)
 
@@ -211,14 +211,9 @@ def find_all_duplicates(engine: Engine, *, limit: int = 100) -> list[DuplicatePa
 
 
 def _equal_groups(conn: Connection, column) -> Iterator[tuple[str, list[int]]]:
-    query = (
-        select(column, func.json_group_array(C.id))
-        .where(LIVE, column.is_not(None))
-        .group_by(column)
-        .having(func.count() > 1)
-    )
+    query = select(column, group_array(C.id)).where(LIVE, column.is_not(None)).group_by(column).having(func.count() > 1)
     for value, ids in conn.execute(query):
-        yield value, sorted(json.loads(ids))
+        yield value, sorted(loads(ids))
 
 
 def _similar_pairs(conn: Connection, key) -> Iterator[tuple[int, int, float]]:
@@ -226,9 +221,9 @@ def _similar_pairs(conn: Connection, key) -> Iterator[tuple[int, int, float]]:
     where = [LIVE, key != "", C.firstname + C.lastname != ""]
     if key is _email_domain_key:
         where.append(key.not_in(bindparam("free", sorted(FREE_MAIL_DOMAINS), expanding=True)))
-    members = func.json_group_array(func.json_array(C.id, C.firstname, C.lastname))
+    members = group_array(json_array(C.id, C.firstname, C.lastname))
     for (group,) in conn.execute(select(members).where(*where).group_by(key).having(func.count() > 1)):
-        rows = sorted(json.loads(group), reverse=True)[:GROUP_SCAN_LIMIT]  # the newest, if it is a giant
+        rows = sorted(loads(group), reverse=True)[:GROUP_SCAN_LIMIT]  # the newest, if it is a giant
         names = [_name_key(first, last) for _, first, last in rows]
         for i, name in enumerate(names[:-1]):
             if not name:

@@ -1,20 +1,48 @@
-"""Full-text contact search: an FTS5 index over the contact table, kept in sync by triggers."""
+"""Full-text search over contacts and notes: one interface, one implementation per database.
+
+SQLite has FTS5 indexes kept in sync by triggers. PostgreSQL has GIN indexes over `tsvector` expressions
+(nothing to keep in sync) and `pg_trgm` for the "name contains" filters. Both index words folded for case
+and accents and split at punctuation, and both match a typed word against the start of a stored word, so
+the same query finds the same contacts on either.
+"""
 
 from __future__ import annotations
 
 import re
 
-from sqlalchemy import text
+from sqlalchemy import column, func, literal_column, table, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql import ColumnElement, FromClause
+
+from store.models import Contact, Note
 
 SEARCH_COLUMNS = ("firstname", "lastname", "email", "company", "city")
 # The SQLite header's application id marks a file as a Dossier database ("DOSS").
 APPLICATION_ID = 0x444F5353
 
 
+# PostgreSQL: folding as store.db.fold does (unaccent + lower), words as FTS5's unicode61 tokenizer splits them.
+POSTGRES_FUNCTIONS = [
+    "CREATE EXTENSION IF NOT EXISTS unaccent",
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE FUNCTION dossier_fold(value text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE "
+    "RETURN lower(unaccent('unaccent'::regdictionary, value))",
+    "CREATE FUNCTION dossier_words(value text) RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE "
+    "RETURN to_tsvector('simple'::regconfig, "
+    "regexp_replace(coalesce(dossier_fold(value), ''), '[^[:alnum:]]+', ' ', 'g'))",
+    "CREATE FUNCTION dossier_contact_words(firstname text, lastname text, email text, company text, city text) "
+    "RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE "
+    "RETURN dossier_words(firstname || ' ' || lastname || ' ' || coalesce(email, '') || ' ' || company || ' ' "
+    "|| city)",
+    f"CREATE INDEX ix_contact_search ON contact USING gin (dossier_contact_words({', '.join(SEARCH_COLUMNS)}))",
+]
+
+
 def create_contact_search(conn: Connection) -> None:
-    """Create the FTS5 index and its triggers (SQLite only) and mark the file as ours."""
-    if conn.dialect.name != "sqlite":
+    """Create the contact search index (and on SQLite mark the file as ours)."""
+    if conn.dialect.name == "postgresql":
+        for statement in POSTGRES_FUNCTIONS:
+            conn.execute(text(statement))
         return
     cols = ", ".join(SEARCH_COLUMNS)
     new = ", ".join(f"new.{c}" for c in SEARCH_COLUMNS)
@@ -38,7 +66,10 @@ def create_contact_search(conn: Connection) -> None:
 
 def drop_contact_search(conn: Connection) -> None:
     """Undo `create_contact_search`."""
-    if conn.dialect.name != "sqlite":
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("DROP INDEX IF EXISTS ix_contact_search"))
+        for name in ("dossier_contact_words", "dossier_words", "dossier_fold"):
+            conn.execute(text(f"DROP FUNCTION IF EXISTS {name}"))
         return
     for name in ("contact_fts_ai", "contact_fts_ad", "contact_fts_au"):
         conn.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
@@ -61,3 +92,59 @@ def match_expression(query: str) -> str | None:
         if tokens:
             phrases.append('"' + " ".join(tokens) + '"*')
     return " AND ".join(phrases) or None
+
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def tsquery_expression(query: str) -> str | None:
+    """The PostgreSQL counterpart of `match_expression`: `o'bri` is `o <-> bri:*`, words joined by `&`.
+
+    Tokens are folded and hold only letters and digits, so no user input reaches tsquery's syntax.
+    """
+    from store.db import fold
+
+    phrases = []
+    for word in query.split():
+        tokens = _WORD.findall(fold(word) or "")
+        if tokens:
+            phrases.append(" <-> ".join(tokens) + ":*")
+    return " & ".join(phrases) or None
+
+
+_contact_fts = table("contact_fts", column("rowid"))
+_note_fts = table("note_fts", column("rowid"))
+C = Contact.__table__.c
+N = Note.__table__.c
+
+
+def contact_matches(dialect: str, query: str) -> tuple[FromClause, ColumnElement, ColumnElement] | None:
+    """(what to select from, the condition, the contact id) for contacts with words starting with each word
+    typed; None when nothing searchable was typed. Sorting and paging by the id are the caller's."""
+    if dialect == "postgresql":
+        expression = tsquery_expression(query)
+        if expression is None:
+            return None
+        words = func.dossier_contact_words(*(C[name] for name in SEARCH_COLUMNS))
+        return Contact.__table__, words.op("@@")(func.to_tsquery(literal_column("'simple'"), expression)), C.id
+    expression = match_expression(query)
+    if expression is None:
+        return None
+    rowid = _contact_fts.c.rowid
+    source = _contact_fts.join(Contact.__table__, C.id == rowid)
+    return source, literal_column("contact_fts").op("MATCH")(expression), rowid
+
+
+def note_matches(dialect: str, query: str) -> tuple[FromClause, ColumnElement] | None:
+    """(the notes to select from, the condition) for notes with words starting with each word typed."""
+    if dialect == "postgresql":
+        expression = tsquery_expression(query)
+        if expression is None:
+            return None
+        words = func.dossier_words(N.text)
+        return Note.__table__, words.op("@@")(func.to_tsquery(literal_column("'simple'"), expression))
+    expression = match_expression(query)
+    if expression is None:
+        return None
+    source = _note_fts.join(Note.__table__, N.id == _note_fts.c.rowid)
+    return source, literal_column("note_fts").op("MATCH")(expression)

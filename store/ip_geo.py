@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from sqlalchemy import Connection, Engine, func, select, update
-from sqlalchemy.dialects.sqlite import insert
 
+from store.dialect import insert
 from store.models import ContactIp, IpAddress
 
 
@@ -177,16 +177,18 @@ def record_visit(
         if status == PENDING and (lookup is not None or not is_public(ip)):
             values = _values(ip, lookup or (lambda _ip: None), seen_at)
             conn.execute(update(_ip).where(_ip.c.id == ip_id).values(**values))
-        link = insert(_contact_ip).values(
+        link = insert(conn, _contact_ip).values(
             contact_id=contact_id, ip_address_id=ip_id, first_seen=seen_at, last_seen=seen_at, hits=1
         )
         excluded = link.excluded
+        # SQLite's two-argument min() and max() are PostgreSQL's least() and greatest().
+        least, greatest = (func.least, func.greatest) if conn.dialect.name == "postgresql" else (func.min, func.max)
         conn.execute(
             link.on_conflict_do_update(
                 index_elements=[_contact_ip.c.contact_id, _contact_ip.c.ip_address_id],
                 set_={
-                    "first_seen": func.min(_contact_ip.c.first_seen, excluded.first_seen),
-                    "last_seen": func.max(_contact_ip.c.last_seen, excluded.last_seen),
+                    "first_seen": least(_contact_ip.c.first_seen, excluded.first_seen),
+                    "last_seen": greatest(_contact_ip.c.last_seen, excluded.last_seen),
                     "hits": _contact_ip.c.hits + 1,
                 },
             )
@@ -197,6 +199,6 @@ def record_visit(
 def ensure_ip(conn: Connection, ip: str) -> tuple[int, str]:
     """The id and lookup status of the address row for `ip` (already normalised), added blank if missing."""
     blank = {"city": "", "region": "", "country": "", "country_code": "", "time_zone": "", "lookup_status": PENDING}
-    conn.execute(insert(_ip).values(ip=ip, **blank).on_conflict_do_nothing(index_elements=[_ip.c.ip]))
+    conn.execute(insert(conn, _ip).values(ip=ip, **blank).on_conflict_do_nothing(index_elements=[_ip.c.ip]))
     row = conn.execute(select(_ip.c.id, _ip.c.lookup_status).where(_ip.c.ip == ip)).one()
     return row.id, row.lookup_status

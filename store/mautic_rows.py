@@ -13,10 +13,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, delete, insert, select, update
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
 from services.social.text import html_to_text
+from store.dialect import insert as dialect_insert
 from store.ip_geo import FOUND, PENDING, ensure_ip, normalize_ip
 from store.mautic_records import DNC_REASONS, parse_time, text_of
 from store.models import (
@@ -195,7 +195,7 @@ def add_ip_addresses(conn: Connection, contact_id: int, entries: list[dict[str, 
             if latitude is not None and longitude is not None:
                 values |= {"latitude": latitude, "longitude": longitude, "lookup_status": FOUND, "looked_up_at": now}
             conn.execute(update(IpAddress.__table__).where(IpAddress.__table__.c.id == ip_id).values(**values))
-        link = sqlite_insert(ContactIp.__table__).values(
+        link = dialect_insert(conn, ContactIp.__table__).values(
             contact_id=contact_id, ip_address_id=ip_id, first_seen=now, last_seen=now, hits=1
         )
         conn.execute(link.on_conflict_do_nothing())

@@ -118,7 +118,7 @@ def list_groups(
     )
     needle = fold(query.strip())
     if needle:
-        statement = statement.where(func.instr(func.dossier_fold(g.name), needle) > 0)
+        statement = statement.where(func.dossier_fold(g.name).contains(needle, autoescape=True))
     with engine.connect() as conn:
         _check_contact(conn, contact_id)
         rows = conn.execute(statement).all()

@@ -1,8 +1,8 @@
 """A contact's rows in other tables, as a merge moves, folds and restores them.
 
-Rows are read and written as the raw values SQLite stores (datetimes and JSON as their stored text), so
-what a merge record keeps puts back exactly the bytes that were there. Table and column names below are
-constants of this module, never user input.
+Rows are read and written as the raw values SQLite stores (datetimes and JSON as their stored text; see
+store/dialect.py for PostgreSQL), so what a merge record keeps puts back exactly what was there. Table and
+column names below are constants of this module, never user input.
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
 
+from store.dialect import stored_row
 from store.models import Contact
 
 Row = dict[str, Any]
@@ -82,13 +83,13 @@ TABLES = {table.name: table for table in CHILD_TABLES}
 def raw_contact(conn: Connection, contact_id: int) -> Row | None:
     """A contact's row as stored, or None."""
     row = conn.execute(text("SELECT * FROM contact WHERE id = :id"), {"id": contact_id}).first()
-    return dict(row._mapping) if row is not None else None
+    return stored_row(row) if row is not None else None
 
 
 def raw_rows(conn: Connection, table: ChildTable, contact_id: int) -> list[Row]:
     """A contact's rows of one table as stored, in key order."""
     query = text(f"SELECT * FROM {table.name} WHERE contact_id = :id ORDER BY {table.key}")
-    return [dict(row._mapping) for row in conn.execute(query, {"id": contact_id})]
+    return [stored_row(row) for row in conn.execute(query, {"id": contact_id})]
 
 
 def count_rows(conn: Connection, table: ChildTable, contact_id: int) -> int:
@@ -144,37 +145,33 @@ def fold(conn: Connection, table: ChildTable, survivor_id: int, other_id: int) -
 def move(conn: Connection, table: ChildTable, survivor_id: int, other_id: int) -> list[Any]:
     """Move every row of the other contact to the survivor in one statement; returns their keys."""
     params = {"survivor": survivor_id, "other": other_id}
-    keys = conn.execute(
-        text(f"SELECT json_group_array({table.key}) FROM {table.name} WHERE contact_id = :other"), params
-    ).scalar()
+    keys = conn.execute(text(f"SELECT {table.key} FROM {table.name} WHERE contact_id = :other"), params).scalars()
+    keys = list(keys)
     conn.execute(text(f"UPDATE {table.name} SET contact_id = :survivor WHERE contact_id = :other"), params)
-    return json.loads(keys)
+    return keys
 
 
 def move_back(conn: Connection, table: ChildTable, survivor_id: int, other_id: int, keys: list[Any]) -> int:
     """Move the rows with these keys from the survivor back to the other contact; returns how many were there."""
     statement = text(
-        f"UPDATE {table.name} SET contact_id = :other WHERE contact_id = :survivor "
-        f"AND {table.key} IN (SELECT value FROM json_each(:keys))"
-    )
-    params = {"survivor": survivor_id, "other": other_id, "keys": json.dumps(keys)}
+        f"UPDATE {table.name} SET contact_id = :other WHERE contact_id = :survivor AND {table.key} IN :keys"
+    ).bindparams(bindparam("keys", expanding=True))
+    params = {"survivor": survivor_id, "other": other_id, "keys": list(keys)}
     return conn.execute(statement, params).rowcount
 
 
 def count_present(conn: Connection, table: ChildTable, contact_id: int, keys: list[Any]) -> int:
     """How many of these rows the contact still has."""
-    query = text(
-        f"SELECT count(*) FROM {table.name} WHERE contact_id = :id "
-        f"AND {table.key} IN (SELECT value FROM json_each(:keys))"
-    )
-    return conn.execute(query, {"id": contact_id, "keys": json.dumps(keys)}).scalar()
+    query = text(f"SELECT count(*) FROM {table.name} WHERE contact_id = :id AND {table.key} IN :keys")
+    query = query.bindparams(bindparam("keys", expanding=True))
+    return conn.execute(query, {"id": contact_id, "keys": list(keys)}).scalar()
 
 
 def get_row(conn: Connection, table: ChildTable, contact_id: int, key: Any) -> Row | None:
     """One row of a contact by its key, as stored, or None."""
     query = text(f"SELECT * FROM {table.name} WHERE contact_id = :contact AND {table.key} = :key")
     row = conn.execute(query, {"contact": contact_id, "key": key}).first()
-    return dict(row._mapping) if row is not None else None
+    return stored_row(row) if row is not None else None
 
 
 def update_row(conn: Connection, table: ChildTable, contact_id: int, key: Any, values: Row) -> None:

@@ -21,7 +21,13 @@ def utcnow() -> datetime:
 class Contact(SQLModel, table=True):
     __tablename__ = "contact"
     __table_args__ = (
-        Index("ix_contact_last_active", "last_active", "id", sqlite_where=text("merged_into_id IS NULL")),
+        Index(
+            "ix_contact_last_active",
+            "last_active",
+            "id",
+            sqlite_where=text("merged_into_id IS NULL"),
+            postgresql_where=text("merged_into_id IS NULL"),
+        ),
         Index("ix_contact_email_normalized", "email_normalized"),
         Index("ix_contact_phone_e164", "phone_e164"),
         Index("ix_contact_email", "email"),
@@ -77,7 +83,12 @@ class Event(SQLModel, table=True):
         Index("ix_event_type_timeline", "contact_id", "type", text("occurred_at DESC"), text("id DESC")),
         # The point log's deltas without visiting event rows (store/activity.py); only point rows are in it.
         Index(
-            "ix_event_points", "contact_id", "occurred_at", "points_delta", sqlite_where=text("type = 'point.gained'")
+            "ix_event_points",
+            "contact_id",
+            "occurred_at",
+            "points_delta",
+            sqlite_where=text("type = 'point.gained'"),
+            postgresql_where=text("type = 'point.gained'"),
         ),
     )
 

@@ -1,16 +1,15 @@
-"""Finding contacts by the text of their notes: the `note_fts` index (migration 0002), kept in sync by
-triggers, queried with the same prefix expressions as the contact search."""
+"""Finding contacts by the text of their notes: the note search index (migration 0002, store/fts.py),
+queried with the same prefix expressions as the contact search."""
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, column, literal_column, select, table
+from sqlalchemy import Engine, select
 
-from store.fts import match_expression
+from store.fts import note_matches
 from store.models import Contact, Note
 
 N = Note.__table__.c
 C = Contact.__table__.c
-_note_fts = table("note_fts", column("rowid"))
 
 
 def search_contact_ids_by_notes(engine: Engine, query: str, limit: int, *, before_id: int | None = None) -> list[int]:
@@ -18,14 +17,15 @@ def search_contact_ids_by_notes(engine: Engine, query: str, limit: int, *, befor
 
     Newest contacts first (highest id), paginated like `search_contacts` by `before_id`.
     """
-    expression = match_expression(query)
-    if expression is None:
+    matches = note_matches(engine.dialect.name, query)
+    if matches is None:
         return []
+    source, condition = matches
     statement = (
         select(N.contact_id)
         .distinct()
-        .select_from(_note_fts.join(Note.__table__, N.id == _note_fts.c.rowid).join(Contact, C.id == N.contact_id))
-        .where(literal_column("note_fts").op("MATCH")(expression), C.merged_into_id.is_(None))
+        .select_from(source.join(Contact, C.id == N.contact_id))
+        .where(condition, C.merged_into_id.is_(None))
         .order_by(N.contact_id.desc())
         .limit(limit)
     )

@@ -38,10 +38,13 @@ def config_path() -> Path:
     return user_config_path(APP_NAME) / "config.toml"
 
 
-def default_db_path() -> Path:
-    """The database used when no `--db` is given: `$DOSSIER_DB`, else the platform's user data dir."""
+def default_db_path() -> Path | str:
+    """The database used when no `--db` is given: `$DOSSIER_DB` (a file or a postgresql:// URL), else the
+    platform's user data dir."""
     if env := os.environ.get("DOSSIER_DB"):
-        return Path(env).expanduser()
+        from store.db import as_target
+
+        return as_target(env)
     from platformdirs import user_data_path
 
     return user_data_path(APP_NAME) / "dossier.db"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, String, exists, func, or_, select, text, tuple_, type_coerce
+from sqlalchemy import Engine, String, Text, cast, exists, func, or_, select, text, tuple_, type_coerce
 
 from store.db import fold, stored_time
 from store.models import Event
@@ -52,7 +52,8 @@ def timeline_page(
         E.type,
         type_coerce(E.occurred_at, String).label("occurred_at"),
         E.label,
-        type_coerce(E.details, String).label("details"),
+        # The JSON as stored, parsed only when a row is expanded (PostgreSQL's json type keeps the text too).
+        cast(E.details, Text).label("details"),
         E.points_delta,
         E.actor,
     ).where(E.contact_id == contact_id)
@@ -64,16 +65,8 @@ def timeline_page(
     if needle:
         pattern = f"%{_escape_like(fold(needle))}%"
         # Search the values inside details, not its JSON keys or escapes; case and accents folded.
-        atoms = (
-            select(text("1"))
-            .select_from(func.json_tree(E.details).table_valued("atom", "type").alias("node"))
-            .where(
-                text("node.type NOT IN ('object', 'array')"),
-                text("dossier_fold(node.atom) LIKE :pattern ESCAPE '\\'"),
-            )
-        )
         label = func.dossier_fold(E.label).like(pattern, escape="\\")
-        query = query.where(or_(label, exists(atoms))).params(pattern=pattern)
+        query = query.where(or_(label, _details_match(engine.dialect.name))).params(pattern=pattern)
     if after is not None:
         query = query.where(tuple_(E.occurred_at, E.id) < tuple_(*after))
     query = query.order_by(E.occurred_at.desc(), E.id.desc()).limit(limit)
@@ -82,6 +75,25 @@ def timeline_page(
             EventRow(id, contact, kind, stored_time(when), label, details, delta, actor)
             for id, contact, kind, when, label, details, delta, actor in conn.execute(query)
         ]
+
+
+def _details_match(dialect: str):
+    """Whether any value inside an event's details, at any depth, folded, is LIKE :pattern."""
+    if dialect == "postgresql":
+        return text(
+            "EXISTS (SELECT 1 FROM jsonb_path_query(CAST(event.details AS jsonb), 'strict $.**') AS node(atom) "
+            "WHERE jsonb_typeof(node.atom) NOT IN ('object', 'array') "
+            "AND dossier_fold(node.atom #>> '{}') LIKE :pattern ESCAPE '\\')"
+        )
+    atoms = (
+        select(text("1"))
+        .select_from(func.json_tree(E.details).table_valued("atom", "type").alias("node"))
+        .where(
+            text("node.type NOT IN ('object', 'array')"),
+            text("dossier_fold(node.atom) LIKE :pattern ESCAPE '\\'"),
+        )
+    )
+    return exists(atoms)
 
 
 def event_type_counts(engine: Engine, contact_id: int) -> list[TypeCount]:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     import httpx
 
     from services.outbox import Draft
-    from store.changes import DataVersion, LocalCommits
+    from store.changes import FileWatch, ServerWatch
 
 
 class DossierApp(App[None]):
@@ -36,11 +36,10 @@ class DossierApp(App[None]):
         super().__init__()
         self.context = context
         self._start = (contact_id, merged_from)
-        self.sub_title = context.db_path.name
+        self.sub_title = context.database_name
         self._http: httpx.AsyncClient | None = None
         self.drafts: dict[int, Draft] = {}  # unsent emails kept for later, by contact id
-        self._watch: tuple[DataVersion, LocalCommits] | None = None
-        self._local_seen = 0
+        self._watch: FileWatch | ServerWatch | None = None
 
     def on_mount(self) -> None:
         from tui.screens.contact_list import ContactListScreen
@@ -57,14 +56,14 @@ class DossierApp(App[None]):
         self.call_after_refresh(gc.freeze)
 
     def _start_watching(self) -> None:
-        """Poll for commits by other programs (another dossier on this file, a script) every few moments."""
-        from store.changes import DataVersion, LocalCommits
+        """Poll for commits by other programs (a teammate, another dossier on this file, a script) every moment."""
+        from store.changes import watch
 
         interval = self.context.settings.ui.live_interval
         if interval <= 0:
             return
         try:
-            self._watch = (DataVersion(self.context.db_path), LocalCommits(self.context.engine))
+            self._watch = watch(self.context.engine, self.context.db_path)
         except Exception:  # live updates are a comfort: without them the app still works (r reloads)
             return
         self.set_interval(interval, self._look_for_changes)
@@ -81,12 +80,10 @@ class DossierApp(App[None]):
 
         if self._watch is None:
             return
-        versions, local = self._watch
-        if not versions.changed():
-            return
         # Commits made here since the last look: the screens that made them have reloaded already.
-        ours = local.count != self._local_seen
-        self._local_seen = local.count
+        changed, ours = self._watch.poll()
+        if not changed:
+            return
         pages = [screen for screen in self.screen_stack if isinstance(screen, ContactScreen)]
         if not pages:
             return
@@ -142,7 +139,7 @@ class DossierApp(App[None]):
 
     async def on_unmount(self) -> None:
         if self._watch is not None:
-            self._watch[0].close()
+            self._watch.close()
         if self._http is not None:
             await self._http.aclose()
         self.context.engine.dispose()

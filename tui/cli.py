@@ -7,7 +7,8 @@ import json
 import sys
 from pathlib import Path
 
-from tui import cli_email, cli_export, cli_geo, cli_io, cli_mautic, cli_memberships, cli_merge, cli_vcard
+from store.db import display_name, is_url
+from tui import cli_admin, cli_email, cli_export, cli_geo, cli_io, cli_mautic, cli_memberships, cli_merge, cli_vcard
 from tui.cli_db import UserError, db_path
 
 COMMANDS = (
@@ -21,11 +22,16 @@ COMMANDS = (
     *cli_merge.COMMANDS,
     *cli_geo.COMMANDS,
     *cli_io.COMMANDS,
+    *cli_admin.COMMANDS,
 )
 
 
 def _db_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", type=Path, help="database file (default: $DOSSIER_DB or the user data dir)")
+    from store.db import as_target
+
+    parser.add_argument(
+        "--db", type=as_target, help="database file or postgresql:// URL (default: $DOSSIER_DB or the user data dir)"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -58,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_vcard.add_import_vcard(imports, _db_option)
     cli_mautic.add_import_mautic(imports, _db_option)
     cli_export.add_parsers(sub, _db_option)
+    cli_admin.add_parsers(sub, _db_option)
     sub.add_parser("config", help="print the effective settings, secrets masked")
     return parser
 
@@ -111,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
                 **dict.fromkeys(cli_merge.COMMANDS, cli_merge.handle),
                 **dict.fromkeys(cli_geo.COMMANDS, cli_geo.handle),
                 "import": _import,
+                "db": cli_admin.handle,
             }
             handler = handlers[args.command]
         else:
@@ -167,7 +175,10 @@ def _demo(args: argparse.Namespace) -> int:
         raise UserError("--contacts must be at least 1.")
     path = db_path(args)
     try:
-        summary = build_demo(path, contacts=args.contacts, seed=args.seed, force=args.force)
+        if is_url(path):
+            summary = _demo_on_server(path, args)
+        else:
+            summary = build_demo(path, contacts=args.contacts, seed=args.seed, force=args.force)
     except DemoExists as exc:
         if not args.no_open:
             # Running `dossier demo` again opens the demo database built the first time, untouched.
@@ -175,13 +186,36 @@ def _demo(args: argparse.Namespace) -> int:
             return _open(argparse.Namespace(contact=None), path)
         raise UserError(str(exc)) from exc
     print(
-        f"Built {path}: {summary.contacts:,} contacts, {summary.events:,} events, "
+        f"Built {display_name(path)}: {summary.contacts:,} contacts, {summary.events:,} events, "
         f"{summary.notes:,} notes in {summary.seconds:.1f} s.",
         file=sys.stderr,
     )
     if args.no_open:
         return 0
     return _open(argparse.Namespace(contact=None), path)
+
+
+def _demo_on_server(url: str, args: argparse.Namespace):
+    """The demo data set on a PostgreSQL server: built in a scratch SQLite file, then copied (`dossier db copy`)."""
+    import tempfile
+
+    from store.db import DatabaseError, open_database
+    from store.db_copy import copy_database
+    from store.demo import build_demo
+
+    if args.force:
+        raise UserError("--force replaces a file; on a server, empty the database yourself first.")
+    with tempfile.TemporaryDirectory() as scratch:
+        summary = build_demo(Path(scratch) / "demo.db", contacts=args.contacts, seed=args.seed)
+        source, destination = open_database(Path(scratch) / "demo.db"), open_database(url, create=True)
+        try:
+            copy_database(source, destination)
+        except DatabaseError as exc:
+            raise UserError(f"{display_name(url)}: {exc}") from exc
+        finally:
+            source.dispose()
+            destination.dispose()
+    return summary
 
 
 def _search(args: argparse.Namespace) -> int:

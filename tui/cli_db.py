@@ -17,11 +17,11 @@ class UserError(Exception):
     """Bad input from the command line; printed as one line, exit code 1."""
 
 
-def db_path(args: argparse.Namespace) -> Path:
-    """`--db`, else `$DOSSIER_DB`, else the platform's user data dir."""
+def db_path(args: argparse.Namespace) -> Path | str:
+    """`--db`, else `$DOSSIER_DB`, else the platform's user data dir: a file's path or a server's URL."""
     from store.settings import default_db_path
 
-    return (args.db or default_db_path()).expanduser()
+    return args.db or default_db_path()
 
 
 @contextmanager

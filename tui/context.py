@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from store.db import display_name, is_url
 from store.settings import Settings
 
 
@@ -20,5 +21,10 @@ def local_now() -> datetime:
 class AppContext:
     engine: Engine
     settings: Settings
-    db_path: Path
+    db_path: Path | str  # a SQLite file, or a postgresql:// URL
     clock: Callable[[], datetime] = field(default=local_now)
+
+    @property
+    def database_name(self) -> str:
+        """The file's name, or the server URL with its password masked (the title bar shows it)."""
+        return display_name(self.db_path) if is_url(self.db_path) else Path(self.db_path).name

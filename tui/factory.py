@@ -14,7 +14,7 @@ from tui.context import AppContext, local_now
 
 def make_app(
     settings: Settings,
-    db_path: Path,
+    db_path: Path | str,
     *,
     contact_id: int | None = None,
     merged_from: int | None = None,

@@ -91,6 +91,7 @@ def upgrade() -> None:
             ["last_active", "id"],
             unique=False,
             sqlite_where=sa.text("merged_into_id IS NULL"),
+            postgresql_where=sa.text("merged_into_id IS NULL"),
         )
         batch_op.create_index(batch_op.f("ix_contact_merged_into_id"), ["merged_into_id"], unique=False)
         batch_op.create_index("ix_contact_phone_e164", ["phone_e164"], unique=False)
@@ -360,7 +361,7 @@ def downgrade() -> None:
     with op.batch_alter_table("contact", schema=None) as batch_op:
         batch_op.drop_index("ix_contact_phone_e164")
         batch_op.drop_index(batch_op.f("ix_contact_merged_into_id"))
-        batch_op.drop_index("ix_contact_last_active", sqlite_where=sa.text("merged_into_id IS NULL"))
+        batch_op.drop_index("ix_contact_last_active")
         batch_op.drop_index(batch_op.f("ix_contact_external_id"))
         batch_op.drop_index("ix_contact_email_normalized")
         batch_op.drop_index("ix_contact_email")

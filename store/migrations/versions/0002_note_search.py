@@ -1,4 +1,4 @@
-"""note search: an FTS5 index over note text, kept in sync by triggers
+"""note search: an FTS5 index over note text, kept in sync by triggers (a GIN index on PostgreSQL)
 
 Revision ID: 0002
 Revises: 0001
@@ -36,17 +36,20 @@ DOWNGRADE = [
 ]
 
 
-def _run(statements: list[str]) -> None:
+# PostgreSQL indexes the same words (store/fts.py's dossier_words) with nothing to keep in sync.
+POSTGRES_UPGRADE = ["CREATE INDEX ix_note_search ON note USING gin (dossier_words(text))"]
+POSTGRES_DOWNGRADE = ["DROP INDEX IF EXISTS ix_note_search"]
+
+
+def _run(sqlite: list[str], postgres: list[str]) -> None:
     bind = op.get_bind()
-    if bind.dialect.name != "sqlite":
-        return
-    for statement in statements:
+    for statement in postgres if bind.dialect.name == "postgresql" else sqlite:
         bind.execute(text(statement))
 
 
 def upgrade() -> None:
-    _run(UPGRADE)
+    _run(UPGRADE, POSTGRES_UPGRADE)
 
 
 def downgrade() -> None:
-    _run(DOWNGRADE)
+    _run(DOWNGRADE, POSTGRES_DOWNGRADE)

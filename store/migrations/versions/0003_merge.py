@@ -26,16 +26,21 @@ DOWNGRADE = [
 ]
 
 
+# PostgreSQL has no instr(); split_part gives the same domain for an address with one @ (store/duplicates.py).
+POSTGRES_UPGRADE = [
+    UPGRADE[0],
+    "CREATE INDEX ix_contact_email_domain ON contact (split_part(email_normalized, '@', 2))",
+]
+
+
 def _run(statements: list[str]) -> None:
     bind = op.get_bind()
-    if bind.dialect.name != "sqlite":
-        return
     for statement in statements:
         bind.execute(text(statement))
 
 
 def upgrade() -> None:
-    _run(UPGRADE)
+    _run(POSTGRES_UPGRADE if op.get_bind().dialect.name == "postgresql" else UPGRADE)
 
 
 def downgrade() -> None:

@@ -20,10 +20,8 @@ UPGRADE = "CREATE INDEX ix_event_points ON event (contact_id, occurred_at, point
 
 
 def upgrade() -> None:
-    if op.get_bind().dialect.name == "sqlite":
-        op.execute(text(UPGRADE))
+    op.execute(text(UPGRADE))
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "sqlite":
-        op.execute(text("DROP INDEX IF EXISTS ix_event_points"))
+    op.execute(text("DROP INDEX IF EXISTS ix_event_points"))

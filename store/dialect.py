@@ -1,0 +1,101 @@
+"""The few places where SQLite and PostgreSQL need different SQL or give back different Python values.
+
+Raw SQL reads (`text()` queries) get SQLite's stored forms on SQLite (times and JSON as text, booleans as
+0/1) and typed values on PostgreSQL (aware datetimes, parsed JSON, bools). Code that keeps raw values (a
+merge record, an export) turns them into SQLite's stored form with `stored`, so both databases write the
+same bytes into a merge record or a file.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, String, Table
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.dml import Insert
+from sqlalchemy.sql.functions import FunctionElement
+
+
+def insert(conn: Connection, table: Table) -> Insert:
+    """An INSERT with the dialect's ON CONFLICT clauses (`on_conflict_do_update`, `on_conflict_do_nothing`)."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    return dialect_insert(table)
+
+
+def stored(value: Any) -> Any:
+    """A raw column value in the form SQLite stores it: times as UTC text, JSON as its text."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, dict | list):
+        return json.dumps(value)
+    return value
+
+
+def stored_row(row: Any) -> dict[str, Any]:
+    """A raw row's mapping with every value in SQLite's stored form (see `stored`)."""
+    return {key: stored(value) for key, value in row._mapping.items()}
+
+
+def loads(value: Any) -> Any:
+    """A raw JSON column's value: parsed on PostgreSQL already, text to parse on SQLite."""
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+class email_domain(FunctionElement):
+    """The domain of `contact.email_normalized`, spelled as the index of migration 0003_merge spells it."""
+
+    type = String()
+    inherit_cache = True
+    name = "email_domain"
+
+
+@compiles(email_domain)
+def _email_domain_sqlite(_element, _compiler, **_kw) -> str:
+    return "substr(contact.email_normalized, instr(contact.email_normalized, '@') + 1)"
+
+
+@compiles(email_domain, "postgresql")
+def _email_domain_postgresql(_element, _compiler, **_kw) -> str:
+    return "split_part(contact.email_normalized, '@', 2)"
+
+
+class group_array(FunctionElement):
+    """An aggregate JSON array of its argument: SQLite's json_group_array, PostgreSQL's json_agg."""
+
+    type = JSON()
+    inherit_cache = True
+    name = "group_array"
+
+
+@compiles(group_array)
+def _group_array_sqlite(element, compiler, **kw) -> str:
+    return f"json_group_array({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(group_array, "postgresql")
+def _group_array_postgresql(element, compiler, **kw) -> str:
+    return f"json_agg({compiler.process(element.clauses, **kw)})"
+
+
+class json_array(FunctionElement):
+    """A JSON array of its arguments: SQLite's json_array, PostgreSQL's json_build_array."""
+
+    type = JSON()
+    inherit_cache = True
+    name = "json_array"
+
+
+@compiles(json_array)
+def _json_array_sqlite(element, compiler, **kw) -> str:
+    return f"json_array({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(json_array, "postgresql")
+def _json_array_postgresql(element, compiler, **kw) -> str:
+    return f"json_build_array({compiler.process(element.clauses, **kw)})"
