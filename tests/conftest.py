@@ -15,6 +15,7 @@ from sqlmodel import Session
 from store.db import open_database
 from store.models import Contact, Event
 from store.normalize import normalize_email
+from tests.postgres import REQUIRED, PostgresServer, connect_or_reason
 
 
 @pytest.fixture(autouse=True)
@@ -46,11 +47,44 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     return path.read_bytes()
 
 
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """The PostgreSQL test server (tests/postgres.py); skips, or with DOSSIER_TEST_PG_REQUIRED fails, without one."""
+    server, reason = connect_or_reason()
+    if server is None:
+        if REQUIRED:
+            pytest.fail(reason)
+        pytest.skip(reason)
+    yield server
+    server.close()
+
+
 @pytest.fixture
-def engine(db_path: Path, migrated_template: bytes) -> Iterator[Engine]:
-    """A new, fully migrated, empty Dossier database in `tmp_path` (see test_store_db for migrating from empty)."""
-    db_path.write_bytes(migrated_template)
-    engine = open_database(db_path, create=True)
+def postgres_url(postgres: PostgresServer) -> Iterator[str]:
+    """The URL of a new, fully migrated, empty Dossier database on the PostgreSQL test server."""
+    url = postgres.new_database()
+    yield url
+    postgres.drop(url)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every test using `engine` runs on SQLite and on PostgreSQL, unless it is marked `sqlite_only`."""
+    if "engine" in metafunc.fixturenames:
+        sqlite_only = metafunc.definition.get_closest_marker("sqlite_only") is not None
+        metafunc.parametrize("engine", ["sqlite"] if sqlite_only else ["sqlite", "postgresql"], indirect=True)
+
+
+@pytest.fixture
+def engine(request: pytest.FixtureRequest, db_path: Path, migrated_template: bytes) -> Iterator[Engine]:
+    """A new, fully migrated, empty Dossier database: a file in `tmp_path`, then the same on PostgreSQL.
+
+    A test about SQLite itself (its files, pragmas, raw sqlite3) is marked `sqlite_only`.
+    """
+    if request.param == "postgresql":
+        engine = open_database(request.getfixturevalue("postgres_url"))
+    else:
+        db_path.write_bytes(migrated_template)
+        engine = open_database(db_path, create=True)
     yield engine
     engine.dispose()
 

@@ -21,6 +21,9 @@ from store.models import Segment, SegmentMembership
 from store.settings import load_settings, masked
 from tui.cli import main
 
+# The commands are the same on both databases; the store suite runs on PostgreSQL too.
+pytestmark = pytest.mark.sqlite_only
+
 T0 = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 HOSTILE_FIRST = "Eve\x1b[31m"
 HOSTILE_LAST = "[bold]Mallory[/]"

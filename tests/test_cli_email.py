@@ -15,7 +15,10 @@ from store.models import DoNotContact, EmailTemplate, Event
 from tests.local_smtp import HOST, LocalSmtp, Recorder, authenticator, smtp_server
 from tui.cli import main
 
-pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning"),
+    pytest.mark.sqlite_only,  # the commands are the same on both databases; the store suite runs on PostgreSQL too
+]
 
 
 @pytest.fixture

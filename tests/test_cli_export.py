@@ -7,9 +7,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import icalendar
+import pytest
 
 from store.notes import add_note
 from tui.cli import main
+
+# The commands are the same on both databases; the store suite runs on PostgreSQL too.
+pytestmark = pytest.mark.sqlite_only
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 

@@ -18,6 +18,9 @@ from store.models import IpAddress
 from tests.mmdb_fixture import LONDON, SYDNEY_V6, UNKNOWN, write_mmdb
 from tui import cli_geo
 
+# The commands are the same on both databases; the store suite runs on PostgreSQL too.
+pytestmark = pytest.mark.sqlite_only
+
 T0 = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 
 

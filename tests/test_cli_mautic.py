@@ -11,6 +11,9 @@ import pytest
 from tests.mautic_api import HOSTILE_COMPANY, FakeMautic
 from tui.cli import main
 
+# The commands are the same on both databases; the store suite runs on PostgreSQL too.
+pytestmark = pytest.mark.sqlite_only
+
 USER, PASSWORD = "api-user", "s3cret-Pa55word"
 
 

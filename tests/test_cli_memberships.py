@@ -23,6 +23,9 @@ from store.memberships import GroupNotFound
 from store.models import Campaign, CampaignMembership, Segment, SegmentMembership
 from tui.cli_memberships import COMMANDS, add_parsers, handle
 
+# The commands are the same on both databases; the store suite runs on PostgreSQL too.
+pytestmark = pytest.mark.sqlite_only
+
 HOSTILE = "[@click=app.quit]x[/] \x1b[31mred"
 
 

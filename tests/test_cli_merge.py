@@ -15,6 +15,9 @@ from store.contacts import ContactNotFound
 from store.merge import MergeNotFound, MergeRefused
 from tui import cli_merge
 
+# The commands are the same on both databases; the store suite runs on PostgreSQL too.
+pytestmark = pytest.mark.sqlite_only
+
 T0 = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from sqlmodel import Session
 
 from store.csv_export import COLUMNS, export_csv
 from store.csv_import import import_csv
+from store.dialect import loads, stored
 from store.memberships import GroupNotFound
 from store.models import Segment, SegmentMembership
 
@@ -86,7 +86,8 @@ def _snapshot(engine) -> list[tuple]:
         rows = conn.execute(text(f"SELECT {FIELDS} FROM contact ORDER BY email")).all()
     return [
         tuple(
-            json.loads(v) if k in ("tags", "custom_fields") else v for k, v in zip(FIELDS.split(", "), r, strict=True)
+            loads(v) if k in ("tags", "custom_fields") else stored(v)
+            for k, v in zip(FIELDS.split(", "), r, strict=True)
         )
         for r in rows
     ]
@@ -133,6 +134,7 @@ def test_round_trip_into_an_empty_database(engine, make_contact, tmp_path: Path,
         other.dispose()
 
 
+@pytest.mark.sqlite_only
 def test_cli_export_csv(engine, db_path: Path, make_contact, tmp_path: Path, capsys) -> None:
     from tests.test_csv_import import _parse
     from tui import cli_io

@@ -197,6 +197,7 @@ def test_an_unknown_contact(engine: Engine) -> None:
         find_duplicates_for(engine, 99)
 
 
+@pytest.mark.sqlite_only
 def test_every_lookup_reads_an_index(engine: Engine) -> None:
     queries = candidate_queries(1, email="a@b.example", phones=["+1"], company="Acme", domain="b.example")
     indexes = ["email_normalized", "phone_e164", "company_key", "email_domain"]

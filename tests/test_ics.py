@@ -229,6 +229,7 @@ def test_an_empty_calendar_is_still_a_calendar(engine: Engine, tmp_path: Path) -
     assert str(calendar["PRODID"]) == "-//Dossier//Dossier CRM//EN"
 
 
+@pytest.mark.sqlite_only
 def test_replaces_an_earlier_file_and_leaves_no_temporary(engine: Engine, ada: int, tmp_path: Path) -> None:
     path = tmp_path / "cal.ics"
     path.write_text("old contents")

@@ -246,6 +246,7 @@ def test_monthly_buckets_add_up_to_the_weeks_they_hold(engine: Engine, busy: int
     assert sum(b.points for b in inside) == months.total_points
 
 
+@pytest.mark.sqlite_only
 def test_one_indexed_query_and_no_rows_loaded(engine: Engine, busy: int) -> None:
     statements: list[tuple[str, object]] = []
 
@@ -268,6 +269,7 @@ def test_one_indexed_query_and_no_rows_loaded(engine: Engine, busy: int) -> None
     assert len(series.buckets) == 26
 
 
+@pytest.mark.sqlite_only
 def test_the_chart_reads_points_from_the_partial_index_not_the_event_rows(engine) -> None:
     from sqlalchemy import text as sql_text
 

@@ -97,11 +97,12 @@ def test_new_database_has_every_model_table_the_fts_index_and_alembic(engine: En
     assert found["trigger"] == triggers
 
 
+@pytest.mark.sqlite_only
 def test_new_database_is_marked_as_dossier_at_the_head_revision(engine: Engine, db_path: Path) -> None:
     assert pragma(db_path, "application_id") == APPLICATION_ID == 0x444F5353
     with engine.connect() as conn:
         versions = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
-    assert versions == [head_revision()] == [HEAD_REVISION] == ["0005_points_index"]
+    assert versions == [head_revision()] == [HEAD_REVISION] == ["0006_team"]
 
 
 def test_fts_table_uses_external_content_and_folds_diacritics(engine: Engine) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session
 
 from store.contacts import ContactNotFound, resolve_contact
+from store.dialect import loads, stored_row
 from store.merge import MergeNotFound, MergeRefused, merge_contacts, preview_merge
 from store.merge_tables import CHILD_TABLES
 from store.models import (
@@ -38,16 +39,14 @@ def snapshot(engine: Engine, contact_id: int) -> str:
     events left out: they are the record of the merge, not the contact's data)."""
     with engine.connect() as conn:
         state = {
-            "contact": dict(
-                conn.execute(text("SELECT * FROM contact WHERE id = :id"), {"id": contact_id}).one()._mapping
-            )
+            "contact": stored_row(conn.execute(text("SELECT * FROM contact WHERE id = :id"), {"id": contact_id}).one())
         }
         for table in CHILD_TABLES:
             query = f"SELECT * FROM {table.name} WHERE contact_id = :id"
             if table.name == "event":
                 query += f" AND type NOT IN {MERGE_EVENTS}"
             rows = conn.execute(text(query + f" ORDER BY {table.key}"), {"id": contact_id})
-            state[table.name] = [dict(row._mapping) for row in rows]
+            state[table.name] = [stored_row(row) for row in rows]
     return json.dumps(state, sort_keys=True)
 
 
@@ -296,7 +295,7 @@ def test_folded_memberships_keep_the_earlier_date_and_the_record_keeps_the_other
         payload = conn.execute(
             text("SELECT payload FROM merge_record WHERE id = :id"), {"id": result.merge_id}
         ).scalar()
-    folded = json.loads(payload)["folded"]
+    folded = loads(payload)["folded"]
     assert [entry["other"]["contact_id"] for entry in folded["segment_membership"]] == [pair.other]
     assert folded["social_profile"][0]["other"]["etag"] == "x"
 
@@ -306,7 +305,7 @@ def test_merge_is_recorded_in_the_survivors_history(engine: Engine, pair: Pair) 
     with engine.connect() as conn:
         event = conn.execute(text("SELECT * FROM event WHERE id = :id"), {"id": result.event_id}).one()
         record = conn.execute(text("SELECT * FROM merge_record WHERE id = :id"), {"id": result.merge_id}).one()
-    details = json.loads(event.details)
+    details = loads(event.details)
     assert (event.contact_id, event.type, event.actor) == (pair.survivor, "lead.merged", "sam")
     assert event.label == f"Merged with Janet Doe (#{pair.other})"
     assert details["merge_id"] == result.merge_id

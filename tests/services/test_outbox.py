@@ -8,7 +8,7 @@ from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, select
 from sqlmodel import Session
 
 from services.mailer import MailError
@@ -23,6 +23,7 @@ from services.outbox import (
 )
 from store.models import DoNotContact, Event
 from store.settings import SmtpSettings
+from tests.faults import refuse_inserts
 from tests.local_smtp import HOST, LocalSmtp, Recorder, authenticator, free_port, one_line_server, silent_server
 from tests.local_smtp import smtp_server as local_smtp_server
 
@@ -236,9 +237,7 @@ def test_a_failed_send_explains_and_records_nothing(engine: Engine, ada: int, fa
 def test_sent_but_not_recorded(engine: Engine, ada: int, smtp_server: LocalSmtp) -> None:
     # A trigger makes the database refuse the event as a locked one would, once the email is out.
     with engine.begin() as conn:
-        conn.execute(
-            text("CREATE TRIGGER refuse BEFORE INSERT ON event BEGIN SELECT RAISE(ABORT, 'database is locked'); END")
-        )
+        refuse_inserts(conn, "event", "database is locked")
     with pytest.raises(NotRecorded) as info:
         send(engine, ada, smtp_server.port)
     assert str(info.value) == (

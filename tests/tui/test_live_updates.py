@@ -10,6 +10,7 @@ from store.db import open_database
 from store.merge import merge_contacts, preview_merge
 from store.notes import add_note
 from store.settings import load_settings
+from tests.postgres import PostgresServer
 from tests.tui.conftest import screen_text, settle
 from tests.tui.sample import NOW
 from tui.dialogs.confirm import ConfirmDialog
@@ -72,7 +73,7 @@ async def test_a_contact_merged_away_elsewhere_offers_the_survivor(sample_db: Pa
         other.dispose()
 
         assert await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
-        assert "merged this contact into contact #1" in screen_text(app)
+        assert await wait_for(pilot, lambda: "merged this contact into contact #1" in screen_text(app))
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, ContactScreen) and app.screen.contact_id == ADA
@@ -105,3 +106,35 @@ def test_data_version_sees_other_connections_and_local_commits_are_counted(sampl
     assert contact_fingerprint(engine, 999_999) is None
     versions.close()
     engine.dispose()
+
+
+async def test_a_teammates_note_on_a_postgresql_server_appears_without_a_key_press(
+    sample_db: Path, postgres: PostgresServer
+) -> None:
+    from store.db_copy import copy_database
+
+    url = postgres.empty_database()
+    source, server = open_database(sample_db), open_database(url, create=True)
+    copy_database(source, server)
+    source.dispose()
+    watcher, writer = live_app(url, ADA), live_app(url, ADA)
+    try:
+        async with watcher.run_test(size=(120, 36)) as seen, writer.run_test(size=(120, 36)) as typing:
+            await settle(seen)
+            await settle(typing)
+            assert "1 note" in screen_text(watcher)
+            await typing.press("n")
+            await settle(typing)
+            await typing.press(*"From", "space", *"the", "space", *"server", "ctrl+s")
+            await settle(typing)
+
+            assert await wait_for(seen, lambda: "2 notes" in screen_text(watcher))
+            assert told(watcher) == ["Updated with changes made elsewhere."]
+            assert told(writer) == []
+            # A script's merge reaches the open page too: it offers the survivor.
+            preview = preview_merge(server, GRACE, ADA, now=NOW)
+            merge_contacts(server, preview, actor="sam", now=NOW)
+            assert await wait_for(seen, lambda: isinstance(watcher.screen, ConfirmDialog))
+    finally:
+        server.dispose()
+        postgres.drop(url)

@@ -1,0 +1,277 @@
+"""Team mode on PostgreSQL: opening a server, its password, its schema, live-change notices and `dossier db`."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
+
+from store.changes import ServerWatch
+from store.contacts import search_contacts
+from store.csv_export import export_csv
+from store.db import HEAD_REVISION, DatabaseError, _alembic_config, display_name, open_database
+from store.db_copy import tables
+from store.demo import build_demo
+from store.dialect import stored_row
+from store.notes import add_note
+from store.server import masked_url
+from tests.postgres import PostgresServer
+from tui.cli import main
+
+
+def note(engine: Engine, contact_id: int, words: str):
+    return add_note(engine, contact_id, type="general", text=words, date_time=None, author="me", now=datetime.now(UTC))
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keyring held in memory, so no test reads or writes the machine's own."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.secrets.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.secrets[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.secrets.pop((service, username), None)
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    previous = keyring.get_keyring()
+    ring = MemoryKeyring()
+    keyring.set_keyring(ring)
+    yield ring
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def no_libpq_password(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Neither PGPASSWORD nor a ~/.pgpass entry: libpq has no password of its own to offer."""
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "no-such-pgpass"))
+
+
+@pytest.fixture
+def empty_url(postgres: PostgresServer) -> Iterator[str]:
+    url = postgres.empty_database()
+    yield url
+    postgres.drop(url)
+
+
+def without_password(url: str) -> str:
+    return make_url(url)._replace(password=None).render_as_string(hide_password=False)
+
+
+def password_of(url: str) -> str:
+    password = make_url(url).password
+    assert password, "the test server's URL carries its password"
+    return password
+
+
+# Masking
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("postgresql://ann:s3cret@db.example:5432/crm", "postgresql://ann:***@db.example:5432/crm"),
+        ("postgresql+psycopg://ann:s3cret@db/crm", "postgresql://ann:***@db/crm"),
+        ("postgresql://ann@db/crm", "postgresql://ann@db/crm"),
+    ],
+)
+def test_a_url_is_shown_with_its_password_masked(url: str, shown: str) -> None:
+    assert masked_url(url) == shown == display_name(url.replace("+psycopg", ""))
+
+
+def test_another_kind_of_server_is_refused_in_one_sentence() -> None:
+    with pytest.raises(DatabaseError, match=r"Dossier works on SQLite files and PostgreSQL servers") as info:
+        open_database("mysql://ann:s3cret@db/crm")
+    assert "s3cret" not in str(info.value)
+
+
+# Connecting and the password
+
+
+def test_a_wrong_password_is_one_sentence_without_the_password(postgres: PostgresServer, postgres_url: str) -> None:
+    wrong = make_url(postgres_url).set(password="not-the-Password-42").render_as_string(hide_password=False)
+    with pytest.raises(DatabaseError) as info:
+        open_database(wrong)
+    message = str(info.value)
+    assert message.startswith(f"Cannot connect to {masked_url(wrong)}: ")
+    assert "password authentication failed" in message
+    assert "not-the-Password-42" not in message and "***" in message
+
+
+def test_an_unreachable_server_is_one_sentence() -> None:
+    with pytest.raises(DatabaseError, match=r"^Cannot connect to postgresql://ann:\*\*\*@127\.0\.0\.1:9/crm: "):
+        open_database("postgresql://ann:s3cret@127.0.0.1:9/crm")
+
+
+def test_the_password_from_pgpassword(postgres_url: str, no_libpq_password, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PGPASSWORD", password_of(postgres_url))
+    open_database(without_password(postgres_url)).dispose()
+
+
+def test_the_password_from_pgpass(postgres_url: str, no_libpq_password, monkeypatch, tmp_path: Path) -> None:
+    url = make_url(postgres_url)
+    pgpass = tmp_path / "pgpass"
+    pgpass.write_text(f"{url.host}:{url.port}:*:{url.username}:{url.password}\n")
+    pgpass.chmod(0o600)
+    monkeypatch.setenv("PGPASSFILE", str(pgpass))
+    open_database(without_password(postgres_url)).dispose()
+
+
+def test_the_password_from_the_keyring(postgres_url: str, no_libpq_password, memory_keyring: MemoryKeyring) -> None:
+    bare = without_password(postgres_url)
+    with pytest.raises(DatabaseError, match=r"asks for a password: put it in PGPASSWORD or ~/\.pgpass"):
+        open_database(bare)
+    memory_keyring.set_password("dossier", masked_url(bare), password_of(postgres_url))
+    engine = open_database(bare)
+    try:
+        assert search_contacts(engine, "anyone") == []
+    finally:
+        engine.dispose()
+
+
+# The schema: the app refuses another version, the administrator upgrades
+
+
+def _migrate_to(url: str, revision: str) -> None:
+    from alembic import command
+
+    from store.server import make_server_engine, parse_url
+
+    engine = make_server_engine(parse_url(url))
+    with engine.begin() as conn:
+        command.upgrade(_alembic_config(conn), revision)
+    engine.dispose()
+
+
+def test_an_empty_server_database_is_set_up_by_db_upgrade(empty_url: str, capsys) -> None:
+    with pytest.raises(DatabaseError, match=r"is empty; set it up with `dossier db upgrade --db postgresql://"):
+        open_database(empty_url)
+    assert main(["db", "upgrade", "--db", empty_url]) == 0
+    assert f"is at schema {HEAD_REVISION}." in capsys.readouterr().err
+    open_database(empty_url).dispose()
+
+
+def test_an_older_schema_is_refused_until_the_administrator_upgrades(empty_url: str, capsys) -> None:
+    _migrate_to(empty_url, "0005_points_index")
+    with pytest.raises(DatabaseError, match=r"has an older schema \(0005_points_index\) than this Dossier"):
+        open_database(empty_url)
+    assert main(["search", "ada", "--db", empty_url]) == 1
+    err = capsys.readouterr().err
+    assert "its administrator upgrades it with `dossier db upgrade --db postgresql://dossier:***@" in err
+    assert password_of(empty_url) not in err
+    assert main(["db", "upgrade", "--db", empty_url]) == 0
+    open_database(empty_url).dispose()
+
+
+def test_a_newer_schema_is_refused(postgres_url: str) -> None:
+    engine = open_database(postgres_url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0099_from_the_future'"))
+    engine.dispose()
+    with pytest.raises(DatabaseError, match=r"newer version of Dossier \(schema 0099_from_the_future\)"):
+        open_database(postgres_url)
+
+
+def test_a_database_of_another_program_is_left_alone(empty_url: str) -> None:
+    engine = open_database(empty_url, create=True)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE alembic_version"))
+    engine.dispose()
+    with pytest.raises(DatabaseError, match=r"is not a Dossier database; it was left untouched\."):
+        open_database(empty_url, create=True)
+
+
+# Live changes
+
+
+def test_notifications_tell_another_programs_commits_from_our_own(postgres_url: str, make_contact) -> None:
+    ours, theirs = open_database(postgres_url), open_database(postgres_url)
+    try:
+        ada = make_contact(ours, firstname="Ada", email="ada@example.com")
+        watch = ServerWatch(ours)
+        assert watch.poll() == (False, False)
+        note(ours, ada, "mine")
+        assert watch.poll() == (True, True)  # changed, and all of it ours
+        note(theirs, ada, "a teammate's")
+        assert watch.poll() == (True, False)
+        assert watch.poll() == (False, False)
+        watch.close()
+    finally:
+        ours.dispose()
+        theirs.dispose()
+
+
+# Copying between SQLite and PostgreSQL
+
+
+def _tables(engine: Engine) -> dict[str, list[dict]]:
+    with engine.connect() as conn:
+        return {
+            table.name: [stored_row(row) for row in conn.execute(table.select().order_by(*table.primary_key))]
+            for table in tables()
+        }
+
+
+def _csv(engine: Engine) -> str:
+    out = io.StringIO()
+    export_csv(engine, out)
+    return out.getvalue()
+
+
+def test_a_round_trip_sqlite_postgresql_sqlite_gives_identical_exports(tmp_path: Path, empty_url: str, capsys) -> None:
+    source = tmp_path / "source.db"
+    build_demo(source, contacts=60, seed=7)
+    back = tmp_path / "back.db"
+    assert main(["db", "copy", str(source), empty_url]) == 0
+    assert main(["db", "copy", empty_url, str(back)]) == 0
+    err = capsys.readouterr().err
+    assert "every table's row count matches" in err and password_of(empty_url) not in err
+
+    first, server, last = open_database(source), open_database(empty_url), open_database(back)
+    try:
+        assert _tables(last) == _tables(first)
+        assert _tables(server) == _tables(first)
+        assert _csv(last) == _csv(server) == _csv(first)
+        assert len(list(csv.reader(io.StringIO(_csv(first))))) == 61
+        assert [c.id for c in search_contacts(server, "a")] == [c.id for c in search_contacts(first, "a")]
+        # New rows on the server continue after the copied ids.
+        added = note(server, 1, "after the copy")
+        assert added.id > max(row["id"] for row in _tables(first)["note"])
+    finally:
+        for engine in (first, server, last):
+            engine.dispose()
+
+
+def test_a_copy_into_a_database_with_contacts_is_refused_and_changes_nothing(
+    tmp_path: Path, postgres_url: str, make_contact, capsys
+) -> None:
+    target = open_database(postgres_url)
+    make_contact(target, firstname="Kept")
+    target.dispose()
+    source = tmp_path / "source.db"
+    build_demo(source, contacts=60, seed=1)
+    assert main(["db", "copy", str(source), postgres_url]) == 1
+    assert "The destination is not empty: it has rows in contact (1)" in capsys.readouterr().err
+    target = open_database(postgres_url)
+    with target.connect() as conn:
+        assert conn.execute(text("SELECT firstname FROM contact")).scalars().all() == ["Kept"]
+    target.dispose()
