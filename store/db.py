@@ -215,6 +215,9 @@ def stored_time(value: str | datetime | None) -> datetime | None:
     return datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
+_CONNECTION_LOST = ("server closed the connection", "connection failed", "terminating connection", "connection is lost")
+
+
 def describe_error(exc: BaseException) -> str:
     """One sentence for the user about a failure in a database operation."""
     message = str(getattr(exc, "orig", None) or exc)
@@ -222,6 +225,12 @@ def describe_error(exc: BaseException) -> str:
         return "The database is busy (another program is writing to it); try again in a moment."
     if "readonly" in message or "read-only" in message:
         return "The database is read-only; the change was not saved."
+    if any(
+        words in message for words in ("server closed the connection", "connection failed", "terminating connection")
+    ):
+        return "The database server cannot be reached; the change was not saved. Try again when it is back."
+    if "deadlock detected" in message or "could not serialize" in message:
+        return "Another user changed the same data at the same moment; the change was not saved. Try again."
     if "disk I/O" in message or "malformed" in message:
         return f"The database file could not be read ({message}); it may be damaged."
     if isinstance(exc, DatabaseError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -203,17 +204,27 @@ def test_a_database_of_another_program_is_left_alone(empty_url: str) -> None:
 # Live changes
 
 
+def next_poll(watch: ServerWatch, seconds: float = 3.0) -> tuple[bool, bool]:
+    """The first poll that sees a change (notifications arrive a moment after the commit), or no change."""
+    deadline = time.monotonic() + seconds
+    while True:
+        seen = watch.poll()
+        if seen[0] or time.monotonic() > deadline:
+            return seen
+        time.sleep(0.02)
+
+
 def test_notifications_tell_another_programs_commits_from_our_own(postgres_url: str, make_contact) -> None:
     ours, theirs = open_database(postgres_url), open_database(postgres_url)
     try:
         ada = make_contact(ours, firstname="Ada", email="ada@example.com")
         watch = ServerWatch(ours)
-        assert watch.poll() == (False, False)
+        assert next_poll(watch, 0.3) == (False, False)
         note(ours, ada, "mine")
-        assert watch.poll() == (True, True)  # changed, and all of it ours
+        assert next_poll(watch) == (True, True)  # changed, and all of it ours
         note(theirs, ada, "a teammate's")
-        assert watch.poll() == (True, False)
-        assert watch.poll() == (False, False)
+        assert next_poll(watch) == (True, False)
+        assert next_poll(watch, 0.3) == (False, False)
         watch.close()
     finally:
         ours.dispose()
@@ -275,3 +286,31 @@ def test_a_copy_into_a_database_with_contacts_is_refused_and_changes_nothing(
     with target.connect() as conn:
         assert conn.execute(text("SELECT firstname FROM contact")).scalars().all() == ["Kept"]
     target.dispose()
+
+
+def test_a_dropped_connection_is_one_sentence_and_the_next_change_reconnects(
+    postgres: PostgresServer, postgres_url: str, make_contact
+) -> None:
+    import sqlalchemy.exc
+
+    from store.db import describe_error
+
+    engine = open_database(postgres_url)
+    try:
+        with pytest.raises(sqlalchemy.exc.DBAPIError) as info, engine.begin() as conn:
+            pid = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+            postgres._admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+            conn.execute(text("SELECT 1"))
+        assert describe_error(info.value) == (
+            "The database server cannot be reached; the change was not saved. Try again when it is back."
+        )
+        assert make_contact(engine, firstname="After") > 0  # the pool checks connections before handing them out
+    finally:
+        engine.dispose()
+
+
+def test_dossier_config_shows_a_server_url_masked(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    monkeypatch.setenv("DOSSIER_DB", "postgresql://ann:s3cret-Pw@db.example/crm")
+    assert main(["config"]) == 0
+    out = capsys.readouterr().out
+    assert "# database: postgresql://ann:***@db.example/crm" in out and "s3cret-Pw" not in out

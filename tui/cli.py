@@ -285,7 +285,7 @@ def _config(args: argparse.Namespace) -> int:
 
     settings = _settings()
     print(f"# config file: {config_path()}{'' if config_path().exists() else ' (not present; defaults)'}")
-    print(f"# database: {default_db_path()}")
+    print(f"# database: {display_name(default_db_path())}")
     print(tomli_w.dumps(masked(settings)), end="")
     return 0
 
