@@ -101,6 +101,27 @@ def new_database(tmp_path_factory: pytest.TempPathFactory, migrated_template: by
     return new
 
 
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def shared_engines(
+    request: pytest.FixtureRequest, new_database: Callable[[str], Path]
+) -> Iterator[Callable[[str], Engine]]:
+    """`shared_engines(name) -> engine` of a new database shared by a module's read-only tests, on SQLite then
+    on PostgreSQL (the tests using it run once per database)."""
+    made: list[tuple[Engine, str | None]] = []
+
+    def make(name: str) -> Engine:
+        url = request.getfixturevalue("postgres").new_database() if request.param == "postgresql" else None
+        engine = open_database(url or new_database(name))
+        made.append((engine, url))
+        return engine
+
+    yield make
+    for engine, url in made:
+        engine.dispose()
+        if url:
+            request.getfixturevalue("postgres").drop(url)
+
+
 MakeContact = Callable[..., int]
 AddEvents = Callable[[Engine, int, Iterable[dict[str, Any]]], list[int]]
 

@@ -19,7 +19,6 @@ from store.contacts import (
     resolve_contact,
     search_contacts,
 )
-from store.db import open_database
 from store.models import (
     Campaign,
     CampaignMembership,
@@ -51,10 +50,8 @@ PEOPLE = {
 }
 
 
-def shared_database(new_database, name: str) -> Iterator[Engine]:
-    engine = open_database(new_database(name))
-    yield engine
-    engine.dispose()
+def shared_database(shared_engines, name: str) -> Iterator[Engine]:
+    yield shared_engines(name)
 
 
 @pytest.fixture
@@ -64,9 +61,9 @@ def people(engine: Engine, make_contact) -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def shared_engine(new_database) -> Iterator[Engine]:
+def shared_engine(shared_engines) -> Iterator[Engine]:
     """PEOPLE's database, shared by this module's read-only tests (built once: it keeps the suite fast)."""
-    yield from shared_database(new_database, "people")
+    yield from shared_database(shared_engines, "people")
 
 
 @pytest.fixture(scope="module")
@@ -255,8 +252,8 @@ def test_search_pages_are_disjoint_and_newest_first(engine, make_contact, limit)
 
 
 @pytest.fixture(scope="module")
-def listed_engine(new_database) -> Iterator[Engine]:
-    yield from shared_database(new_database, "listed")
+def listed_engine(shared_engines) -> Iterator[Engine]:
+    yield from shared_database(shared_engines, "listed")
 
 
 @pytest.fixture(scope="module")
@@ -402,8 +399,8 @@ def test_resolve_a_huge_id_is_not_found(shared_people, shared_engine) -> None:
 
 
 @pytest.fixture(scope="module")
-def full_engine(new_database) -> Iterator[Engine]:
-    yield from shared_database(new_database, "full")
+def full_engine(shared_engines) -> Iterator[Engine]:
+    yield from shared_database(shared_engines, "full")
 
 
 @pytest.fixture(scope="module")

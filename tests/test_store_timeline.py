@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Engine
 
-from store.db import open_database
 from store.rows import EventRow, TypeCount
 from store.timeline import TimelineFilter, event_type_counts, timeline_page
 
@@ -33,11 +32,9 @@ def every_row(engine: Engine, contact_id: int, flt: TimelineFilter | None = None
 
 
 @pytest.fixture(scope="module")
-def timeline_engine(new_database) -> Iterator[Engine]:
+def timeline_engine(shared_engines) -> Iterator[Engine]:
     """One database for this module's read-only fixtures (`history`, `searchable`), built once per module."""
-    engine = open_database(new_database("timeline"))
-    yield engine
-    engine.dispose()
+    return shared_engines("timeline")
 
 
 @pytest.fixture(scope="module")
