@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Engine, select, update
 
 from store.contacts import ContactNotFound
+from store.db import writing
 from store.dialect import insert
 from store.models import AvatarCache, Contact, utcnow
 
@@ -124,7 +125,7 @@ def save_cached(engine: Engine, key: str, image: CachedImage) -> None:
         "fetched_at": image.fetched_at,
         "status": image.status,
     }
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         # An upsert: two workers fetching the same avatar must not trip over the unique key.
         statement = insert(conn, AvatarCache.__table__).values(key=key, **values)
         conn.execute(statement.on_conflict_do_update(index_elements=["key"], set_=values))
@@ -155,7 +156,7 @@ def set_avatar_source(
         raise ValueError(f"Unknown avatar source {source!r}; choose one of {', '.join(AVATAR_SOURCES)}.")
     values: dict[str, Any] = {"avatar_source": source, "date_modified": now or utcnow()}
     c = Contact.__table__.c
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         if source == "custom":
             if not custom_path or not custom_path.strip():
                 raise ImageError("Choose an image file for a custom avatar.")

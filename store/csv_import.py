@@ -45,7 +45,7 @@ from store.csv_columns import (
     map_columns,
     sniff_delimiter,
 )
-from store.db import db_time
+from store.db import db_time, writing
 from store.dialect import stored_row
 from store.fts import SEARCH_COLUMNS
 from store.import_counts import ImportCounts
@@ -384,7 +384,7 @@ def import_csv(
                 transaction.rollback()
     else:
         for batch in batches():
-            with engine.begin() as conn:
+            with writing(engine) as conn:
                 writer.write(conn, batch, summary)
             if progress:
                 progress(read)

@@ -11,10 +11,12 @@ import functools
 import os
 import sqlite3
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 
 from store.fts import APPLICATION_ID
 
@@ -103,7 +105,28 @@ def _on_connect(dbapi_conn, _record) -> None:
 
 
 def _on_begin(conn) -> None:
-    conn.exec_driver_sql("BEGIN")
+    conn.exec_driver_sql(conn.get_execution_options().get("dossier_begin", "BEGIN"))
+
+
+@contextmanager
+def writing(engine: Engine) -> Iterator[Connection]:
+    """A transaction that will write: `with writing(engine) as conn:` instead of `engine.begin()`.
+
+    On SQLite it begins IMMEDIATE, taking the write lock first (waiting out the busy timeout if another
+    program holds it). A deferred transaction that reads, then writes after another program committed,
+    fails at once with "database is locked" (SQLITE_BUSY_SNAPSHOT), which no timeout helps.
+    """
+    with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.execution_options(dossier_begin="BEGIN IMMEDIATE")
+        with conn.begin():
+            yield conn
+
+
+def lock_contact(conn: Connection, contact_id: int) -> None:
+    """Make concurrent changes to one contact's rows take turns (PostgreSQL; SQLite's writers already do)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT 1 FROM contact WHERE id = :id FOR UPDATE"), {"id": contact_id})
 
 
 def make_engine(path: Path) -> Engine:

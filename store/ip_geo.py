@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import Connection, Engine, func, select, update
 
+from store.db import writing
 from store.dialect import insert
 from store.models import ContactIp, IpAddress
 
@@ -135,7 +136,7 @@ def refresh_locations(
         if contact_id is not None:
             linked = select(_contact_ip.c.ip_address_id).where(_contact_ip.c.contact_id == contact_id)
             query = query.where(_ip.c.id.in_(linked))
-        with engine.begin() as conn:
+        with writing(engine) as conn:
             rows = conn.execute(query).all()
             for row in rows:
                 values = _values(row.ip, reader_lookup, now)
@@ -172,7 +173,7 @@ def record_visit(
     """
     ip = normalize_ip(ip)
     seen_at = seen_at.astimezone(UTC)
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         ip_id, status = ensure_ip(conn, ip)
         if status == PENDING and (lookup is not None or not is_public(ip)):
             values = _values(ip, lookup or (lambda _ip: None), seen_at)

@@ -26,6 +26,7 @@ from typing import Any, Protocol
 from sqlalchemy import Engine, and_, insert, select, update
 from sqlalchemy.engine import Connection
 
+from store.db import writing
 from store.import_counts import ImportCounts
 from store.mautic_records import (
     FIELD_COLUMNS,
@@ -153,12 +154,12 @@ class _Importer:
             (Segment, self.source.segments, self.segments),
             (Campaign, self.source.campaigns, self.campaigns),
         ):
-            with self.engine.begin() as conn:
+            with writing(self.engine) as conn:
                 for raw in fetch():
                     if (group_id := upsert_group(conn, model, raw, self.now)) is not None:
                         ids[text_of(raw.get("id"))] = group_id
         summary.segments, summary.campaigns = len(self.segments), len(self.campaigns)
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn:
             summary.templates = sum(upsert_template(conn, raw, self.now) for raw in self.source.emails())
 
     def contact(self, raw: dict[str, Any], summary: MauticSummary) -> None:
@@ -178,7 +179,7 @@ class _Importer:
         notes = [row for raw_note in self.source.notes(remote_id) if (row := read_note(raw_note, self.now))]
         segments = self.source.contact_segments(remote_id)
         campaigns = self.source.contact_campaigns(remote_id)
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn:
             contact_id = _match(conn, self.origin, contact)
             created = contact_id is None
             if created:

@@ -22,7 +22,7 @@ from sqlalchemy import Engine, and_, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from store.contacts import ContactNotFound
-from store.db import fold
+from store.db import fold, lock_contact, writing
 from store.models import Campaign, CampaignMembership, Contact, Event, Segment, SegmentMembership
 
 GroupKind = Literal["segment", "campaign"]
@@ -205,9 +205,10 @@ def set_membership(
     g, m = spec.group.c, spec.membership.c
     this_row = and_(spec.group_id == group_id, m.contact_id == contact_id)
     flags = select(m.manually_added, m.manually_removed).where(this_row)
-    with engine.begin() as conn:
-        # Write first: a write statement takes the database's write lock, waiting out the busy timeout if
-        # another program holds it. Reading first and writing later would fail at once instead.
+    with writing(engine) as conn:
+        # Two people switching the same contact's membership at once on PostgreSQL take turns here; without
+        # it both would find no row and both insert one. (SQLite's writers take turns already.)
+        lock_contact(conn, contact_id)
         row = conn.execute(
             update(spec.membership)
             .where(this_row)

@@ -18,6 +18,7 @@ from sqlalchemy import Engine, insert, select, text, update
 from sqlalchemy.engine import Connection
 
 from store.contacts import ContactNotFound
+from store.db import writing
 from store.merge_rules import DERIVED, FieldPreview, Side, check_overrides, field_previews, merged_values, shown
 from store.merge_tables import CHILD_TABLES, TABLES, ChildTable, count_rows, fold, fold_pairs, move, raw_contact
 from store.merge_tables import side_fingerprint as _side_fingerprint
@@ -224,7 +225,7 @@ def merge_contacts(
     """
     survivor_id, other_id = preview.survivor.id, preview.other.id
     _check_pair(survivor_id, other_id)
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         # Write first: the lock is taken before anything is read, so nobody changes either contact
         # between the checks below and the moves.
         conn.execute(

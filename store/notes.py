@@ -14,6 +14,7 @@ from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.engine import Connection
 
 from store.contacts import ContactNotFound
+from store.db import writing
 from store.models import Contact, Event, Note
 from store.when import WhenInvalid, parse_when_text
 
@@ -153,7 +154,7 @@ def add_note(
     Raises `NoteInvalid` (unknown type, empty text, a call or meeting without a date) or `ContactNotFound`.
     """
     text, date_time = _clean(type, text, date_time)
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         if conn.execute(select(C.id).where(C.id == contact_id)).first() is None:
             raise ContactNotFound(f"No contact has the id {contact_id}.")
         values = {
@@ -182,8 +183,12 @@ def update_note(
     author: str,
     expected_version: int,
     now: datetime,
+    created_at: datetime | None = None,
 ) -> NoteRow:
     """Save an edited note if nobody changed it since it was loaded at `expected_version`.
+
+    Pass the loaded note's `created_at` too: SQLite may give a deleted note's id to the next new note,
+    and an editor left open on the deleted one must not save over it (`NoteNotFound` instead).
 
     The version goes up by one and "Note edited" is recorded in History with `author` (who edits) as its
     actor; the note keeps its original author. Saving an unchanged note writes nothing and returns it.
@@ -191,16 +196,19 @@ def update_note(
     """
     text, date_time = _clean(type, text, date_time)
     changed = (N.type != type) | (N.text != text) | N.date_time.is_distinct_from(date_time)
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         # Write first: the statement takes the write lock, so the checks below see the latest state.
+        same_note = [N.id == note_id] if created_at is None else [N.id == note_id, N.created_at == created_at]
         row = conn.execute(
             Note.__table__.update()
-            .where(N.id == note_id, N.version == expected_version, changed)
+            .where(*same_note, N.version == expected_version, changed)
             .values(type=type, text=text, date_time=date_time, updated_at=now, version=N.version + 1)
             .returning(*Note.__table__.c)
         ).first()
         if row is None:
             current = _fetch(conn, note_id)
+            if created_at is not None and current.created_at != created_at:
+                raise NoteNotFound("This note no longer exists; someone may have deleted it.")
             if current.version != expected_version:
                 raise NoteConflict("This note was changed by someone else since you opened it.")
             return current
@@ -209,11 +217,15 @@ def update_note(
     return note
 
 
-def delete_note(engine: Engine, note_id: int, *, actor: str, now: datetime) -> NoteRow:
+def delete_note(
+    engine: Engine, note_id: int, *, actor: str, now: datetime, created_at: datetime | None = None
+) -> NoteRow:
     """Delete a note and record "Note deleted" (with the start of its text) in History; returns what was
-    deleted. Raises `NoteNotFound` when it was already gone."""
-    with engine.begin() as conn:
-        row = conn.execute(Note.__table__.delete().where(N.id == note_id).returning(*Note.__table__.c)).first()
+    deleted. Raises `NoteNotFound` when it was already gone (with `created_at`, also when its id now
+    belongs to a newer note: see `update_note`)."""
+    same_note = [N.id == note_id] if created_at is None else [N.id == note_id, N.created_at == created_at]
+    with writing(engine) as conn:
+        row = conn.execute(Note.__table__.delete().where(*same_note).returning(*Note.__table__.c)).first()
         if row is None:
             raise NoteNotFound("This note no longer exists; someone may have deleted it.")
         note = _row(row)

@@ -7,6 +7,8 @@ import functools
 import phonenumbers
 from sqlalchemy import Engine, text
 
+from store.db import writing
+
 
 @functools.cache
 def _regions_by_country_name() -> dict[str, str]:
@@ -64,7 +66,7 @@ def backfill_phone_e164(engine: Engine, default_region: str = "US", *, batch_siz
     update = text("UPDATE contact SET phone_e164 = :e164 WHERE id = :id AND phone_e164 IS NULL")
     filled, after = 0, 0
     while True:
-        with engine.begin() as conn:
+        with writing(engine) as conn:
             rows = conn.execute(query, {"after": after, "limit": batch_size}).all()
             if not rows:
                 return filled

@@ -97,13 +97,14 @@ def _without_nul(_conn, _cursor, statement: str, parameters: Any, _context, _exe
 
 
 def connection_reason(exc: BaseException) -> str:
-    """libpq's own reason for a failed connection, without its 'connection failed:' framing."""
+    """libpq's own reason for a failed connection ("Connection refused", "password authentication failed
+    for user …"), without its framing: the text after the last "failed:" of its first line."""
     message = str(getattr(exc, "orig", None) or exc).strip()
-    lines = [line.strip() for line in message.splitlines() if line.strip()]
-    reason = lines[-1] if lines else message
-    for prefix in ("connection failed:", "FATAL:", "fe_sendauth:"):
-        reason = reason.split(prefix, 1)[-1].strip()
-    return reason.rstrip(".")
+    first = message.splitlines()[0] if message else type(exc).__name__
+    reason = first.rsplit("failed:", 1)[-1].strip()
+    for prefix in ("FATAL:", "fe_sendauth:"):
+        reason = reason.removeprefix(prefix).strip()
+    return reason.rstrip(".") or first
 
 
 def _connect(url: URL) -> tuple[Engine, str | None]:

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from store.db import writing
 from store.models import SocialProfile
 
 FEED_TTL = timedelta(hours=1)
@@ -128,7 +129,7 @@ def add_profile(engine: Engine, contact_id: int, network: str, handle: str) -> i
         contact_id=contact_id, network=network, handle=handle, profile={}, feed=[], status=""
     )
     try:
-        with engine.begin() as conn:
+        with writing(engine) as conn:
             return int(conn.execute(statement).inserted_primary_key[0])
     except IntegrityError as exc:
         raise DuplicateProfile(f"This contact already has {handle} on {network}.") from exc
@@ -136,7 +137,7 @@ def add_profile(engine: Engine, contact_id: int, network: str, handle: str) -> i
 
 def remove_profile(engine: Engine, profile_id: int) -> bool:
     """Delete a social profile and its cached feed; False when there was no such row."""
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         return conn.execute(delete(SocialProfile.__table__).where(_T.id == profile_id)).rowcount > 0
 
 
@@ -164,7 +165,7 @@ def save_feed(engine: Engine, profile_id: int, result: FeedOutcome, now: datetim
     if result.status == "ok":
         values["feed"] = [post.to_json() for post in result.posts]
         values["etag"] = result.etag
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         conn.execute(update(SocialProfile.__table__).where(_T.id == profile_id).values(**values))
 
 

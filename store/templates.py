@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Engine, func, insert, select
 
 from store.contacts import ContactNotFound
-from store.db import fold
+from store.db import fold, writing
 from store.models import Contact, DoNotContact, EmailTemplate, Event
 
 T = EmailTemplate.__table__.c
@@ -164,7 +164,7 @@ def record_sent_email(
 ) -> int:
     """Record an `email.sent` event ("Email sent: <subject>") in the contact's History; returns its id."""
     details = {"subject": subject, "from": sender, "to": recipient, "message_id": message_id, "tracking": TRACKING}
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         return conn.execute(
             insert(Event)
             .values(

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Engine, insert, select, text, update
 from sqlalchemy.engine import Connection
 
-from store.db import db_time
+from store.db import db_time, writing
 from store.merge import MergeNotFound, MergeRefused, describe
 from store.merge_rules import DERIVED, FIELD_LABELS, shown
 from store.merge_tables import (
@@ -220,7 +220,7 @@ def plan_unmerge(engine: Engine, merge_id: int) -> UnmergePlan:
 def unmerge(engine: Engine, merge_id: int, *, actor: str, now: datetime) -> UnmergeResult:
     """Undo a merge in one transaction, as `plan_unmerge` describes, and record "Merge undone" in the
     survivor's History. Raises `MergeNotFound` or `MergeRefused` (see `plan_unmerge`)."""
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         # Write first: the lock is taken before the plan is made, so the plan is what gets done.
         conn.execute(text("UPDATE merge_record SET undone_at = undone_at WHERE id = :id"), {"id": merge_id})
         work = _plan(conn, merge_id)

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 
 from store.avatars import CUSTOM_PATH_FIELD, MAX_IMAGE_BYTES, ImageError, check_image
+from store.db import writing
 from store.import_counts import ImportCounts
 from store.models import Contact
 from store.normalize import normalize_email
@@ -388,7 +389,7 @@ def _find(conn: Connection, data: CardData) -> Any:
 def _write_batch(
     engine: Engine, batch: list[tuple[RawCard, CardData]], summary: ImportSummary, now: datetime, region: str
 ) -> None:
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         for _raw, data in batch:
             values = dict(data.values)
             phone_region = region_for_country(values.get("country"), region)

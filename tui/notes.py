@@ -143,6 +143,7 @@ class NotesPane(Vertical):
                 author=self._author(),
                 expected_version=note.version,
                 now=now(),
+                created_at=note.created_at,
             )
 
         self.app.push_screen(NoteEditor("Edit note", save, note=note), self._saved)
@@ -167,5 +168,11 @@ class NotesPane(Vertical):
 
     @work(thread=True, group="notes-delete", exit_on_error=False)
     def _delete(self, note: NoteRow) -> None:
-        delete_note(self.app.context.engine, note.id, actor=self._author(), now=self.app.context.clock())
+        delete_note(
+            self.app.context.engine,
+            note.id,
+            actor=self._author(),
+            now=self.app.context.clock(),
+            created_at=note.created_at,
+        )
         self.app.call_from_thread(self._saved, note)
