@@ -271,6 +271,19 @@ def test_an_edit_of_a_note_changed_meanwhile_is_a_conflict(engine: Engine, ada: 
         update_note(engine, note.id, text="first editor", author="lee", **fields)
 
 
+def test_an_editor_left_open_on_a_deleted_note_never_saves_over_a_newer_one(engine: Engine, ada: int) -> None:
+    gone = write(engine, ada, text="deleted meanwhile")
+    delete_note(engine, gone.id, actor="kim", now=NOW, created_at=gone.created_at)
+    newer = write(engine, ada, text="a newer note", now=NOW + timedelta(minutes=1))
+    assert (newer.id == gone.id) == (engine.dialect.name == "sqlite")  # SQLite gives the id out again
+    stale = {"expected_version": 1, "now": NOW, "created_at": gone.created_at}
+    with pytest.raises(NoteNotFound):
+        update_note(engine, gone.id, type="general", text="stale edit", date_time=None, author="lee", **stale)
+    with pytest.raises(NoteNotFound):
+        delete_note(engine, gone.id, actor="lee", now=NOW, created_at=gone.created_at)
+    assert get_note(engine, newer.id).text == "a newer note"
+
+
 def test_an_invalid_edit_changes_nothing(engine: Engine, ada: int) -> None:
     note = write(engine, ada, "call", "Call")
     with pytest.raises(NoteInvalid, match="A call needs a date and time"):

@@ -119,7 +119,9 @@ def test_a_wrong_password_is_one_sentence_without_the_password(postgres: Postgre
 
 
 def test_an_unreachable_server_is_one_sentence() -> None:
-    with pytest.raises(DatabaseError, match=r"^Cannot connect to postgresql://ann:\*\*\*@127\.0\.0\.1:9/crm: "):
+    with pytest.raises(
+        DatabaseError, match=r"^Cannot connect to postgresql://ann:\*\*\*@127\.0\.0\.1:9/crm: Connection refused\.$"
+    ):
         open_database("postgresql://ann:s3cret@127.0.0.1:9/crm")
 
 
