@@ -81,22 +81,38 @@ class ServerWatch:
     """Notifications from a PostgreSQL server's Dossier tables, told apart by the process that sent them."""
 
     def __init__(self, engine: Engine) -> None:
-        import psycopg
-
         self._own: set[int] = set()
         event.listen(engine, "checkout", self._checked_out)
-        url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-        self._conn = psycopg.connect(url, autocommit=True, connect_timeout=10, application_name="dossier-live")
-        self._conn.execute(f"LISTEN {CHANNEL}")
+        self._url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
         self._lock = threading.Lock()
+        self._conn = self._listen()
+
+    def _listen(self):
+        import psycopg
+
+        conn = psycopg.connect(self._url, autocommit=True, connect_timeout=10, application_name="dossier-live")
+        conn.execute(f"LISTEN {CHANNEL}")
+        return conn
 
     def _checked_out(self, dbapi_conn, _record, _proxy) -> None:
         self._own.add(dbapi_conn.info.backend_pid)
 
     def poll(self) -> tuple[bool, bool]:
         """(whether anything was committed since the last poll, whether all of it was this program's own)."""
+        import psycopg
+
         with self._lock:
-            senders = {note.pid for note in self._conn.notifies(timeout=0)}
+            try:
+                senders = {note.pid for note in self._conn.notifies(timeout=0)}
+            except psycopg.Error:
+                # The server restarted or the network dropped: listen again, and since notifications may
+                # have been missed meanwhile, have the open contact compared once.
+                self._conn.close()
+                try:
+                    self._conn = self._listen()
+                except psycopg.Error:
+                    return False, False
+                return True, False
         if not senders:
             return False, False
         return True, senders <= self._own

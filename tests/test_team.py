@@ -316,3 +316,25 @@ def test_dossier_config_shows_a_server_url_masked(monkeypatch: pytest.MonkeyPatc
     assert main(["config"]) == 0
     out = capsys.readouterr().out
     assert "# database: postgresql://ann:***@db.example/crm" in out and "s3cret-Pw" not in out
+
+
+def test_the_listener_comes_back_after_the_server_drops_it(
+    postgres: PostgresServer, postgres_url: str, make_contact
+) -> None:
+    engine = open_database(postgres_url)
+    watch = ServerWatch(engine)
+    try:
+        postgres._admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'dossier-live' "
+            "AND datname = %s",
+            (make_url(postgres_url).database,),
+        )
+        assert next_poll(watch) == (True, False)  # listening again; whatever was missed is looked at once
+        theirs = open_database(postgres_url)
+        make_contact(theirs, firstname="Teammate")
+        theirs.dispose()
+        assert next_poll(watch) == (True, False)
+        assert next_poll(watch, 0.3) == (False, False)
+    finally:
+        watch.close()
+        engine.dispose()
