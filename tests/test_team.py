@@ -338,3 +338,21 @@ def test_the_listener_comes_back_after_the_server_drops_it(
     finally:
         watch.close()
         engine.dispose()
+
+
+def test_db_password_keeps_the_password_in_the_keyring(
+    memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("getpass.getpass", lambda prompt: "typed-Secret-9")
+    assert main(["db", "password", "postgresql://ann@db.example/crm"]) == 0
+    assert memory_keyring.secrets == {("dossier", "postgresql://ann@db.example/crm"): "typed-Secret-9"}
+    err = capsys.readouterr().err
+    assert "Stored the password for postgresql://ann@db.example/crm in the system keyring." in err
+    assert "typed-Secret-9" not in err
+
+
+def test_db_password_needs_a_terminal(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    assert main(["db", "password", "postgresql://ann@db.example/crm"]) == 1
+    assert "asks for the password at a terminal" in capsys.readouterr().err
