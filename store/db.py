@@ -112,21 +112,23 @@ def _on_begin(conn) -> None:
 def writing(engine: Engine) -> Iterator[Connection]:
     """A transaction that will write: `with writing(engine) as conn:` instead of `engine.begin()`.
 
-    On SQLite it begins IMMEDIATE, taking the write lock first (waiting out the busy timeout if another
-    program holds it). A deferred transaction that reads, then writes after another program committed,
-    fails at once with "database is locked" (SQLITE_BUSY_SNAPSHOT), which no timeout helps.
+    Writers take turns, on both databases, so a change that reads and then writes (a merge's checks, an
+    import's matching) sees no other writer's commit in between:
+    - on SQLite it begins IMMEDIATE, taking the write lock first (waiting out the busy timeout). A deferred
+      transaction that reads, then writes after another program committed, fails at once with "database
+      is locked" (SQLITE_BUSY_SNAPSHOT), which no timeout helps;
+    - on PostgreSQL it takes a transaction-level advisory lock first. Readers never wait for it.
     """
     with engine.connect() as conn:
         if conn.dialect.name == "sqlite":
             conn.execution_options(dossier_begin="BEGIN IMMEDIATE")
         with conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITERS_LOCK})
             yield conn
 
 
-def lock_contact(conn: Connection, contact_id: int) -> None:
-    """Make concurrent changes to one contact's rows take turns (PostgreSQL; SQLite's writers already do)."""
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT 1 FROM contact WHERE id = :id FOR UPDATE"), {"id": contact_id})
+WRITERS_LOCK = APPLICATION_ID + 1  # the advisory lock Dossier's writers take turns on (upgrades use APPLICATION_ID)
 
 
 def make_engine(path: Path) -> Engine:

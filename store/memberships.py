@@ -22,7 +22,7 @@ from sqlalchemy import Engine, and_, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from store.contacts import ContactNotFound
-from store.db import fold, lock_contact, writing
+from store.db import fold, writing
 from store.models import Campaign, CampaignMembership, Contact, Event, Segment, SegmentMembership
 
 GroupKind = Literal["segment", "campaign"]
@@ -206,9 +206,8 @@ def set_membership(
     this_row = and_(spec.group_id == group_id, m.contact_id == contact_id)
     flags = select(m.manually_added, m.manually_removed).where(this_row)
     with writing(engine) as conn:
-        # Two people switching the same contact's membership at once on PostgreSQL take turns here; without
-        # it both would find no row and both insert one. (SQLite's writers take turns already.)
-        lock_contact(conn, contact_id)
+        # Writers take turns (store.db.writing): two people switching one membership at once cannot both
+        # find no row and both insert one.
         row = conn.execute(
             update(spec.membership)
             .where(this_row)

@@ -13,13 +13,23 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import Boolean, bindparam, text
 from sqlalchemy.engine import Connection
 
 from store.dialect import stored_row
 from store.models import Contact
 
 Row = dict[str, Any]
+
+
+def _typed(table: str, values: Row) -> Row:
+    """Raw values as the database takes them: a merge record written on SQLite holds booleans as 0/1,
+    which PostgreSQL refuses for its boolean columns after `dossier db copy`."""
+    columns = Contact.metadata.tables[table].c
+    return {
+        name: bool(value) if value is not None and isinstance(columns[name].type, Boolean) else value
+        for name, value in values.items()
+    }
 
 
 def _checked(table: str, columns: Any) -> Any:
@@ -145,10 +155,8 @@ def fold(conn: Connection, table: ChildTable, survivor_id: int, other_id: int) -
 def move(conn: Connection, table: ChildTable, survivor_id: int, other_id: int) -> list[Any]:
     """Move every row of the other contact to the survivor in one statement; returns their keys."""
     params = {"survivor": survivor_id, "other": other_id}
-    keys = conn.execute(text(f"SELECT {table.key} FROM {table.name} WHERE contact_id = :other"), params).scalars()
-    keys = list(keys)
-    conn.execute(text(f"UPDATE {table.name} SET contact_id = :survivor WHERE contact_id = :other"), params)
-    return keys
+    moved = text(f"UPDATE {table.name} SET contact_id = :survivor WHERE contact_id = :other RETURNING {table.key}")
+    return sorted(conn.execute(moved, params).scalars())
 
 
 def move_back(conn: Connection, table: ChildTable, survivor_id: int, other_id: int, keys: list[Any]) -> int:
@@ -179,6 +187,7 @@ def update_row(conn: Connection, table: ChildTable, contact_id: int, key: Any, v
     _checked(table.name, values)
     assignments = ", ".join(f"{column} = :v_{column}" for column in values)
     statement = text(f"UPDATE {table.name} SET {assignments} WHERE contact_id = :contact AND {table.key} = :key")
+    values = _typed(table.name, values)
     conn.execute(statement, {"contact": contact_id, "key": key, **{f"v_{c}": v for c, v in values.items()}})
 
 
@@ -192,7 +201,7 @@ def insert_row(conn: Connection, table: ChildTable, row: Row) -> None:
     _checked(table.name, row)
     columns = ", ".join(row)
     values = ", ".join(f":{column}" for column in row)
-    conn.execute(text(f"INSERT INTO {table.name} ({columns}) VALUES ({values})"), row)
+    conn.execute(text(f"INSERT INTO {table.name} ({columns}) VALUES ({values})"), _typed(table.name, row))
 
 
 def update_contact(conn: Connection, contact_id: int, values: Row) -> None:
@@ -200,5 +209,5 @@ def update_contact(conn: Connection, contact_id: int, values: Row) -> None:
     if values:
         _checked("contact", values)
         assignments = ", ".join(f"{column} = :v_{column}" for column in values)
-        params = {"id": contact_id, **{f"v_{c}": v for c, v in values.items()}}
+        params = {"id": contact_id, **{f"v_{c}": v for c, v in _typed("contact", values).items()}}
         conn.execute(text(f"UPDATE contact SET {assignments} WHERE id = :id"), params)

@@ -19,7 +19,7 @@ from store.changes import ServerWatch
 from store.contacts import search_contacts
 from store.csv_export import export_csv
 from store.db import HEAD_REVISION, DatabaseError, _alembic_config, display_name, open_database
-from store.db_copy import tables
+from store.db_copy import copy_database, tables
 from store.demo import build_demo
 from store.dialect import stored_row
 from store.notes import add_note
@@ -356,3 +356,41 @@ def test_db_password_needs_a_terminal(monkeypatch: pytest.MonkeyPatch, capsys) -
     monkeypatch.setattr("sys.stdin.isatty", lambda: False)
     assert main(["db", "password", "postgresql://ann@db.example/crm"]) == 1
     assert "asks for the password at a terminal" in capsys.readouterr().err
+
+
+def test_a_merge_made_on_sqlite_is_undone_on_postgresql_after_a_copy(
+    tmp_path: Path, empty_url: str, make_contact
+) -> None:
+    from sqlmodel import Session
+
+    from store.memberships import set_membership
+    from store.merge import merge_contacts, preview_merge
+    from store.models import Segment
+    from store.unmerge import unmerge
+
+    now = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)
+    file = open_database(tmp_path / "team.db", create=True)
+    ada = make_contact(file, firstname="Ada", email="ada@example.com")
+    twin = make_contact(file, firstname="Ada", lastname="L.", email="ada.l@example.com")
+    with Session(file) as session:
+        segment = Segment(name="Newsletter")
+        session.add(segment)
+        session.commit()
+        segment_id = segment.id
+    for contact in (ada, twin):  # both members: the merge folds them, keeping the twin's row (0/1 flags)
+        set_membership(file, "segment", segment_id, contact, True, actor="me", now=now)
+    note(file, twin, "kept through the copy")
+    merged = merge_contacts(file, preview_merge(file, ada, twin, now=now), actor="me", now=now)
+    server = open_database(empty_url, create=True)
+    copy_database(file, server)
+    try:
+        unmerge(server, merged.merge_id, actor="me", now=now)
+        unmerge(file, merged.merge_id, actor="me", now=now)
+        on_server, on_file = _tables(server), _tables(file)
+        assert on_server["segment_membership"] == on_file["segment_membership"]
+        assert {row["contact_id"] for row in on_server["segment_membership"]} == {ada, twin}
+        assert on_server["contact"] == on_file["contact"]
+        assert on_server["note"] == on_file["note"]
+    finally:
+        file.dispose()
+        server.dispose()
