@@ -12,7 +12,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, String, Table
+from sqlalchemy import JSON, ColumnElement, String, Table, func, literal
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.dml import Insert
@@ -99,3 +99,23 @@ def _json_array_sqlite(element, compiler, **kw) -> str:
 @compiles(json_array, "postgresql")
 def _json_array_postgresql(element, compiler, **kw) -> str:
     return f"json_build_array({compiler.process(element.clauses, **kw)})"
+
+
+def escape_like(value: str) -> str:
+    """`value` with LIKE's wildcards escaped (escape character: backslash)."""
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def folded_pattern(needle: str) -> ColumnElement:
+    """A LIKE pattern (escape `\\`) for values containing `needle`, folded by the database's `dossier_fold`.
+
+    The needle is folded where the column is, by the same function: Python's folding and PostgreSQL's
+    unaccent disagree at the edges (Ł, Ø, kana voicing marks), and a needle folded one way never matches a
+    column folded the other.
+    """
+    return literal("%") + func.dossier_fold(literal(escape_like(needle), String)) + literal("%")
+
+
+def folded_contains(column: ColumnElement, needle: str) -> ColumnElement:
+    """Whether `column`, case and accents folded, contains `needle` (see `folded_pattern`)."""
+    return func.dossier_fold(column).like(folded_pattern(needle), escape="\\")

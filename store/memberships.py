@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import Engine, and_, delete, func, insert, select, update
+from sqlalchemy import Engine, and_, delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from store.contacts import ContactNotFound
 from store.db import fold, writing
+from store.dialect import folded_contains
 from store.models import Campaign, CampaignMembership, Contact, Event, Segment, SegmentMembership
 
 GroupKind = Literal["segment", "campaign"]
@@ -116,9 +117,8 @@ def list_groups(
     statement = select(g.id, g.name, g.is_published, m.contact_id, m.manually_added, m.manually_removed).select_from(
         spec.group.outerjoin(spec.membership, and_(spec.group_id == g.id, m.contact_id == contact_id))
     )
-    needle = fold(query.strip())
-    if needle:
-        statement = statement.where(func.dossier_fold(g.name).contains(needle, autoescape=True))
+    if needle := query.strip():
+        statement = statement.where(folded_contains(g.name, needle))
     with engine.connect() as conn:
         _check_contact(conn, contact_id)
         rows = conn.execute(statement).all()

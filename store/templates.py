@@ -16,7 +16,8 @@ from typing import Any
 from sqlalchemy import Engine, func, insert, select
 
 from store.contacts import ContactNotFound
-from store.db import fold, writing
+from store.db import writing
+from store.dialect import folded_contains
 from store.models import Contact, DoNotContact, EmailTemplate, Event
 
 T = EmailTemplate.__table__.c
@@ -55,11 +56,8 @@ class TemplateRow:
 def list_templates(engine: Engine, query: str = "") -> list[TemplateSummary]:
     """Templates whose name or subject contains `query` (case and accents ignored), by name."""
     statement = select(T.id, T.name, T.subject).order_by(func.dossier_fold(T.name), T.id)
-    if needle := fold(query.strip()):
-        statement = statement.where(
-            func.dossier_fold(T.name).contains(needle, autoescape=True)
-            | func.dossier_fold(T.subject).contains(needle, autoescape=True)
-        )
+    if needle := query.strip():
+        statement = statement.where(folded_contains(T.name, needle) | folded_contains(T.subject, needle))
     with engine.connect() as conn:
         return [TemplateSummary(id=row.id, name=row.name, subject=row.subject) for row in conn.execute(statement)]
 

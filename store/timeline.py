@@ -7,7 +7,8 @@ from datetime import datetime
 
 from sqlalchemy import Engine, String, Text, cast, exists, func, or_, select, text, tuple_, type_coerce
 
-from store.db import fold, stored_time
+from store.db import stored_time
+from store.dialect import escape_like, folded_contains
 from store.models import Event
 from store.rows import EventRow, TypeCount, event_type_name
 
@@ -26,10 +27,6 @@ class TimelineFilter:
     @property
     def active(self) -> bool:
         return bool(self.include or self.exclude or self.text.strip())
-
-
-def _escape_like(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def timeline_page(
@@ -63,10 +60,9 @@ def timeline_page(
         query = query.where(E.type.not_in(sorted(flt.exclude)))
     needle = flt.text.strip()
     if needle:
-        pattern = f"%{_escape_like(fold(needle))}%"
         # Search the values inside details, not its JSON keys or escapes; case and accents folded.
-        label = func.dossier_fold(E.label).like(pattern, escape="\\")
-        query = query.where(or_(label, _details_match(engine.dialect.name))).params(pattern=pattern)
+        label = folded_contains(E.label, needle)
+        query = query.where(or_(label, _details_match(engine.dialect.name))).params(needle=escape_like(needle))
     if after is not None:
         query = query.where(tuple_(E.occurred_at, E.id) < tuple_(*after))
     query = query.order_by(E.occurred_at.desc(), E.id.desc()).limit(limit)
@@ -78,19 +74,19 @@ def timeline_page(
 
 
 def _details_match(dialect: str):
-    """Whether any value inside an event's details, at any depth, folded, is LIKE :pattern."""
+    """Whether any value inside an event's details, at any depth, folded, contains :needle (LIKE-escaped)."""
     if dialect == "postgresql":
         return text(
             "EXISTS (SELECT 1 FROM jsonb_path_query(CAST(event.details AS jsonb), 'strict $.**') AS node(atom) "
             "WHERE jsonb_typeof(node.atom) NOT IN ('object', 'array') "
-            "AND dossier_fold(node.atom #>> '{}') LIKE :pattern ESCAPE '\\')"
+            "AND dossier_fold(node.atom #>> '{}') LIKE '%' || dossier_fold(:needle) || '%' ESCAPE '\\')"
         )
     atoms = (
         select(text("1"))
         .select_from(func.json_tree(E.details).table_valued("atom", "type").alias("node"))
         .where(
             text("node.type NOT IN ('object', 'array')"),
-            text("dossier_fold(node.atom) LIKE :pattern ESCAPE '\\'"),
+            text("dossier_fold(node.atom) LIKE '%' || dossier_fold(:needle) || '%' ESCAPE '\\'"),
         )
     )
     return exists(atoms)

@@ -200,6 +200,8 @@ def searchable(timeline_engine: Engine, make_contact, add_events) -> tuple[int, 
         "axb": {"type": "page.hit", "label": "Visited axb", "details": {}},
         "backslash": {"type": "asset.download", "label": "Downloaded", "details": {"path": "C:\\temp\\file.pdf"}},
         "number": {"type": "point.gained", "label": "Score", "details": {"score": 12345}},
+        # Python's folding and PostgreSQL's unaccent disagree on Ł and ダ; each database folds both sides.
+        "lodz": {"type": "page.hit", "label": "Met in Łódź", "details": {"shop": "ヤマダ電機"}},
     }
     ids = add_events(
         timeline_engine,
@@ -230,6 +232,8 @@ def found(engine: Engine, searchable, text: str) -> set[str]:
         ("contact", {"zurich"}),
         ("234", {"number"}),
         ("temp\\file", {"backslash"}),
+        ("ŁÓDŹ", {"lodz"}),
+        ("ヤマダ", {"lodz"}),
         ("nothing like this", set()),
     ],
 )
