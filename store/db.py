@@ -240,7 +240,16 @@ def stored_time(value: str | datetime | None) -> datetime | None:
     return datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
-_CONNECTION_LOST = ("server closed the connection", "connection failed", "terminating connection", "connection is lost")
+# PostgreSQL's words for a connection that went away (SQLAlchemy also flags most as connection_invalidated).
+_CONNECTION_LOST = (
+    "server closed the connection",
+    "connection failed",
+    "terminating connection",
+    "connection is lost",
+    "connection is closed",
+    "SSL SYSCALL error",
+    "timeout expired",
+)
 
 
 def describe_error(exc: BaseException) -> str:
@@ -250,9 +259,7 @@ def describe_error(exc: BaseException) -> str:
         return "The database is busy (another program is writing to it); try again in a moment."
     if "readonly" in message or "read-only" in message:
         return "The database is read-only; the change was not saved."
-    if any(
-        words in message for words in ("server closed the connection", "connection failed", "terminating connection")
-    ):
+    if getattr(exc, "connection_invalidated", False) or any(words in message for words in _CONNECTION_LOST):
         return "The database server cannot be reached; the change was not saved. Try again when it is back."
     if "deadlock detected" in message or "could not serialize" in message:
         return "Another user changed the same data at the same moment; the change was not saved. Try again."

@@ -25,22 +25,29 @@ def parse_url(target: str) -> URL:
     """The URL, with the driver Dossier uses; a URL of another kind of server is refused in one sentence."""
     try:
         url = make_url(target)
-    except ArgumentError as exc:
-        raise DatabaseError(f"{masked_url(target)} is not a database URL.") from exc
+    except (ArgumentError, ValueError) as exc:
+        raise DatabaseError("The database URL cannot be read; check its host and port.") from exc
     if url.get_backend_name() != "postgresql":
         raise DatabaseError(
             f"{masked_url(target)}: Dossier works on SQLite files and PostgreSQL servers (postgresql://…)."
         )
+    if "@" in (url.host or ""):
+        raise DatabaseError(f"{masked_url(target)}: write an @ in the user name or password as %40.")
     return url.set(drivername="postgresql+psycopg")
 
 
 def masked_url(target: str | URL) -> str:
-    """The URL as the user may see it: the password, if any, replaced by ***."""
+    """The URL as the user may see it: the password (in its place or as a `password=` parameter) as ***."""
     try:
         url = make_url(target) if isinstance(target, str) else target
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         return "the database URL"
-    return url.set(drivername=url.get_backend_name()).render_as_string(hide_password=True)
+    if "@" in (url.host or ""):  # an unescaped @ in the password: where it ends cannot be told
+        return f"{url.get_backend_name()}://***"
+    secret = {key: "***" for key in url.query if "password" in key.lower()}
+    url = url.update_query_dict(secret) if secret else url
+    shown = url.set(drivername=url.get_backend_name()).render_as_string(hide_password=True)
+    return shown.replace("%2A%2A%2A", "***")
 
 
 def keyring_name(url: URL) -> str:
@@ -71,9 +78,11 @@ def store_password(target: str, password: str) -> str:
 
 def make_server_engine(url: URL) -> Engine:
     """An engine on a PostgreSQL database. Sessions run in UTC, so stored times read back as they were written."""
+    # Options the URL gives (`?options=-c search_path=crm`) are kept; UTC is added to them.
+    options = " ".join(filter(None, [url.query.get("options"), "-c timezone=UTC"]))
     engine = create_engine(
-        url,
-        connect_args={"options": "-c timezone=UTC", "connect_timeout": 10, "application_name": "dossier"},
+        url.difference_update_query(["options"]),
+        connect_args={"options": options, "connect_timeout": 10, "application_name": "dossier"},
         pool_pre_ping=True,
     )
     event.listen(engine, "before_cursor_execute", _without_nul, retval=True)

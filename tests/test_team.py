@@ -93,10 +93,38 @@ def password_of(url: str) -> str:
         ("postgresql://ann:s3cret@db.example:5432/crm", "postgresql://ann:***@db.example:5432/crm"),
         ("postgresql+psycopg://ann:s3cret@db/crm", "postgresql://ann:***@db/crm"),
         ("postgresql://ann@db/crm", "postgresql://ann@db/crm"),
+        (
+            "postgresql://ann@db/crm?password=s3cret&sslmode=require",
+            "postgresql://ann@db/crm?password=***&sslmode=require",
+        ),
+        ("postgresql://ann:s3@cret@db/crm", "postgresql://***"),  # an unescaped @: where the password ends is unknown
     ],
 )
 def test_a_url_is_shown_with_its_password_masked(url: str, shown: str) -> None:
     assert masked_url(url) == shown == display_name(url.replace("+psycopg", ""))
+
+
+@pytest.mark.parametrize(
+    ("url", "sentence"),
+    [
+        ("postgresql://ann:s3@cret@db/crm", "postgresql://***: write an @ in the user name or password as %40."),
+        ("postgresql://ann:s3cret@db:port/crm", "The database URL cannot be read; check its host and port."),
+    ],
+)
+def test_a_url_that_cannot_be_read_is_one_sentence_without_the_password(url: str, sentence: str) -> None:
+    with pytest.raises(DatabaseError) as info:
+        open_database(url)
+    assert str(info.value) == sentence
+
+
+def test_options_in_the_url_are_kept(postgres_url: str) -> None:
+    engine = open_database(postgres_url + "?options=-c%20lock_timeout%3D1234")
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(text("SHOW lock_timeout")).scalar() == "1234ms"
+            assert conn.execute(text("SHOW timezone")).scalar() == "UTC"
+    finally:
+        engine.dispose()
 
 
 def test_another_kind_of_server_is_refused_in_one_sentence() -> None:

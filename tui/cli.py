@@ -94,6 +94,8 @@ def _first_positional(argv: list[str]) -> str | None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    import sqlalchemy.exc
+
     from services.geoip import GeoIpError
     from services.mailer import MailError
     from store.contacts import ContactNotFound
@@ -138,6 +140,11 @@ def main(argv: list[str] | None = None) -> int:
         UserError,
     ) as exc:
         print(f"dossier: {exc}", file=sys.stderr)
+        return 1
+    except sqlalchemy.exc.DBAPIError as exc:  # the server went away, a lock timed out, …: one sentence
+        from store.db import describe_error
+
+        print(f"dossier: {describe_error(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
