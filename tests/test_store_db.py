@@ -78,6 +78,10 @@ def assert_refused(path: Path, message: str, *, create: bool = False) -> None:
     assert path.read_bytes() == before
 
 
+# SQLite files themselves: their header, pragmas and refusals (PostgreSQL's schema: tests/test_team.py).
+pytestmark = pytest.mark.sqlite_only
+
+
 @pytest.fixture
 def engine(db_path: Path) -> Iterator[Engine]:
     """Unlike the shared fixture (a copy of a template), this one migrates a new file from empty."""

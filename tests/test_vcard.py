@@ -320,6 +320,7 @@ def test_round_trip_gives_contacts_without_uid_a_stable_one(
         other.dispose()
 
 
+@pytest.mark.sqlite_only  # the command on a file; the store runs on both
 def test_cli_import_and_export(engine: Engine, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     source = tmp_path / "book.vcf"
     source.write_text(card30() + BROKEN, encoding="utf-8")

@@ -6,6 +6,7 @@ Create Date: 2026-11-29
 """
 
 import sqlalchemy as sa
+import sqlmodel
 from alembic import op
 
 revision = "0004_sync_state"
@@ -21,7 +22,7 @@ def upgrade() -> None:
         sa.Column("remote_id", sa.String(), nullable=False),
         sa.Column("contact_id", sa.Integer(), nullable=False),
         sa.Column("remote_modified", sa.String(), nullable=False),
-        sa.Column("synced_at", sa.DateTime(), nullable=False),
+        sa.Column("synced_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(["contact_id"], ["contact.id"]),
         sa.PrimaryKeyConstraint("source", "remote_id"),
     )
