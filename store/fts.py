@@ -30,10 +30,18 @@ POSTGRES_FUNCTIONS = [
     "CREATE FUNCTION dossier_words(value text) RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE "
     "RETURN to_tsvector('simple'::regconfig, "
     "regexp_replace(coalesce(dossier_fold(value), ''), '[^[:alnum:]]+', ' ', 'g'))",
+    # A separator word between the columns, deleted again: the gap it leaves keeps a phrase (`ada.lovelace`)
+    # from running from one column into the next, as FTS5's phrases stay within a column.
     "CREATE FUNCTION dossier_contact_words(firstname text, lastname text, email text, company text, city text) "
     "RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE "
-    "RETURN dossier_words(firstname || ' ' || lastname || ' ' || coalesce(email, '') || ' ' || company || ' ' "
-    "|| city)",
+    "RETURN ts_delete(dossier_words(firstname || ' 0sep0 ' || lastname || ' 0sep0 ' || coalesce(email, '') "
+    "|| ' 0sep0 ' || company || ' 0sep0 ' || city), '0sep0'::text)",
+    # What a user typed as a prefix query, split and folded exactly as the index is (`o'bri` is
+    # `o <-> bri:*`, words joined by &). Only letters and digits reach to_tsquery: no input is tsquery syntax.
+    "CREATE FUNCTION dossier_prefix_query(typed text) RETURNS tsquery LANGUAGE sql IMMUTABLE PARALLEL SAFE "
+    "RETURN (SELECT to_tsquery('simple'::regconfig, coalesce(string_agg(replace(phrase, ' ', ' <-> ') || ':*', "
+    "' & '), '')) FROM (SELECT btrim(regexp_replace(dossier_fold(word), '[^[:alnum:]]+', ' ', 'g')) AS phrase "
+    "FROM regexp_split_to_table(typed, '\\s+') AS word) AS words WHERE phrase <> '')",
     f"CREATE INDEX ix_contact_search ON contact USING gin (dossier_contact_words({', '.join(SEARCH_COLUMNS)}))",
 ]
 
@@ -68,7 +76,7 @@ def drop_contact_search(conn: Connection) -> None:
     """Undo `create_contact_search`."""
     if conn.dialect.name == "postgresql":
         conn.execute(text("DROP INDEX IF EXISTS ix_contact_search"))
-        for name in ("dossier_contact_words", "dossier_words", "dossier_fold"):
+        for name in ("dossier_prefix_query", "dossier_contact_words", "dossier_words", "dossier_fold"):
             conn.execute(text(f"DROP FUNCTION IF EXISTS {name}"))
         return
     for name in ("contact_fts_ai", "contact_fts_ad", "contact_fts_au"):
@@ -94,26 +102,9 @@ def match_expression(query: str) -> str | None:
     return " AND ".join(phrases) or None
 
 
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
-
-
-def tsquery_expression(query: str) -> str | None:
-    """The PostgreSQL counterpart of `match_expression`: `o'bri` is `o <-> bri:*`, words joined by `&`.
-
-    Tokens hold only letters and digits, so no user input reaches tsquery's syntax. They are folded by the
-    server (`dossier_fold`, as the index is), not here: Python's and PostgreSQL's folding differ at the edges
-    (Python drops the voicing mark of ダ, unaccent keeps it).
-    """
-    phrases = []
-    for word in query.split():
-        tokens = _WORD.findall(word)
-        if tokens:
-            phrases.append(" <-> ".join(tokens) + ":*")
-    return " & ".join(phrases) or None
-
-
-def _tsquery(expression: str) -> ColumnElement:
-    return func.to_tsquery(literal_column("'simple'"), func.dossier_fold(expression))
+def _prefix_query(query: str) -> ColumnElement | None:
+    """PostgreSQL's counterpart of `match_expression`, built by the server (see `dossier_prefix_query`)."""
+    return func.dossier_prefix_query(query) if _TOKEN.search(query) else None
 
 
 _contact_fts = table("contact_fts", column("rowid"))
@@ -126,11 +117,11 @@ def contact_matches(dialect: str, query: str) -> tuple[FromClause, ColumnElement
     """(what to select from, the condition, the contact id) for contacts with words starting with each word
     typed; None when nothing searchable was typed. Sorting and paging by the id are the caller's."""
     if dialect == "postgresql":
-        expression = tsquery_expression(query)
-        if expression is None:
+        prefixes = _prefix_query(query)
+        if prefixes is None:
             return None
         words = func.dossier_contact_words(*(C[name] for name in SEARCH_COLUMNS))
-        return Contact.__table__, words.op("@@")(_tsquery(expression)), C.id
+        return Contact.__table__, words.op("@@")(prefixes), C.id
     expression = match_expression(query)
     if expression is None:
         return None
@@ -142,11 +133,10 @@ def contact_matches(dialect: str, query: str) -> tuple[FromClause, ColumnElement
 def note_matches(dialect: str, query: str) -> tuple[FromClause, ColumnElement] | None:
     """(the notes to select from, the condition) for notes with words starting with each word typed."""
     if dialect == "postgresql":
-        expression = tsquery_expression(query)
-        if expression is None:
+        prefixes = _prefix_query(query)
+        if prefixes is None:
             return None
-        words = func.dossier_words(N.text)
-        return Note.__table__, words.op("@@")(_tsquery(expression))
+        return Note.__table__, func.dossier_words(N.text).op("@@")(prefixes)
     expression = match_expression(query)
     if expression is None:
         return None

@@ -557,3 +557,15 @@ def test_contact_detail_to_json_is_plain_json(full_engine, full_contact) -> None
     ]
     assert document["custom_fields"] == {"favourite": "engines", "shoe_size": 38}
     assert document["merged_from"] is None
+
+
+@pytest.mark.parametrize("typed", ["⑴", "½", "(1)", "a:*", "x & !y", "'", "<->"])
+def test_symbols_that_fold_into_punctuation_are_never_query_syntax(engine: Engine, typed: str) -> None:
+    assert search_contacts(engine, typed) == []  # and no error from either database's query parser
+
+
+def test_a_phrase_does_not_run_from_one_field_into_the_next(engine: Engine, make_contact) -> None:
+    ada = make_contact(engine, firstname="Ada", lastname="Lovelace", email="countess@analytical.test")
+    assert [c.id for c in search_contacts(engine, "ada lovelace")] == [ada]  # two words: each anywhere
+    assert search_contacts(engine, "ada.lovelace") == []  # one phrase: first and last name are two fields
+    assert [c.id for c in search_contacts(engine, "countess@analytical")] == [ada]
