@@ -10,6 +10,7 @@ older or newer than itself, and `dossier db upgrade` is the administrator's comm
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
@@ -84,16 +85,18 @@ def make_server_engine(url: URL) -> Engine:
         url.difference_update_query(["options"]),
         connect_args={"options": options, "connect_timeout": 10, "application_name": "dossier"},
         pool_pre_ping=True,
+        json_serializer=lambda value: json.dumps(_visible_nul(value)),
     )
     event.listen(engine, "before_cursor_execute", _without_nul, retval=True)
     return engine
 
 
 def _visible_nul(value: Any) -> Any:
+    """`value` with every NUL character in its strings (and its dicts' keys) as ␀."""
     if isinstance(value, str) and "\x00" in value:
         return value.replace("\x00", "\u2400")
     if isinstance(value, dict):
-        return {key: _visible_nul(item) for key, item in value.items()}
+        return {_visible_nul(key): _visible_nul(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return type(value)(_visible_nul(item) for item in value)
     return value
@@ -101,7 +104,8 @@ def _visible_nul(value: Any) -> Any:
 
 def _without_nul(_conn, _cursor, statement: str, parameters: Any, _context, _executemany: bool) -> tuple[str, Any]:
     # PostgreSQL's text cannot hold NUL, which SQLite stores; it is kept as the symbol Dossier shows for it (␀)
-    # rather than failing a whole import batch over one stray byte.
+    # rather than failing a whole import batch over one stray byte. JSON values get the same through the
+    # engine's json_serializer (as an escape, \u0000 would be stored, and then break a cast to jsonb).
     return statement, _visible_nul(parameters)
 
 

@@ -451,3 +451,20 @@ def test_a_merge_made_on_sqlite_is_undone_on_postgresql_after_a_copy(
     finally:
         file.dispose()
         server.dispose()
+
+
+def test_a_nul_character_is_kept_as_a_visible_symbol_in_text_and_json(
+    postgres_url: str, make_contact, add_events
+) -> None:
+    from store.timeline import TimelineFilter, timeline_page
+
+    engine = open_database(postgres_url)
+    try:
+        ada = make_contact(engine, firstname="Nul\x00Byte")
+        when = datetime(2026, 11, 20, tzinfo=UTC)
+        add_events(engine, ada, [{"type": "form.submitted", "occurred_at": when, "details": {"k\x00": "a\x00b"}}])
+        [row] = timeline_page(engine, ada, flt=TimelineFilter(text="a␀b"), limit=10)
+        assert row.details == {"k␀": "a␀b"}
+        assert search_contacts(engine, "nul")[0].name == "Nul␀Byte"
+    finally:
+        engine.dispose()
