@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -78,48 +79,79 @@ class FileWatch:
 
 
 class ServerWatch:
-    """Notifications from a PostgreSQL server's Dossier tables, told apart by the process that sent them."""
+    """Notifications from a PostgreSQL server's Dossier tables, told apart by who sent them.
+
+    Each notification carries the sending session's `application_name`, which every engine of Dossier
+    sets to a name of its own (store/server.py), so this program's commits are told from a teammate's
+    however the server reuses its process ids.
+    """
+
+    RETRY_SECONDS = 10.0
 
     def __init__(self, engine: Engine) -> None:
-        self._own: set[int] = set()
-        event.listen(engine, "checkout", self._checked_out)
+        with engine.connect() as conn:
+            self._own = conn.execute(text("SHOW application_name")).scalar_one()
         self._url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
         self._lock = threading.Lock()
+        self._retry_at = 0.0
         self._conn = self._listen()
 
     def _listen(self):
         import psycopg
 
-        conn = psycopg.connect(self._url, autocommit=True, connect_timeout=10, application_name="dossier-live")
+        # Keepalives: a connection dropped without a word (a VPN, a laptop asleep) fails within a minute.
+        conn = psycopg.connect(
+            self._url,
+            autocommit=True,
+            connect_timeout=3,
+            application_name="dossier-live",
+            keepalives=1,
+            keepalives_idle=30,
+            keepalives_interval=10,
+            keepalives_count=3,
+        )
         conn.execute(f"LISTEN {CHANNEL}")
         return conn
-
-    def _checked_out(self, dbapi_conn, _record, _proxy) -> None:
-        self._own.add(dbapi_conn.info.backend_pid)
 
     def poll(self) -> tuple[bool, bool]:
         """(whether anything was committed since the last poll, whether all of it was this program's own)."""
         import psycopg
 
-        with self._lock:
+        if not self._lock.acquire(blocking=False):  # a reconnect is under way in another poll
+            return False, False
+        try:
+            if self._conn is None:
+                return self._reconnect()
             try:
-                senders = {note.pid for note in self._conn.notifies(timeout=0)}
+                senders = {note.payload for note in self._conn.notifies(timeout=0)}
             except psycopg.Error:
-                # The server restarted or the network dropped: listen again, and since notifications may
-                # have been missed meanwhile, have the open contact compared once.
                 self._conn.close()
-                try:
-                    self._conn = self._listen()
-                except psycopg.Error:
-                    return False, False
-                return True, False
+                self._conn = None
+                return self._reconnect()
+        finally:
+            self._lock.release()
         if not senders:
             return False, False
-        return True, senders <= self._own
+        return True, senders == {self._own}
+
+    def _reconnect(self) -> tuple[bool, bool]:
+        """Listen again (at most every RETRY_SECONDS); since notifications may have been missed meanwhile,
+        a success has the open contact compared once."""
+        import psycopg
+
+        if time.monotonic() < self._retry_at:
+            return False, False
+        try:
+            self._conn = self._listen()
+        except psycopg.Error:
+            self._retry_at = time.monotonic() + self.RETRY_SECONDS
+            return False, False
+        return True, False
 
     def close(self) -> None:
         with self._lock:
-            self._conn.close()
+            if self._conn is not None:
+                self._conn.close()
 
 
 def watch(engine: Engine, path: Path | None) -> FileWatch | ServerWatch:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from uuid import uuid4
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
@@ -83,7 +84,8 @@ def make_server_engine(url: URL) -> Engine:
     options = " ".join(filter(None, [url.query.get("options"), "-c timezone=UTC"]))
     engine = create_engine(
         url.difference_update_query(["options"]),
-        connect_args={"options": options, "connect_timeout": 10, "application_name": "dossier"},
+        # A name of this program's own: live-change notifications say who sent them (store/changes.py).
+        connect_args={"options": options, "connect_timeout": 10, "application_name": f"dossier {uuid4().hex[:12]}"},
         pool_pre_ping=True,
         json_serializer=lambda value: json.dumps(_visible_nul(value)),
     )

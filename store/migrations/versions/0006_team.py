@@ -15,7 +15,8 @@ down_revision = "0005_points_index"
 branch_labels = None
 depends_on = None
 
-# Every write to these tables tells listening Dossiers that something changed (store/changes.py). One
+# Every write to these tables tells listening Dossiers that something changed (store/changes.py), and who:
+# the payload is the writing session's application_name, which each Dossier sets to a name of its own. One
 # statement-level trigger per table; PostgreSQL folds identical notifications of one transaction into one,
 # so a bulk import sends one, delivered at its commit. On SQLite, `PRAGMA data_version` needs nothing.
 WATCHED = (
@@ -45,7 +46,7 @@ def upgrade() -> None:
     op.execute(
         text(
             "CREATE FUNCTION dossier_notify() RETURNS trigger LANGUAGE plpgsql AS "
-            f"$$ BEGIN PERFORM pg_notify('{CHANNEL}', ''); RETURN NULL; END $$"
+            f"$$ BEGIN PERFORM pg_notify('{CHANNEL}', current_setting('application_name')); RETURN NULL; END $$"
         )
     )
     for table in WATCHED:
