@@ -148,6 +148,9 @@ def _revision(conn, url: URL) -> str | None:
         if tables:
             raise DatabaseError(f"{masked_url(url)} is not a Dossier database; it was left untouched.")
         return None
+    if conn.execute(text("SELECT to_regprocedure('dossier_fold(text)')")).scalar() is None:
+        # Another program's Alembic history: Dossier's first migration makes this function.
+        raise DatabaseError(f"{masked_url(url)} is not a Dossier database; it was left untouched.")
     return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 

@@ -468,3 +468,28 @@ def test_a_nul_character_is_kept_as_a_visible_symbol_in_text_and_json(
         assert search_contacts(engine, "nul")[0].name == "Nul␀Byte"
     finally:
         engine.dispose()
+
+
+def test_dossier_demo_builds_on_a_server_and_refuses_a_second_time(empty_url: str, capsys) -> None:
+    assert main(["demo", "--db", empty_url, "--contacts", "30", "--no-open"]) == 0
+    assert "Built postgresql://dossier:***@" in capsys.readouterr().err
+    engine = open_database(empty_url)
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM contact")).scalar() == 30
+    finally:
+        engine.dispose()
+    assert main(["demo", "--db", empty_url, "--contacts", "30", "--no-open"]) == 1
+    assert "The destination is not empty" in capsys.readouterr().err
+
+
+def test_another_programs_alembic_database_is_not_taken_for_a_newer_dossier(empty_url: str) -> None:
+    from store.server import make_server_engine, parse_url
+
+    engine = make_server_engine(parse_url(empty_url))
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY)"))
+        conn.execute(text("INSERT INTO alembic_version VALUES ('4f2a9c1e7d3b')"))
+    engine.dispose()
+    with pytest.raises(DatabaseError, match=r"is not a Dossier database; it was left untouched\."):
+        open_database(empty_url)

@@ -206,22 +206,14 @@ def _demo_on_server(url: str, args: argparse.Namespace):
     """The demo data set on a PostgreSQL server: built in a scratch SQLite file, then copied (`dossier db copy`)."""
     import tempfile
 
-    from store.db import DatabaseError, open_database
-    from store.db_copy import copy_database
     from store.demo import build_demo
+    from tui.cli_admin import copy_between
 
     if args.force:
         raise UserError("--force replaces a file; on a server, empty the database yourself first.")
     with tempfile.TemporaryDirectory() as scratch:
         summary = build_demo(Path(scratch) / "demo.db", contacts=args.contacts, seed=args.seed)
-        source, destination = open_database(Path(scratch) / "demo.db"), open_database(url, create=True)
-        try:
-            copy_database(source, destination)
-        except DatabaseError as exc:
-            raise UserError(f"{display_name(url)}: {exc}") from exc
-        finally:
-            source.dispose()
-            destination.dispose()
+        copy_between(Path(scratch) / "demo.db", url)
     return summary
 
 

@@ -41,43 +41,52 @@ def _upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
-def _copy(args: argparse.Namespace) -> int:
+def copy_between(source_target, destination_target, progress=None):
+    """Copy the whole database `source_target` into the empty `destination_target` (files or URLs), made at
+    the head schema if need be; returns the `CopySummary`. Raises DatabaseError with one sentence."""
     import sqlalchemy.exc
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from store.db import DatabaseError, describe_error, display_name, open_database
     from store.db_copy import copy_database
 
-    if display_name(args.source) == display_name(args.destination):
+    if display_name(source_target) == display_name(destination_target):
         raise UserError("The source and the destination are the same database.")
-    source = open_database(args.source)
+    source = open_database(source_target)
     try:
-        destination = open_database(args.destination, create=True)
+        destination = open_database(destination_target, create=True)
     except Exception:
         source.dispose()
         raise
     try:
-        with Progress(
-            TextColumn("[bold]Copying"),
-            BarColumn(bar_width=None),
-            MofNCompleteColumn(),
-            TextColumn("rows"),
-            TimeElapsedColumn(),
-            console=Console(stderr=True),
-            transient=True,
-        ) as progress:
-            task = progress.add_task("copy", total=None)
-
-            def advance(summary) -> None:
-                progress.update(task, completed=summary.copied, total=summary.total)
-
-            summary = copy_database(source, destination, progress=advance)
+        return copy_database(source, destination, progress=progress)
     except sqlalchemy.exc.DBAPIError as exc:
         raise DatabaseError(f"The copy was rolled back: {describe_error(exc)}") from exc
     finally:
         source.dispose()
         destination.dispose()
+
+
+def _copy(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from store.db import display_name
+
+    with Progress(
+        TextColumn("[bold]Copying"),
+        BarColumn(bar_width=None),
+        MofNCompleteColumn(),
+        TextColumn("rows"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as progress:
+        task = progress.add_task("copy", total=None)
+
+        def advance(summary) -> None:
+            progress.update(task, completed=summary.copied, total=summary.total)
+
+        summary = copy_between(args.source, args.destination, advance)
     for name, count in summary.destination.items():
         if count:
             print(f"{name:>20}  {count:>12,}", file=sys.stderr)
