@@ -120,8 +120,8 @@ def contact_matches(dialect: str, query: str) -> tuple[FromClause, ColumnElement
         prefixes = _prefix_query(query)
         if prefixes is None:
             return None
-        words = func.dossier_contact_words(*(C[name] for name in SEARCH_COLUMNS))
-        return Contact.__table__, words.op("@@")(prefixes), C.id
+        # The stored words (migration 0006_team): the same as dossier_contact_words of the row.
+        return Contact.__table__, literal_column("contact.search_words").op("@@")(prefixes), C.id
     expression = match_expression(query)
     if expression is None:
         return None
@@ -136,7 +136,7 @@ def note_matches(dialect: str, query: str) -> tuple[FromClause, ColumnElement] |
         prefixes = _prefix_query(query)
         if prefixes is None:
             return None
-        return Note.__table__, func.dossier_words(N.text).op("@@")(prefixes)
+        return Note.__table__, literal_column("note.search_words").op("@@")(prefixes)
     expression = match_expression(query)
     if expression is None:
         return None

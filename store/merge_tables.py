@@ -32,6 +32,11 @@ def _typed(table: str, values: Row) -> Row:
     }
 
 
+def _columns(table: str) -> str:
+    """The table's columns as the models know them (not `*`: PostgreSQL adds a generated search column)."""
+    return ", ".join(column.name for column in Contact.metadata.tables[table].c)
+
+
 def _checked(table: str, columns: Any) -> Any:
     # Column names of raw rows come back from a merge record; only the table's own columns may be written.
     known = Contact.metadata.tables[table].c
@@ -92,13 +97,13 @@ TABLES = {table.name: table for table in CHILD_TABLES}
 
 def raw_contact(conn: Connection, contact_id: int) -> Row | None:
     """A contact's row as stored, or None."""
-    row = conn.execute(text("SELECT * FROM contact WHERE id = :id"), {"id": contact_id}).first()
+    row = conn.execute(text(f"SELECT {_columns('contact')} FROM contact WHERE id = :id"), {"id": contact_id}).first()
     return stored_row(row) if row is not None else None
 
 
 def raw_rows(conn: Connection, table: ChildTable, contact_id: int) -> list[Row]:
     """A contact's rows of one table as stored, in key order."""
-    query = text(f"SELECT * FROM {table.name} WHERE contact_id = :id ORDER BY {table.key}")
+    query = text(f"SELECT {_columns(table.name)} FROM {table.name} WHERE contact_id = :id ORDER BY {table.key}")
     return [stored_row(row) for row in conn.execute(query, {"id": contact_id})]
 
 
@@ -177,7 +182,7 @@ def count_present(conn: Connection, table: ChildTable, contact_id: int, keys: li
 
 def get_row(conn: Connection, table: ChildTable, contact_id: int, key: Any) -> Row | None:
     """One row of a contact by its key, as stored, or None."""
-    query = text(f"SELECT * FROM {table.name} WHERE contact_id = :contact AND {table.key} = :key")
+    query = text(f"SELECT {_columns(table.name)} FROM {table.name} WHERE contact_id = :contact AND {table.key} = :key")
     row = conn.execute(query, {"contact": contact_id, "key": key}).first()
     return stored_row(row) if row is not None else None
 

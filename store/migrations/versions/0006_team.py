@@ -1,4 +1,4 @@
-"""team mode on PostgreSQL: change notifications for live updates, trigram indexes for name filters
+"""team mode on PostgreSQL: change notifications for live updates, stored search words, trigram indexes
 
 Revision ID: 0006_team
 Revises: 0005_points_index
@@ -40,9 +40,23 @@ TRIGRAM = {
 }
 
 
+# The words a contact or note is found by, stored: checking a row against a query then costs a look at the
+# stored vector instead of folding and splitting its text again (~25 µs a row), which matters when a phrase
+# (`gmail.com`) has the GIN index recheck every row holding both words, or the planner walks contacts
+# newest first. The indexes of 0001 and 0002 move onto the stored columns.
+SEARCH_WORDS = {
+    "contact": ("ix_contact_search", "dossier_contact_words(firstname, lastname, email, company, city)"),
+    "note": ("ix_note_search", "dossier_words(text)"),
+}
+
+
 def upgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
+    for table, (index, words) in SEARCH_WORDS.items():
+        op.execute(text(f"ALTER TABLE {table} ADD COLUMN search_words tsvector GENERATED ALWAYS AS ({words}) STORED"))
+        op.execute(text(f"DROP INDEX {index}"))
+        op.execute(text(f"CREATE INDEX {index} ON {table} USING gin (search_words)"))
     op.execute(
         text(
             "CREATE FUNCTION dossier_notify() RETURNS trigger LANGUAGE plpgsql AS "
@@ -69,3 +83,7 @@ def downgrade() -> None:
     for table in WATCHED:
         op.execute(text(f"DROP TRIGGER IF EXISTS {table}_notify ON {table}"))
     op.execute(text("DROP FUNCTION IF EXISTS dossier_notify"))
+    for table, (index, words) in SEARCH_WORDS.items():
+        op.execute(text(f"DROP INDEX {index}"))
+        op.execute(text(f"ALTER TABLE {table} DROP COLUMN search_words"))
+        op.execute(text(f"CREATE INDEX {index} ON {table} USING gin ({words})"))
