@@ -46,7 +46,7 @@ from store.csv_columns import (
     sniff_delimiter,
 )
 from store.db import db_time, writing
-from store.dialect import stored_row
+from store.dialect import stored, stored_row
 from store.fts import SEARCH_COLUMNS
 from store.import_counts import ImportCounts
 from store.normalize import normalize_email
@@ -202,10 +202,6 @@ def _fold_into(first: _Record, later: _Record) -> bool:
     return before != (first.values, first.custom, first.tags)
 
 
-def _stored(value: Any) -> Any:
-    return db_time(value) if isinstance(value, datetime) else value
-
-
 @contextmanager
 def _search_index_in_bulk(conn: Connection) -> Iterator[None]:
     """Index the rows inserted inside the block in one statement instead of one trigger call each (4x faster).
@@ -287,7 +283,7 @@ class _Writer:
         row["points"] = values.get("points", 0)
         row["tags"] = json.dumps(record.tags)
         row["custom_fields"] = json.dumps(record.custom)
-        row["last_active"] = _stored(values.get("last_active"))
+        row["last_active"] = stored(values.get("last_active"))
         row["email_normalized"] = normalize_email(values.get("email"))
         row["phone_e164"] = self.phone_e164(values)
         row["avatar_source"] = "gravatar"
@@ -297,7 +293,7 @@ class _Writer:
     def _update_row(self, record: _Record, existing: dict[str, Any]) -> dict[str, Any] | None:
         merged = dict(existing)
         for name, value in record.values.items():
-            merged[name] = _stored(value)
+            merged[name] = stored(value)
         tags = json.loads(existing["tags"] or "[]")
         tags += [tag for tag in record.tags if tag not in tags]
         custom = json.loads(existing["custom_fields"] or "{}")

@@ -18,6 +18,8 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.dml import Insert
 from sqlalchemy.sql.functions import FunctionElement
 
+from store.db import db_time
+
 
 def insert(conn: Connection, table: Table) -> Insert:
     """An INSERT with the dialect's ON CONFLICT clauses (`on_conflict_do_update`, `on_conflict_do_nothing`)."""
@@ -31,7 +33,7 @@ def insert(conn: Connection, table: Table) -> Insert:
 def stored(value: Any) -> Any:
     """A raw column value in the form SQLite stores it: times as UTC text, JSON as its text."""
     if isinstance(value, datetime):
-        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+        return db_time(value.astimezone(UTC))
     if isinstance(value, dict | list):
         return json.dumps(value)
     return value
@@ -65,6 +67,20 @@ def _email_domain_postgresql(_element, _compiler, **_kw) -> str:
     return "split_part(contact.email_normalized, '@', 2)"
 
 
+def _named_per_dialect(sqlite: str, postgresql: str):
+    """Compile a function class as `sqlite(args)` on SQLite and `postgresql(args)` on PostgreSQL."""
+
+    def register(cls):
+        compiles(cls)(lambda element, compiler, **kw: f"{sqlite}({compiler.process(element.clauses, **kw)})")
+        compiles(cls, "postgresql")(
+            lambda element, compiler, **kw: f"{postgresql}({compiler.process(element.clauses, **kw)})"
+        )
+        return cls
+
+    return register
+
+
+@_named_per_dialect("json_group_array", "json_agg")
 class group_array(FunctionElement):
     """An aggregate JSON array of its argument: SQLite's json_group_array, PostgreSQL's json_agg."""
 
@@ -73,32 +89,13 @@ class group_array(FunctionElement):
     name = "group_array"
 
 
-@compiles(group_array)
-def _group_array_sqlite(element, compiler, **kw) -> str:
-    return f"json_group_array({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(group_array, "postgresql")
-def _group_array_postgresql(element, compiler, **kw) -> str:
-    return f"json_agg({compiler.process(element.clauses, **kw)})"
-
-
+@_named_per_dialect("json_array", "json_build_array")
 class json_array(FunctionElement):
     """A JSON array of its arguments: SQLite's json_array, PostgreSQL's json_build_array."""
 
     type = JSON()
     inherit_cache = True
     name = "json_array"
-
-
-@compiles(json_array)
-def _json_array_sqlite(element, compiler, **kw) -> str:
-    return f"json_array({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(json_array, "postgresql")
-def _json_array_postgresql(element, compiler, **kw) -> str:
-    return f"json_build_array({compiler.process(element.clauses, **kw)})"
 
 
 def escape_like(value: str) -> str:

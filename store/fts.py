@@ -42,12 +42,12 @@ POSTGRES_FUNCTIONS = [
     "RETURN (SELECT to_tsquery('simple'::regconfig, coalesce(string_agg(replace(phrase, ' ', ' <-> ') || ':*', "
     "' & '), '')) FROM (SELECT btrim(regexp_replace(dossier_fold(word), '[^[:alnum:]]+', ' ', 'g')) AS phrase "
     "FROM regexp_split_to_table(typed, '\\s+') AS word) AS words WHERE phrase <> '')",
-    f"CREATE INDEX ix_contact_search ON contact USING gin (dossier_contact_words({', '.join(SEARCH_COLUMNS)}))",
 ]
 
 
 def create_contact_search(conn: Connection) -> None:
-    """Create the contact search index (and on SQLite mark the file as ours)."""
+    """Create the contact search index and mark the file as ours (SQLite); on PostgreSQL the functions the
+    search uses (its index, on stored words, comes with migration 0006_team)."""
     if conn.dialect.name == "postgresql":
         for statement in POSTGRES_FUNCTIONS:
             conn.execute(text(statement))

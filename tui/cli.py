@@ -7,7 +7,6 @@ import json
 import sys
 from pathlib import Path
 
-from store.db import display_name, is_url
 from tui import cli_admin, cli_email, cli_export, cli_geo, cli_io, cli_mautic, cli_memberships, cli_merge, cli_vcard
 from tui.cli_db import UserError, db_path
 
@@ -176,6 +175,7 @@ def _open(args: argparse.Namespace, path: Path | None = None) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from store.db import display_name, is_url
     from store.demo import DemoExists, build_demo
 
     if args.contacts < 1:
@@ -280,6 +280,7 @@ def _import(args: argparse.Namespace) -> int:
 def _config(args: argparse.Namespace) -> int:
     import tomli_w
 
+    from store.db import display_name
     from store.settings import config_path, default_db_path, masked
 
     settings = _settings()

@@ -1,9 +1,13 @@
-"""Two Dossiers on one database file: a change made in one shows in the other without a key press."""
+"""Two Dossiers on one database (a file, or a PostgreSQL server): a change made in one shows in the other
+without a key press."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from store.changes import DataVersion, LocalCommits, contact_fingerprint
 from store.db import open_database
@@ -20,7 +24,25 @@ from tui.screens.contact_page import ContactScreen
 ADA, GRACE = 1, 2
 
 
-def live_app(db: Path, contact_id: int | None = None):
+@pytest.fixture(params=["file", "server"])
+def live_db(request: pytest.FixtureRequest, sample_db: Path) -> Iterator[Path | str]:
+    """The sample database as a file, then copied to a database of its own on the PostgreSQL test server."""
+    if request.param == "file":
+        yield sample_db
+        return
+    from store.db_copy import copy_database
+
+    postgres: PostgresServer = request.getfixturevalue("postgres")
+    url = postgres.empty_database()
+    source, server = open_database(sample_db), open_database(url, create=True)
+    copy_database(source, server)
+    source.dispose()
+    server.dispose()
+    yield url
+    postgres.drop(url)
+
+
+def live_app(db: Path | str, contact_id: int | None = None):
     settings = load_settings(ui={"cursor_blink": False, "live_interval": 0.1}, network={"offline": True})
     return make_app(settings, db, contact_id=contact_id, clock=lambda: NOW)
 
@@ -38,8 +60,8 @@ async def wait_for(pilot, condition, seconds: float = 3.0) -> bool:
     return condition()
 
 
-async def test_a_note_written_in_one_app_appears_in_the_other(sample_db: Path) -> None:
-    watcher, writer = live_app(sample_db, ADA), live_app(sample_db, ADA)
+async def test_a_note_written_in_one_app_appears_in_the_other(live_db: Path | str) -> None:
+    watcher, writer = live_app(live_db, ADA), live_app(live_db, ADA)
     async with watcher.run_test(size=(120, 36)) as seen, writer.run_test(size=(120, 36)) as typing:
         await settle(seen)
         await settle(typing)
@@ -54,21 +76,21 @@ async def test_a_note_written_in_one_app_appears_in_the_other(sample_db: Path) -
         assert told(writer) == []  # the writer reloaded itself and is not told about its own note
 
 
-async def test_a_change_by_another_program_reloads_the_open_contact(sample_db: Path) -> None:
-    app = live_app(sample_db, ADA)
+async def test_a_change_by_another_program_reloads_the_open_contact(live_db: Path | str) -> None:
+    app = live_app(live_db, ADA)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        other = open_database(sample_db)  # another program: its own engine, its own connections
+        other = open_database(live_db)  # another program: its own engine, its own connections
         add_note(other, ADA, type="general", text="From a script", date_time=None, author="cron", now=NOW)
         other.dispose()
         assert await wait_for(pilot, lambda: "2 notes" in screen_text(app))
 
 
-async def test_a_contact_merged_away_elsewhere_offers_the_survivor(sample_db: Path) -> None:
-    app = live_app(sample_db, GRACE)
+async def test_a_contact_merged_away_elsewhere_offers_the_survivor(live_db: Path | str) -> None:
+    app = live_app(live_db, GRACE)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        other = open_database(sample_db)
+        other = open_database(live_db)
         merge_contacts(other, preview_merge(other, ADA, GRACE, now=NOW), actor="teammate", now=NOW)
         other.dispose()
 
@@ -79,11 +101,11 @@ async def test_a_contact_merged_away_elsewhere_offers_the_survivor(sample_db: Pa
         assert isinstance(app.screen, ContactScreen) and app.screen.contact_id == ADA
 
 
-async def test_changes_to_other_contacts_do_not_reload(sample_db: Path) -> None:
-    app = live_app(sample_db, ADA)
+async def test_changes_to_other_contacts_do_not_reload(live_db: Path | str) -> None:
+    app = live_app(live_db, ADA)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        other = open_database(sample_db)
+        other = open_database(live_db)
         add_note(other, GRACE, type="general", text="Not Ada", date_time=None, author="x", now=NOW)
         other.dispose()
         await asyncio.sleep(0.5)
@@ -106,35 +128,3 @@ def test_data_version_sees_other_connections_and_local_commits_are_counted(sampl
     assert contact_fingerprint(engine, 999_999) is None
     versions.close()
     engine.dispose()
-
-
-async def test_a_teammates_note_on_a_postgresql_server_appears_without_a_key_press(
-    sample_db: Path, postgres: PostgresServer
-) -> None:
-    from store.db_copy import copy_database
-
-    url = postgres.empty_database()
-    source, server = open_database(sample_db), open_database(url, create=True)
-    copy_database(source, server)
-    source.dispose()
-    watcher, writer = live_app(url, ADA), live_app(url, ADA)
-    try:
-        async with watcher.run_test(size=(120, 36)) as seen, writer.run_test(size=(120, 36)) as typing:
-            await settle(seen)
-            await settle(typing)
-            assert "1 note" in screen_text(watcher)
-            await typing.press("n")
-            await settle(typing)
-            await typing.press(*"From", "space", *"the", "space", *"server", "ctrl+s")
-            await settle(typing)
-
-            assert await wait_for(seen, lambda: "2 notes" in screen_text(watcher))
-            assert told(watcher) == ["Updated with changes made elsewhere."]
-            assert told(writer) == []
-            # A script's merge reaches the open page too: it offers the survivor.
-            preview = preview_merge(server, GRACE, ADA, now=NOW)
-            merge_contacts(server, preview, actor="sam", now=NOW)
-            assert await wait_for(seen, lambda: isinstance(watcher.screen, ConfirmDialog))
-    finally:
-        server.dispose()
-        postgres.drop(url)

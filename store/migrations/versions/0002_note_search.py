@@ -1,4 +1,4 @@
-"""note search: an FTS5 index over note text, kept in sync by triggers (a GIN index on PostgreSQL)
+"""note search: an FTS5 index over note text, kept in sync by triggers
 
 Revision ID: 0002
 Revises: 0001
@@ -36,20 +36,20 @@ DOWNGRADE = [
 ]
 
 
-# PostgreSQL indexes the same words (store/fts.py's dossier_words) with nothing to keep in sync.
-POSTGRES_UPGRADE = ["CREATE INDEX ix_note_search ON note USING gin (dossier_words(text))"]
-POSTGRES_DOWNGRADE = ["DROP INDEX IF EXISTS ix_note_search"]
+# PostgreSQL's note search is an index on stored words (migration 0006_team), with nothing to keep in sync.
 
 
-def _run(sqlite: list[str], postgres: list[str]) -> None:
+def _run(statements: list[str]) -> None:
     bind = op.get_bind()
-    for statement in postgres if bind.dialect.name == "postgresql" else sqlite:
+    if bind.dialect.name != "sqlite":
+        return
+    for statement in statements:
         bind.execute(text(statement))
 
 
 def upgrade() -> None:
-    _run(UPGRADE, POSTGRES_UPGRADE)
+    _run(UPGRADE)
 
 
 def downgrade() -> None:
-    _run(DOWNGRADE, POSTGRES_DOWNGRADE)
+    _run(DOWNGRADE)
