@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any, TextIO
 
 from sqlalchemy import Engine
@@ -10,16 +11,19 @@ from sqlalchemy import Engine
 from store.contacts import get_contact
 from store.memberships import list_groups
 from store.notes import list_notes
+from store.out_file import database_files, output_file
 from store.rows import _jsonable
 from store.social import list_profiles
 from store.timeline import timeline_page
 
 
-def export_contact(engine: Engine, contact_id: int, out: TextIO) -> int:
-    """Write the contact as JSON to `out`, its events streamed page by page (newest first).
-
-    Returns how many events were written.
+def export_contact(engine: Engine, contact_id: int, out: TextIO | Path) -> int:
+    """Write the contact as JSON to `out` (a path, or an open text stream), its events streamed page by page
+    (newest first). Returns how many events were written.
     """
+    if isinstance(out, Path):
+        with output_file(out, protect=database_files(engine), newline=None) as stream:
+            return export_contact(engine, contact_id, stream)
     detail = get_contact(engine, contact_id).to_json()
     detail["notes"] = [_jsonable(_note(n)) for n in list_notes(engine, contact_id)]
     detail["memberships"] = {

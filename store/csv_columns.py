@@ -63,6 +63,28 @@ _BY_KEY = {alias: name for name, aliases in _ALIASES.items() for alias in aliase
 _CHECKED_FIELDS = {*FIELDS, "state", SKIP}
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (=HYPERLINK(…), a DDE call): OWASP's "CSV
+# Injection" guidance is to start such a cell with an apostrophe, which spreadsheets show as text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+
+
+def _needs_guard(text: str) -> bool:
+    if text.startswith("'"):
+        return _needs_guard(text[1:])  # an apostrophe already there is guarded too, so it comes back
+    return text.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(text)
+
+
+def guard_formula(text: str) -> str:
+    """A cell a spreadsheet shows as text: `'` before a formula start (a plain number like -5 is left)."""
+    return f"'{text}" if _needs_guard(text) else text
+
+
+def unguard_formula(text: str) -> str:
+    """The cell `guard_formula` was given: its apostrophe removed, everything else as it is."""
+    return text[1:] if text.startswith("'") and _needs_guard(text[1:]) else text
+
+
 class CsvImportError(Exception):
     """The file cannot be imported at all (missing, empty, no header, a bad `--map`); one sentence for the user."""
 

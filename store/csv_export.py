@@ -1,5 +1,9 @@
 """Export contacts to CSV with Mautic's column names, so Mautic (or `dossier import csv`) reads them back.
 
+Cells are safe to open in a spreadsheet and to print: a cell that starts like a formula (`=`, `+`, `-`, `@`,
+tab, CR) gets a leading `'` (OWASP's advice; `dossier import csv` removes it again), and control characters
+are written as visible symbols (ESC as ␛), as the app shows them.
+
 Live contacts only (not merged away, not deleted), optionally only a segment's members (not those manually
 removed); streamed in batches by id. Tags are joined with `|`; each custom field is one more column, after
 the standard ones (a custom field named like a standard column is written as `custom_NAME`). `external_id`
@@ -16,7 +20,10 @@ from typing import Any, TextIO
 
 from sqlalchemy import Engine
 
+from plain.literal import literal
+from store.csv_columns import guard_formula
 from store.dialect import stored_row
+from store.out_file import database_files, output_file
 
 COLUMNS = (
     "id",
@@ -52,11 +59,14 @@ def _when(value: str | None) -> str:
 
 
 def _cell(value: Any) -> str:
+    """A value as a cell: control characters made visible, and a formula start guarded (spreadsheets)."""
     if value is None:
         return ""
+    if isinstance(value, int | float):
+        return str(value)
     if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
+        value = json.dumps(value, ensure_ascii=False)
+    return guard_formula(literal(str(value).replace("\r\n", "\n")))
 
 
 def export_csv(engine: Engine, out: TextIO | Path, *, segment: str | None = None, batch_size: int = 2000) -> int:
@@ -75,7 +85,7 @@ def export_csv(engine: Engine, out: TextIO | Path, *, segment: str | None = None
             " AND NOT manually_removed)"
         )
     if isinstance(out, Path):
-        with out.open("w", encoding="utf-8", newline="") as f:
+        with output_file(out, protect=database_files(engine)) as f:
             return export_csv(engine, f, segment=segment, batch_size=batch_size)
     from sqlalchemy import text
 
@@ -88,7 +98,7 @@ def export_csv(engine: Engine, out: TextIO | Path, *, segment: str | None = None
         )
         keys = conn.execute(text(f"SELECT DISTINCT j.key FROM contact, {each} WHERE {where}"), params).scalars()
         custom = sorted(str(key) for key in keys)
-        headers = [*COLUMNS, *(f"custom_{key}" if key in COLUMNS else key for key in custom)]
+        headers = [*COLUMNS, *(f"custom_{key}" if key in COLUMNS else _cell(key) for key in custom)]
         writer = csv.writer(out)
         writer.writerow(headers)
         count, after = 0, 0
@@ -102,7 +112,7 @@ def export_csv(engine: Engine, out: TextIO | Path, *, segment: str | None = None
                 return count
             for row in rows:
                 values = [_cell(row[_DB_COLUMN.get(c, c)]) for c in COLUMNS]
-                values[COLUMNS.index("tags")] = "|".join(json.loads(row["tags"] or "[]"))
+                values[COLUMNS.index("tags")] = _cell("|".join(json.loads(row["tags"] or "[]")))
                 values[COLUMNS.index("date_added")] = _when(row["date_added"])
                 values[COLUMNS.index("last_active")] = _when(row["last_active"])
                 fields = json.loads(row["custom_fields"] or "{}")

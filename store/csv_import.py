@@ -44,6 +44,7 @@ from store.csv_columns import (
     detect_encoding,
     map_columns,
     sniff_delimiter,
+    unguard_formula,
 )
 from store.db import db_time, writing
 from store.dialect import stored, stored_row
@@ -89,7 +90,7 @@ def _record(row: list[str], targets: list[str], line: int) -> _Record | None:
     custom: dict[str, str] = {}
     tags: list[str] = []
     for target, cell in zip(targets, row, strict=False):
-        cell = cell.strip()
+        cell = unguard_formula(cell).strip()
         if not cell or target == SKIP:
             continue
         if target.startswith("custom:"):
@@ -336,13 +337,15 @@ def import_csv(
         raise CsvImportError(f"Cannot read {path}: {exc.strerror}.") from exc
     if not sample.strip():
         raise CsvImportError(f"{path} is empty.")
+    if "\x00" in sample:
+        raise CsvImportError(f"{path} is not a text file (it holds binary data); export the contacts as CSV first.")
     delimiter = sniff_delimiter(sample)
     summary = ImportSummary(encoding=encoding, delimiter=delimiter)
     rows = _rows(path, encoding, delimiter, summary)
     first = next(rows, None)
     if first is None:
         raise CsvImportError(f"{path} has no header row.")
-    header = first[1]
+    header = [unguard_formula(name) for name in first[1]]
     targets = map_columns(header, mapping_overrides)
     summary.columns = dict(zip(header, targets, strict=True))
     writer = _Writer(default_region, now or datetime.now(UTC))

@@ -178,14 +178,24 @@ def open_database(target: Target, *, create: bool = False, upgrade_schema: bool 
         if not create:
             raise DatabaseError(f"There is no Dossier database at {path}; run `dossier demo --db {path}` to make one.")
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         except OSError as exc:
             raise DatabaseError(f"Cannot create {path.parent}: {exc.strerror}.") from exc
+        try:
+            create_private_file(path)
+        except OSError as exc:
+            raise DatabaseError(f"Cannot create {path}: {exc.strerror}.") from exc
         revision = None
     else:
         if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
             raise DatabaseError(f"{path} is read-only; Dossier needs to write to its database.")
         revision = _inspect(path)
+        if revision is None and not create and _is_empty(path):
+            # Commands that only read (search, show, export) never turn a file into a database.
+            raise DatabaseError(
+                f"{path} is an empty file, not a Dossier database yet; it was left untouched "
+                f"(`dossier --db {path}` makes it one)."
+            )
         if revision not in (None, HEAD_REVISION) and revision not in _known_revisions():
             raise DatabaseError(
                 f"{path} was written by a newer version of Dossier (schema {revision}); upgrade Dossier to open it."
@@ -210,6 +220,28 @@ def open_database(target: Target, *, create: bool = False, upgrade_schema: bool 
             raise DatabaseError(f"{path} is locked by another program; try again when it is done.") from exc
         raise DatabaseError(f"{path} could not be opened: {message}.") from exc
     return engine
+
+
+def create_private_file(path: Path) -> None:
+    """Make an empty file readable and writable by its owner only (0600) in an existing folder.
+
+    SQLite gives the database's `-wal` and `-shm` files the database file's permissions, so on a shared
+    machine no other user can read the CRM. An existing file is refused (FileExistsError).
+    """
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
+def _is_empty(path: Path) -> bool:
+    """Whether a file holds no database at all: 0 bytes, or a SQLite header with no table."""
+    return path.stat().st_size == 0 or not _has_tables(path)
+
+
+def _has_tables(path: Path) -> bool:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=2)
+    try:
+        return conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+    finally:
+        conn.close()
 
 
 def upgrade(engine: Engine) -> None:

@@ -7,7 +7,10 @@ so the same seed and the same `now` always give the same rows.
 from __future__ import annotations
 
 import json
+import os
 import random
+import secrets
+import sqlite3
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -23,10 +26,14 @@ from store.demo_contacts import DAY, SPAN, PeopleMaker, Person
 from store.demo_copy import CAMPAIGNS, SEGMENTS, TEMPLATES
 from store.demo_events import ENGAGEMENT, ActivityMaker, Row, make_blasts
 from store.demo_links import LinkMaker
+from store.fts import APPLICATION_ID
 from store.normalize import normalize_email
 from store.phones import normalize_phone
 
 SIBLINGS = ("-wal", "-shm", "-journal")
+# The SQLite header's user version of a database `build_demo` made ("DEMO"): only such a file is replaced
+# by `--force`. Dossier's own schema never sets the user version.
+DEMO_MARK = 0x44454D4F
 
 
 def _columns(names: str) -> tuple[str, ...]:
@@ -87,43 +94,75 @@ def build_demo(
 ) -> DemoSummary:
     """Build a demo database at `path` with `contacts` people and their history, relative to `now`.
 
-    Refuses to touch an existing file unless `force`, in which case the file and its WAL siblings are
-    deleted first. The same `seed` and `now` always give the same rows.
+    Refuses to touch an existing file unless `force`, and even then replaces only a database that
+    `build_demo` made (it carries `DEMO_MARK`): never a user's CRM, another program's file or a text file.
+    The new database is built beside `path` and takes its place only once complete, so a failed build
+    leaves the old file as it was. The same `seed` and `now` always give the same rows.
     """
     started = time.perf_counter()
-    path = Path(path).expanduser()
+    path = Path(path).expanduser().absolute()
     say = progress or (lambda _message: None)
     if contacts < 0:
         raise ValueError("The number of contacts cannot be negative.")
     if path.is_dir():
         raise DatabaseError(f"{path} is a folder, not a database file.")
-    if path.exists():
+    if path.exists() or path.is_symlink():
         if not force:
             raise DemoExists(f"{path} already exists; pass --force to replace it.")
-        _remove(path)
+        _check_replaceable(path)
     moment = _minute(now)
     say(f"Generating {contacts:,} contacts and their history…")
     tables = generate(contacts, seed, int(moment.timestamp()))
     say("Creating the database…")
+    building = path.with_name(f".{path.name}.{secrets.token_hex(4)}.building")
     try:
-        engine = open_database(path, create=True)
+        engine = open_database(building, create=True)
         try:
             say(f"Writing {len(tables['event']):,} events…")
             _write(engine, tables)
         finally:
             engine.dispose()
+        # The old database's write-ahead log must not be applied to the new file: it goes first.
+        _remove_siblings(path)
+        os.replace(building, path)
     except BaseException:
         # Never leave a half-built demo behind: the next run would open it as if it were complete.
-        _remove(path)
+        _remove_siblings(building)
+        building.unlink(missing_ok=True)
         raise
     seconds = time.perf_counter() - started
     say(f"Done in {seconds:.1f} s.")
     return DemoSummary(path, len(tables["contact"]), len(tables["event"]), len(tables["note"]), seconds)
 
 
-def _remove(path: Path) -> None:
-    for file in (path, *(path.with_name(path.name + suffix) for suffix in SIBLINGS)):
-        file.unlink(missing_ok=True)
+def is_demo(path: Path) -> bool:
+    """Whether the file is a database that `build_demo` made (its SQLite header carries `DEMO_MARK`)."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=2)
+    except sqlite3.Error:
+        return False
+    try:
+        marks = conn.execute("PRAGMA application_id").fetchone()[0], conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError:
+        return False
+    finally:
+        conn.close()
+    return marks == (APPLICATION_ID, DEMO_MARK)
+
+
+def _check_replaceable(path: Path) -> None:
+    if path.is_symlink() or not path.is_file():
+        raise DatabaseError(f"{path} is not a regular file; --force replaces only a demo database.")
+    if not is_demo(path):
+        raise DatabaseError(
+            f"{path} is not a demo database that `dossier demo` built, so --force leaves it alone; "
+            "choose another --db for the demo."
+        )
+
+
+def _remove_siblings(path: Path) -> None:
+    for suffix in SIBLINGS:
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
 
 
 def _minute(now: datetime | None) -> datetime:
@@ -216,6 +255,7 @@ def _write(engine: Engine, tables: dict[str, list[tuple[Any, ...]]]) -> None:
         raw.commit()
         cursor.execute("ANALYZE")
         raw.commit()
+        cursor.execute(f"PRAGMA user_version = {DEMO_MARK}")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.close()
     finally:

@@ -109,8 +109,11 @@ class PeopleMaker:
             people[2].lastname = HOSTILE_LASTNAME
             for index in (1, 2):
                 people[index].activity = max(people[index].activity, 30)
-        originals = rng.sample([p for p in people[len(PINNED) :] if p.email and p.activity < 20_000], twins)
+        candidates = [p for p in people[len(PINNED) :] if p.email and p.activity < 20_000]
+        originals = rng.sample(candidates, min(twins, len(candidates)))
         people.extend(self.twin(base + n + 1, original, n) for n, original in enumerate(originals))
+        # A demo of a handful has too few people to copy: the rest are people of their own.
+        people.extend(self.person(pid) for pid in range(len(people) + 1, count + 1))
         reachable = [p for p in people if p.email and p.activity]
         for person in rng.sample(reachable, min(len(reachable), max(1, count // 50))):
             person.do_not_contact = True

@@ -6,7 +6,6 @@ updates the events instead of duplicating them (SEQUENCE and LAST-MODIFIED say w
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -16,8 +15,10 @@ from icalendar import Calendar
 from icalendar import Event as VEvent
 from sqlalchemy import Engine, or_, select
 
+from plain.literal import literal
 from store.calendar import LIVE_CONTACT
 from store.models import Contact, Note
+from store.out_file import database_files, output_file
 from store.rows import display_name
 from store.when import local_midnight
 
@@ -29,11 +30,6 @@ DEFAULT_DURATION = timedelta(minutes=30)
 # Calls and meetings take up time in a calendar; other dated notes are reminders that do not.
 BUSY_TYPES = frozenset({"call", "meeting"})
 
-# Control characters are not allowed in iCalendar text: show them as visible symbols, as the app does.
-_CONTROLS = {code: 0x2400 + code for code in range(0x20) if code not in (0x09, 0x0A)}
-_CONTROLS[0x7F] = 0x2421
-_CONTROLS.update({code: 0xFFFD for code in range(0x80, 0xA0)})
-
 N = Note.__table__.c
 C = Contact.__table__.c
 
@@ -44,7 +40,8 @@ def note_uid(note_id: int) -> str:
 
 
 def _text(value: str) -> str:
-    return value.replace("\r\n", "\n").replace("\r", "\n").translate(_CONTROLS)
+    # Control characters are not allowed in iCalendar text: shown as visible symbols, as the app does.
+    return literal(value.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def _rows(engine: Engine, start: datetime | None, end: datetime | None) -> Iterator:
@@ -122,8 +119,8 @@ def export_ics(
     """Write the dated notes of live contacts from the local day `start` through the day `end` (both
     included; None leaves that side open) as an iCalendar file; returns how many events were written.
 
-    Days are local to `tz` (None: the system's time zone). A `Path` is replaced only once the whole
-    file is written, so a failed export leaves any earlier file as it was.
+    Days are local to `tz` (None: the system's time zone). A `Path` is written as `store.out_file` writes
+    (never the database, a link or a device; replaced only once complete).
     """
     if start is not None and end is not None and end < start:
         raise ValueError(f"The end date {end} is before the start date {start}.")
@@ -131,13 +128,6 @@ def export_ics(
     upper = local_midnight(end + timedelta(days=1), tz) if end is not None else None
     if not isinstance(out, Path):
         return _write(engine, out, lower, upper, now)
-    temporary = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    try:
-        # newline="" keeps the CRLF line endings iCalendar requires on every platform.
-        with temporary.open("w", encoding="utf-8", newline="") as stream:
-            count = _write(engine, stream, lower, upper, now)
-        os.replace(temporary, out)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return count
+    # newline="" keeps the CRLF line endings iCalendar requires on every platform.
+    with output_file(out, protect=database_files(engine), newline="") as stream:
+        return _write(engine, stream, lower, upper, now)

@@ -50,6 +50,14 @@ def default_db_path() -> Path | str:
     return user_data_path(APP_NAME) / "dossier.db"
 
 
+def demo_db_path() -> Path:
+    """Where `dossier demo` builds without `--db`: its own file in the user data dir, never the CRM that
+    `$DOSSIER_DB` or the default path names."""
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME) / "demo.db"
+
+
 class UserSettings(BaseModel):
     name: str = Field(default_factory=_default_user, description="who is recorded as author and actor")
 

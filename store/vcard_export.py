@@ -15,8 +15,10 @@ from typing import Any, TextIO
 
 from sqlalchemy import Engine, select
 
+from plain.literal import literal, one_line
 from store.avatars import ImageError, custom_avatar_path, read_image_file
 from store.models import Contact
+from store.out_file import database_files, output_file, output_folder
 from store.vcard_import import EMAILS_FIELD, NOTE_FIELD, PHONES_FIELD
 
 BATCH_SIZE = 500
@@ -30,7 +32,9 @@ def contact_uid(row: Any) -> str:
 
 
 def escape(value: str) -> str:
-    """A vCard text value: backslash, comma, semicolon and newlines escaped."""
+    """A vCard text value: control characters made visible (ESC as ␛), backslash, comma, semicolon and
+    newlines escaped."""
+    value = literal(value.replace("\r\n", "\n").replace("\r", "\n"))
     value = value.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
     return value.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
 
@@ -77,7 +81,7 @@ def card_text(row: Any, *, now: datetime) -> str:
     if any(address):
         lines.append("ADR:;" + ";".join(escape(part) for part in address))
     if row["website"]:
-        lines.append(f"URL:{row['website']}")
+        lines.append(f"URL:{one_line(row['website'])}")
     tags = [t for t in row["tags"] or [] if isinstance(t, str) and t]
     if tags:
         lines.append("CATEGORIES:" + ",".join(escape(t) for t in tags))
@@ -148,15 +152,16 @@ def export_vcards(engine: Engine, out: Path | TextIO, *, folder: bool, now: date
     if folder:
         if not isinstance(out, Path):
             raise ValueError("A folder export needs a path.")
-        out.mkdir(parents=True, exist_ok=True)
+        protect = database_files(engine)
+        folder_path = output_folder(out, protect=protect)
         taken: set[str] = set()
         for row in iter_live_contacts(engine):
-            path = out / _file_name(contact_uid(row), taken)
-            path.write_text(card_text(row, now=now), encoding="utf-8", newline="")
+            with output_file(folder_path / _file_name(contact_uid(row), taken), protect=protect) as stream:
+                stream.write(card_text(row, now=now))
             count += 1
         return count
     if isinstance(out, Path):
-        with out.open("w", encoding="utf-8", newline="") as stream:
+        with output_file(out, protect=database_files(engine)) as stream:
             return export_vcards(engine, stream, folder=False, now=now)
     for row in iter_live_contacts(engine):
         out.write(card_text(row, now=now))

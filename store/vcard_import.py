@@ -27,6 +27,7 @@ from store.db import writing
 from store.import_counts import ImportCounts
 from store.models import Contact
 from store.normalize import normalize_email
+from store.out_file import OutputError, output_folder, write_bytes
 from store.phones import normalize_phone, region_for_country
 
 BATCH_SIZE = 500
@@ -283,10 +284,7 @@ def _save_photo(data: bytes, photo_dir: Path) -> str:
     name = f"{hashlib.sha256(data).hexdigest()[:32]}.{_EXTENSIONS.get(mime, 'img')}"
     path = photo_dir.absolute() / name
     if not path.exists():
-        photo_dir.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(".part")
-        temporary.write_bytes(data)
-        temporary.replace(path)
+        write_bytes(output_folder(photo_dir) / name, data)
     return str(path)
 
 
@@ -330,7 +328,7 @@ def import_vcards(
             try:
                 data.custom[CUSTOM_PATH_FIELD] = _save_photo(data.photo, photos)
                 data.values["avatar_source"] = "custom"
-            except (ImageError, OSError) as exc:
+            except (ImageError, OutputError, OSError) as exc:
                 data.photo_error = str(exc)
         if data.photo_error:
             summary.warnings.append(f"{item.path}:{item.line}: photo not kept: {data.photo_error}")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -206,12 +205,9 @@ def test_large_file_in_batches(engine, tmp_path: Path) -> None:
     rows = 20_000
     path = _big_file(tmp_path, rows)
     seen: list[int] = []
-    started = time.perf_counter()
     summary = import_csv(engine, path, progress=seen.append)
-    took = time.perf_counter() - started
     assert summary.created == rows and summary.failed == []
     assert seen[-1] == rows and len(seen) >= rows // 2000
-    assert took < 10, took
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM contact")).scalar() == rows
         if engine.dialect.name == "sqlite":

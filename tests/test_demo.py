@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from store.db import db_time, open_database
+from store.db import DatabaseError, db_time, open_database
 from store.demo import DemoExists, build_demo
 from store.timeline import timeline_page
 
@@ -65,21 +65,60 @@ def test_same_seed_gives_the_same_rows_and_another_seed_does_not(demo: Path, tmp
         assert different[table] != first[table]
 
 
-def test_refuses_an_existing_file_and_replaces_it_with_force(tmp_path: Path) -> None:
+def test_refuses_an_existing_file_and_replaces_only_a_demo_with_force(tmp_path: Path) -> None:
     path = tmp_path / "taken.db"
     path.write_bytes(b"precious")
     with pytest.raises(DemoExists, match="already exists; pass --force"):
         build_demo(path, contacts=20, now=NOW)
+    # --force never deletes a file the demo did not build: a text file, a user's CRM, another program's file.
+    with pytest.raises(DatabaseError, match="is not a demo database that `dossier demo` built"):
+        build_demo(path, contacts=20, now=NOW, force=True)
     assert path.read_bytes() == b"precious"
+    crm = tmp_path / "crm.db"
+    open_database(crm, create=True).dispose()
+    before = crm.read_bytes()
+    with pytest.raises(DatabaseError, match="--force leaves it alone"):
+        build_demo(crm, contacts=20, now=NOW, force=True)
+    assert crm.read_bytes() == before
+
+    demo = tmp_path / "demo.db"
+    build_demo(demo, contacts=10, now=NOW)
     for suffix in ("-wal", "-shm"):
-        path.with_name(path.name + suffix).write_bytes(b"stale")
-    summary = build_demo(path, contacts=20, now=NOW, force=True)
+        demo.with_name(demo.name + suffix).write_bytes(b"stale")
+    summary = build_demo(demo, contacts=20, now=NOW, force=True)
     assert summary.contacts == 20
     for suffix in ("-wal", "-shm"):
-        sibling = path.with_name(path.name + suffix)
+        sibling = demo.with_name(demo.name + suffix)
         assert not sibling.exists() or sibling.read_bytes() != b"stale"
-    with sqlite3.connect(path) as conn:
+    with sqlite3.connect(demo) as conn:
         assert conn.execute("SELECT count(*) FROM contact").fetchone() == (20,)
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]  # no half-built file left
+
+
+def test_a_failed_rebuild_leaves_the_old_demo_as_it_was(tmp_path: Path, monkeypatch) -> None:
+    demo = tmp_path / "demo.db"
+    build_demo(demo, contacts=10, now=NOW)
+    before = demo.read_bytes()
+
+    def broken(*_args) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("store.demo._write", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        build_demo(demo, contacts=20, now=NOW, force=True)
+    assert demo.read_bytes() == before
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.parametrize("contacts", range(1, 12))
+def test_every_small_size_builds(tmp_path: Path, contacts: int) -> None:
+    summary = build_demo(tmp_path / "small.db", contacts=contacts, now=NOW)
+    assert summary.contacts == contacts
+
+
+def test_the_demo_database_is_private(tmp_path: Path) -> None:
+    summary = build_demo(tmp_path / "private.db", contacts=5, now=NOW)
+    assert summary.path.stat().st_mode & 0o777 == 0o600
 
 
 def test_every_table_has_rows(db: sqlite3.Connection) -> None:

@@ -146,9 +146,13 @@ def test_create_makes_missing_parent_folders(tmp_path: Path) -> None:
     assert pragma(path, "application_id") == APPLICATION_ID
 
 
-def test_an_empty_existing_file_is_initialised(db_path: Path) -> None:
+def test_an_empty_existing_file_is_initialised_only_when_asked(db_path: Path) -> None:
     db_path.touch()
-    open_database(db_path).dispose()
+    # A read-only command (search, show, export) never turns a file into a database.
+    with pytest.raises(DatabaseError, match="is an empty file, not a Dossier database yet; it was left untouched"):
+        open_database(db_path)
+    assert db_path.read_bytes() == b""
+    open_database(db_path, create=True).dispose()
     assert "contact" in schema(db_path)["table"]
     assert pragma(db_path, "application_id") == APPLICATION_ID
 

@@ -3,8 +3,6 @@ renderings, literal labels, and the widget's keys at 80x24 and 120x40."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from textual.app import App, ComposeResult
 
@@ -144,13 +142,6 @@ def test_the_path_joins_places_in_order() -> None:
     assert sum(role == "path" for row in with_path for _, role in row) > 0
     ascii_path = text(render_map(Viewport(), W, H, [], path, ascii_mode=True))
     assert "".join(ascii_path).count("*") > 20
-
-
-def test_rendering_is_fast() -> None:
-    land_rows.cache_clear()
-    start = time.perf_counter()
-    render_map(Viewport(20, 30, 1.7), 120, 40, [PARIS, LONDON, SYDNEY, NEW_YORK], [(0, 0), (40, 100)])
-    assert time.perf_counter() - start < 0.1
 
 
 class MapApp(App):

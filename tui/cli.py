@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -34,14 +35,16 @@ def _db_option(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from store.db import as_target
+
     parser = argparse.ArgumentParser(prog="dossier", description="A keyboard-driven terminal CRM.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     demo = sub.add_parser("demo", help="build a realistic demo database, then open it")
-    _db_option(demo)
+    demo.add_argument("--db", type=as_target, help="where to build it (default: demo.db in the user data dir)")
     demo.add_argument("--contacts", type=int, default=1000, help="how many contacts (default 1000)")
     demo.add_argument("--seed", type=int, default=42, help="random seed; the same seed gives the same data")
-    demo.add_argument("--force", action="store_true", help="replace the database file if it exists")
+    demo.add_argument("--force", action="store_true", help="replace a demo database built before (never another file)")
     demo.add_argument("--no-open", action="store_true", help="build it without opening the app")
 
     search = sub.add_parser("search", help="find contacts by name, email, company or city")
@@ -101,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     from store.db import DatabaseError
     from store.memberships import GroupNotFound
     from store.merge import MergeError
+    from store.out_file import OutputError
     from store.settings import SettingsError
     from store.templates import TemplateNotFound
 
@@ -125,7 +129,14 @@ def main(argv: list[str] | None = None) -> int:
         else:
             args = build_open_parser().parse_args(argv)
             handler = _open
-        return handler(args) or 0
+        code = handler(args) or 0
+        sys.stdout.flush()  # inside the try: a reader that went away is noticed here, not at exit
+        return code
+    except BrokenPipeError:
+        # `dossier search x --json | head`: the reader stopped reading, as Unix programs expect; no traceback.
+        # Standard output is pointed at /dev/null so Python's own flush at exit has nowhere to fail.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except (
         DatabaseError,
         SettingsError,
@@ -135,6 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         MergeError,
         MailError,
         GeoIpError,
+        OutputError,
         cli_vcard.VcardError,
         UserError,
     ) as exc:
@@ -175,12 +187,14 @@ def _open(args: argparse.Namespace, path: Path | None = None) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from plain.words import plural
     from store.db import display_name, is_url
     from store.demo import DemoExists, build_demo
+    from store.settings import demo_db_path
 
     if args.contacts < 1:
         raise UserError("--contacts must be at least 1.")
-    path = db_path(args)
+    path = args.db or demo_db_path()
     try:
         if is_url(path):
             summary = _demo_on_server(path, args)
@@ -193,8 +207,8 @@ def _demo(args: argparse.Namespace) -> int:
             return _open(argparse.Namespace(contact=None), path)
         raise UserError(str(exc)) from exc
     print(
-        f"Built {display_name(path)}: {summary.contacts:,} contacts, {summary.events:,} events, "
-        f"{summary.notes:,} notes in {summary.seconds:.1f} s.",
+        f"Built {display_name(path)}: {plural(summary.contacts, 'contact')}, {plural(summary.events, 'event')}, "
+        f"{plural(summary.notes, 'note')} in {summary.seconds:.1f} s.",
         file=sys.stderr,
     )
     if args.no_open:
@@ -226,7 +240,7 @@ def _search(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([_summary_json(row) for row in rows], ensure_ascii=False, indent=2))
     else:
-        from widgets.literal import one_line
+        from plain.literal import one_line
 
         for row in rows:
             print(one_line(f"{row.id:>8}  {row.name}  <{row.email or ''}>  {row.company}  {row.city}"))

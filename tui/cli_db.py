@@ -24,6 +24,14 @@ def db_path(args: argparse.Namespace) -> Path | str:
     return args.db or default_db_path()
 
 
+def write_failed(exc: OSError, where: object) -> Exception:
+    """What to raise when writing an export failed: a closed pipe stays itself (`main` exits quietly, as Unix
+    programs do under `| head`); anything else is one sentence."""
+    if isinstance(exc, BrokenPipeError):
+        return exc
+    return UserError(f"Cannot write {where or 'standard output'}: {exc.strerror or exc}.")
+
+
 @contextmanager
 def database(args: argparse.Namespace, *, create: bool = False) -> Iterator[Engine]:
     """The database of `--db`, closed afterwards; a locked or read-only file becomes one `DatabaseError` line."""
@@ -42,7 +50,7 @@ def database(args: argparse.Namespace, *, create: bool = False) -> Iterator[Engi
 
 def print_failures(lines: list[str], *, shown: int = 50) -> None:
     """An import's failures on standard error, one line each and shown literally; past `shown`, only counted."""
-    from widgets.literal import one_line
+    from plain.literal import one_line
 
     for line in lines[:shown]:
         print(one_line(f"failed: {line}"), file=sys.stderr)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from tui import cli_io, cli_vcard
-from tui.cli_db import UserError, db_path
+from tui.cli_db import UserError, db_path, write_failed
 
 
 def add_parsers(sub: Any, _db_option: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -59,7 +59,7 @@ def handle(args: argparse.Namespace) -> int:
         out = args.out.expanduser() if args.out else sys.stdout
         count = export_ics(engine, start=args.start, end=args.end, out=out, now=datetime.now().astimezone())
     except OSError as exc:
-        raise UserError(f"Cannot write {args.out or 'standard output'}: {exc.strerror}.") from exc
+        raise write_failed(exc, args.out) from None
     finally:
         engine.dispose()
     where = f" to {args.out}" if args.out else ""
@@ -75,13 +75,9 @@ def _export_contact(args: argparse.Namespace) -> int:
     engine = open_database(db_path(args))
     try:
         contact_id, _merged_from = resolve_contact(engine, args.contact)
-        if args.out is None:
-            count = export_contact(engine, contact_id, sys.stdout)
-        else:
-            with args.out.expanduser().open("w", encoding="utf-8") as out:
-                count = export_contact(engine, contact_id, out)
+        count = export_contact(engine, contact_id, args.out.expanduser() if args.out else sys.stdout)
     except OSError as exc:
-        raise UserError(f"Cannot write {args.out}: {exc.strerror}.") from exc
+        raise write_failed(exc, args.out) from None
     finally:
         engine.dispose()
     print(f"Exported contact {contact_id} with {count:,} events.", file=sys.stderr)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tui.cli_db import db_path, print_failures
+from tui.cli_db import db_path, print_failures, write_failed
 
 COMMANDS = ("import",)
 
@@ -117,8 +117,7 @@ def handle_export_csv(args: argparse.Namespace) -> int:
             sys.stdout.reconfigure(encoding="utf-8", newline="")  # type: ignore[union-attr]
         count = export_csv(engine, args.out.expanduser() if args.out else sys.stdout, segment=args.segment)
     except OSError as exc:
-        print(f"dossier: Cannot write {args.out or 'standard output'}: {exc.strerror}.", file=sys.stderr)
-        return 1
+        raise write_failed(exc, args.out) from None
     finally:
         engine.dispose()
     where = f" to {args.out}" if args.out else ""

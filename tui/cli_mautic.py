@@ -57,9 +57,9 @@ def handle_import_mautic(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+    from plain.literal import one_line
     from services.mautic import MauticClient, MauticError
     from store.mautic_import import MauticSummary, import_mautic, source_name
-    from widgets.literal import one_line
 
     password = _password(args.user)
     columns = (

@@ -59,8 +59,8 @@ def _resolve(engine: Engine, ref: str) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
+    from plain.literal import one_line
     from store.memberships import list_groups
-    from widgets.literal import one_line
 
     with database(args) as engine:
         states = list_groups(engine, args.kind, _resolve(engine, args.contact))
@@ -97,9 +97,9 @@ def _notes(state: GroupState) -> tuple[tuple[bool, str], ...]:
 
 
 def _change(args: argparse.Namespace) -> int:
+    from plain.literal import one_line
     from store.memberships import find_group, set_membership
     from store.settings import load_settings
-    from widgets.literal import one_line
 
     actor = load_settings().user.name
     with database(args) as engine:

@@ -102,8 +102,8 @@ def _merge(engine: Engine, args: argparse.Namespace) -> int:
         }
         _print_json(_plain(document))
         return 0
+    from plain.literal import one_line
     from store.merge import describe
-    from widgets.literal import one_line
 
     moved = _counts(result.moved) or "nothing"
     folded = _counts(result.folded)
@@ -130,9 +130,9 @@ def _counts(counts: dict[str, int]) -> str:
 
 
 def _print_preview(preview: MergePreview) -> None:
+    from plain.literal import one_line
     from store.merge import describe
     from store.merge_rules import shown
-    from widgets.literal import one_line
 
     print(one_line(f"Merging {describe(preview.other)} into {describe(preview.survivor)} would keep:"))
     same = 0
@@ -152,9 +152,9 @@ def _print_preview(preview: MergePreview) -> None:
 
 
 def _unmerge(engine: Engine, args: argparse.Namespace) -> int:
+    from plain.literal import one_line
     from store.settings import load_settings
     from store.unmerge import plan_unmerge, unmerge
-    from widgets.literal import one_line
 
     plan = plan_unmerge(engine, args.merge_id)
     if args.dry_run:
@@ -207,7 +207,7 @@ def _duplicates(engine: Engine, args: argparse.Namespace) -> int:
     if args.json:
         _print_json(_plain(documents))
     else:
-        from widgets.literal import one_line
+        from plain.literal import one_line
 
         for line in lines:
             print(one_line(line))

@@ -3,7 +3,7 @@
 `tui.cli` owns the `import` and `export` commands; it calls `add_import_vcard` / `add_export_vcard` with their
 format subparsers and dispatches `format == "vcard"` to `handle_import_vcard` / `handle_export_vcard`.
 Errors are raised, one sentence each, for `tui.cli.main` to print (`DatabaseError` for a locked or read-only
-database, `VcardError` for a missing input or an unwritable output).
+database, `VcardError` for a missing input, `UserError` for an unwritable output).
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tui.cli_db import database, print_failures
+from plain.words import plural
+from tui.cli_db import database, print_failures, write_failed
 
 FORMAT = "vcard"
 
@@ -49,14 +50,10 @@ def add_export_vcard(export_subparsers: Any, db_option: Callable[[argparse.Argum
     db_option(parser)
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
-
-
 def handle_import_vcard(args: argparse.Namespace) -> int:
     """Import the cards; prints a summary (failures on standard error). Exit code 1 when a card failed."""
+    from plain.literal import one_line
     from store.vcard_import import import_vcards
-    from widgets.literal import one_line
 
     source = args.source.expanduser()
     if not source.exists():
@@ -102,7 +99,7 @@ def handle_export_vcard(args: argparse.Namespace) -> int:
             else:
                 count = export_vcards(engine, Path(out).expanduser(), folder=folder)
         except OSError as exc:
-            raise VcardError(f"Cannot write {out or 'standard output'}: {exc.strerror or exc}.") from exc
+            raise write_failed(exc, out) from None
     where = f" to {out}" if out else ""
-    print(f"Exported {_plural(count, 'contact')} as vCard{where}.", file=sys.stderr)
+    print(f"Exported {plural(count, 'contact')} as vCard{where}.", file=sys.stderr)
     return 0

@@ -10,12 +10,12 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Static
 
+from plain.literal import one_line
 from store.activity import activity_series
 from store.rows import ContactDetail
 from tui.timefmt import local_date, relative
 from widgets.activity_chart import ActivityChart
 from widgets.avatar import Avatar
-from widgets.literal import one_line
 
 
 def initials(name: str) -> str:

@@ -12,10 +12,10 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
+from plain.literal import one_line
 from store.rows import EventRow, TypeCount, event_type_name
 from store.timeline import TimelineFilter, event_type_counts, timeline_page
 from tui.inputs import TextInput
-from widgets.literal import one_line
 from widgets.timeline import Timeline
 
 

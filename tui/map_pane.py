@@ -10,8 +10,8 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import DataTable, Static
 
+from plain.literal import one_line
 from store.geo import LocationRow, locations_for_contact
-from widgets.literal import one_line
 from widgets.world_map import MapMarker, WorldMap
 
 

@@ -13,11 +13,11 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from plain.literal import one_line
 from store.notes import NoteRow, add_note, delete_note, list_notes, update_note
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.note_editor import TYPE_LABELS, NoteDraft, NoteEditor
 from tui.dialogs.note_viewer import NoteViewer
-from widgets.literal import one_line
 
 MARKERS = {
     "general": ("●", "$text-muted"),

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from plain.literal import one_line
 from store.rows import ContactDetail
-from widgets.literal import one_line
 
 
 def render_contact(detail: ContactDetail) -> str:

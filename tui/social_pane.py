@@ -135,8 +135,8 @@ class SocialPane(Vertical):
     def action_remove_profile(self) -> None:
         from textual.content import Content
 
+        from plain.literal import one_line
         from tui.dialogs.confirm import ConfirmDialog
-        from widgets.literal import one_line
 
         index = self.query_one(SocialFeed).highlighted_section
         if index is None and len(self.accounts) == 1:

@@ -10,7 +10,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
-from widgets.literal import one_line
+from plain.literal import one_line
 
 PlotColor = int | tuple[int, int, int] | None
 ENGAGEMENT_MARKER, POINTS_MARKER = "hd", "braille"  # solid blocks and fine dots tell the lines apart without colour

@@ -21,7 +21,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
-from widgets.literal import one_line
+from plain.literal import one_line
 
 if TYPE_CHECKING:
     from PIL.Image import Image

@@ -13,7 +13,7 @@ from textual.events import Click
 from textual.message import Message
 from textual.widget import Widget
 
-from widgets.literal import one_line
+from plain.literal import one_line
 
 Entry = str | Content
 # December 9999's last week runs into the year 10000, which Python's dates cannot hold.

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from plain.literal import one_line
 from widgets.land_mask import land_mask
-from widgets.literal import one_line
 
 MIN_ZOOM, MAX_ZOOM = 1.0, 64.0
 LABEL_WIDTH = 18

@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from widgets.literal import literal, one_line
+from plain.literal import literal, one_line
 
 FeedState = Literal["ok", "loading", "not_found", "unreachable", "rate_limited", "offline"]
 

@@ -25,7 +25,7 @@ from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from widgets.literal import one_line
+from plain.literal import one_line
 
 ON = ("● on ", "bold $success")
 OFF = ("○ off", "bold $warning")

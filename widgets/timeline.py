@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from widgets.literal import literal, one_line
+from plain.literal import literal, one_line
 
 
 class TimelineEntry(Protocol):

@@ -12,6 +12,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Label, LoadingIndicator, Select, Static, TextArea
 
+from plain.literal import one_line
 from services.mailer import MailError
 from services.outbox import Draft, MailBlocked, NotRecorded, UnknownPlaceholders, default_sender, send_to_contact
 from store.db import describe_error
@@ -19,7 +20,6 @@ from store.rows import ContactDetail
 from store.templates import email_block_reason, get_template, list_templates
 from tui.dialogs.confirm import ConfirmDialog
 from tui.inputs import TextInput
-from widgets.literal import one_line
 
 
 class ComposeEmail(ModalScreen[bool]):

@@ -20,13 +20,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, ProgressBar, Static
 from textual.worker import get_current_worker
 
+from plain.literal import one_line
 from store.csv_columns import CsvImportError
 from store.csv_import import import_csv
 from store.db import describe_error
 from store.import_counts import ImportCounts
 from store.vcard_import import import_vcards
 from tui.inputs import TextInput
-from widgets.literal import one_line
 
 MAUTIC_HINT = "From a Mautic instance: dossier import mautic --url URL --user USER"
 SHOWN_FAILURES = 3

@@ -10,10 +10,10 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from plain.literal import one_line
 from store.db import describe_error
 from store.memberships import GroupKind, GroupState, list_groups, set_membership
 from store.rows import ContactDetail
-from widgets.literal import one_line
 from widgets.switch_list import MembershipSwitches, SwitchItem
 
 TITLES = {"segment": "Segments", "campaign": "Campaigns"}

@@ -17,6 +17,7 @@ from textual.widgets import ContentSwitcher, DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from plain.literal import one_line
 from store.contacts import search_contacts
 from store.db import describe_error
 from store.duplicates import find_duplicates_for
@@ -24,7 +25,6 @@ from store.merge import MergeError, MergePreview, merge_contacts, preview_merge
 from store.rows import ContactDetail, ContactSummary
 from tui.dialogs.confirm import ConfirmDialog
 from tui.inputs import TextInput
-from widgets.literal import one_line
 
 
 def shown(value: Any) -> str:

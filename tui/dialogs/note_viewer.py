@@ -9,8 +9,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Markdown, Static
 
+from plain.literal import literal, one_line
 from store.notes import NoteRow
-from widgets.literal import literal, one_line
 
 
 class NoteViewer(ModalScreen[str | None]):

@@ -10,8 +10,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
+from plain.literal import one_line
 from store.rows import TypeCount
-from widgets.literal import one_line
 
 Choice = tuple[frozenset[str], frozenset[str]]
 

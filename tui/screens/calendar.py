@@ -14,9 +14,9 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from plain.literal import one_line
 from store.calendar import CalendarEntry, calendar_entries, day_counts, local_days
 from tui.notes import MARKERS
-from widgets.literal import one_line
 from widgets.month_grid import MonthGrid
 
 

@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, TabbedContent, TabPane
 
+from plain.literal import one_line
 from store.changes import Fingerprint, contact_fingerprint
 from store.contacts import get_contact
 from store.geo import has_locations
@@ -17,7 +18,6 @@ from tui.history import HistoryPane
 from tui.map_pane import MapPane
 from tui.notes import NotesPane
 from tui.social_pane import SocialPane
-from widgets.literal import one_line
 
 
 class ContactScreen(Screen[None]):

@@ -1,0 +1,1 @@
+"""Plain-text helpers shared by every layer: showing data literally, HTML to text. No imports from Dossier."""
