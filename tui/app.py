@@ -3,22 +3,37 @@
 from __future__ import annotations
 
 import gc
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.content import Content
+from textual.filter import LineFilter
+from textual.notifications import SeverityLevel
 from textual.worker import Worker, WorkerState
 
+from plain.literal import literal, one_line
+from plain.words import plural
 from store.db import describe_error
 from tui.commands import ScreenCommands
 from tui.context import AppContext
+from tui.terminal_guard import NoControlCharacters
 
 if TYPE_CHECKING:
     import httpx
 
     from services.outbox import Draft
     from store.changes import FileWatch, ServerWatch
+
+
+@runtime_checkable
+class HoldsUnsavedWork(Protocol):
+    """A screen with text the user typed and has not saved (the note editor, the compose dialog)."""
+
+    def unsaved_work(self) -> str | None:
+        """What would be lost ("the note you are writing"), or None when nothing would."""
 
 
 class DossierApp(App[None]):
@@ -40,6 +55,41 @@ class DossierApp(App[None]):
         self._http: httpx.AsyncClient | None = None
         self.drafts: dict[int, Draft] = {}  # unsent emails kept for later, by contact id
         self._watch: FileWatch | ServerWatch | None = None
+        self._guard = NoControlCharacters()
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        # Every line every widget paints passes the guard last: nothing that drives a terminal gets through.
+        return [*super().get_line_filters(), self._guard]
+
+    def say(self, message: str, *, title: str = "", severity: SeverityLevel = "information", timeout=None) -> None:
+        """Tell the user something in a toast. Data in it (names, subjects, paths, errors) is shown literally:
+        never parsed as markup, controls made visible. Safe from any thread, as `notify` is."""
+        self.notify(literal(message), title=one_line(title), severity=severity, timeout=timeout, markup=False)
+
+    async def action_quit(self) -> None:
+        """Quit (ctrl+q, q): at once, unless typed text would be lost; then the safe answer is the default."""
+        from tui.dialogs.confirm import ConfirmDialog
+
+        lost = [
+            work
+            for screen in self.screen_stack
+            if isinstance(screen, HoldsUnsavedWork)
+            if (work := screen.unsaved_work())
+        ]
+        if self.drafts:
+            lost.append(plural(len(self.drafts), "kept email draft"))
+        if not lost:
+            self.exit()
+            return
+
+        def answered(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                self.exit()
+
+        message = Content(f"Quitting now throws away {' and '.join(lost)}.")
+        self.push_screen(
+            ConfirmDialog("Quit Dossier?", message, yes="Quit", no="Keep editing", default=False), answered
+        )
 
     def on_mount(self) -> None:
         from tui.screens.contact_list import ContactListScreen
@@ -122,7 +172,7 @@ class DossierApp(App[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # Workers run with exit_on_error=False, so every failure a user can cause lands here as a notice.
         if event.state == WorkerState.ERROR and event.worker.error is not None:
-            self.notify(describe_error(event.worker.error), title="Something went wrong", severity="error", timeout=8)
+            self.say(describe_error(event.worker.error), title="Something went wrong", severity="error", timeout=8)
 
     @property
     def http(self) -> httpx.AsyncClient | None:

@@ -147,7 +147,7 @@ class HistoryPane(Vertical):
     def action_undo_merge(self) -> None:
         entry = self.timeline.highlighted_entry
         if entry is None or entry.type != "lead.merged" or "merge_id" not in entry.details:
-            self.notify("Highlight a “Contact merged” event to undo that merge.", severity="warning")
+            self.app.say("Highlight a “Contact merged” event to undo that merge.", severity="warning")
             return
         self._plan_undo(int(entry.details["merge_id"]))
 
@@ -159,7 +159,7 @@ class HistoryPane(Vertical):
         try:
             plan = plan_unmerge(self.app.context.engine, merge_id)
         except MergeError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            self.app.say(str(exc), severity="error")
             return
         self.app.call_from_thread(self._confirm_undo, plan)
 

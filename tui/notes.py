@@ -164,7 +164,7 @@ class NotesPane(Vertical):
 
         excerpt = one_line(note.text.strip())[:60]
         message = Content.assemble("Delete this note? This cannot be undone.\n\n", (excerpt, "italic"))
-        self.app.push_screen(ConfirmDialog("Delete note", message, yes="Delete"), answered)
+        self.app.push_screen(ConfirmDialog("Delete note", message, yes="Delete", default=False), answered)
 
     @work(thread=True, group="notes-delete", exit_on_error=False)
     def _delete(self, note: NoteRow) -> None:

@@ -142,7 +142,7 @@ class SocialPane(Vertical):
         if index is None and len(self.accounts) == 1:
             index = 0
         if index is None or index >= len(self.accounts):
-            self.notify("Highlight a post of the profile to remove.", severity="warning")
+            self.app.say("Highlight a post of the profile to remove.", severity="warning")
             return
         account = self.accounts[index]
 
@@ -155,7 +155,7 @@ class SocialPane(Vertical):
             (one_line(f"{account.network}: {account.handle}"), "bold"),
             " and its cached feed from this contact?",
         )
-        self.app.push_screen(ConfirmDialog("Remove social profile", message, yes="Remove"), answered)
+        self.app.push_screen(ConfirmDialog("Remove social profile", message, yes="Remove", default=False), answered)
 
     @work(thread=True, group="social-remove", exit_on_error=False)
     def _remove(self, profile_id: int) -> None:
@@ -169,4 +169,4 @@ class SocialPane(Vertical):
     @on(SocialFeed.CopyUrl)
     def _copy(self, event: SocialFeed.CopyUrl) -> None:
         self.app.copy_to_clipboard(event.url)
-        self.notify(f"Copied {event.url}", title="Social")
+        self.app.say(f"Copied {event.url}", title="Social")

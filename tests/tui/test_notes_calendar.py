@@ -140,7 +140,11 @@ async def test_edit_and_delete_with_confirmation(app_factory):
         await pilot.press("n")
         await settle(pilot)
         assert len(notes_in(app)) == 1
+        # Deleting cannot be undone: Enter picks the focused, safe answer; y deletes.
         await pilot.press("d", "enter")
+        await settle(pilot)
+        assert len(notes_in(app)) == 1
+        await pilot.press("d", "y")
         await settle(pilot)
         assert notes_in(app) == []
         assert "No notes yet" in screen_text(app)

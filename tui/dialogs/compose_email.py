@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Label, LoadingIndicator, Select, Static, TextArea
+from textual.widgets import Button, Checkbox, Label, LoadingIndicator, Select, Static
 
 from plain.literal import one_line
 from services.mailer import MailError
@@ -19,7 +19,7 @@ from store.db import describe_error
 from store.rows import ContactDetail
 from store.templates import email_block_reason, get_template, list_templates
 from tui.dialogs.confirm import ConfirmDialog
-from tui.inputs import TextInput
+from tui.inputs import TextEditor, TextInput
 
 
 class ComposeEmail(ModalScreen[bool]):
@@ -66,7 +66,7 @@ class ComposeEmail(ModalScreen[bool]):
             with Horizontal(classes="email-row"):
                 yield Label("Subject", classes="email-label")
                 yield TextInput(draft.subject, id="email-subject", compact=True)
-            yield TextArea(draft.body_text, id="email-body", soft_wrap=True, placeholder="Message… {firstname} works")
+            yield TextEditor(draft.body_text, id="email-body", placeholder="Message… {firstname} works")
             yield Static(id="email-status")
             yield LoadingIndicator(id="email-sending")
             with Horizontal(classes="dialog-buttons"):
@@ -76,8 +76,6 @@ class ComposeEmail(ModalScreen[bool]):
     def on_mount(self) -> None:
         self.query_one("#email-override").display = False
         self.query_one("#email-sending").display = False
-        body = self.query_one("#email-body", TextArea)
-        body.cursor_blink = self.app.context.settings.ui.cursor_blink
         self.set_focus(self.query_one("#email-subject"))
         self._prepare()
 
@@ -94,13 +92,14 @@ class ComposeEmail(ModalScreen[bool]):
             block.update(Content.styled(reason, "bold $warning"))
             self.query_one("#email-override").display = self._detail.email is not None
         select = self.query_one("#email-template", Select)
-        select.set_options((one_line(f"{t.name} — {t.subject}"), t.id) for t in templates)
+        # Content, not str: a template named "Renewal [/]" is a name, not markup.
+        select.set_options((Content(one_line(f"{t.name} — {t.subject}")), t.id) for t in templates)
 
     def _current(self) -> Draft:
         value = lambda selector: self.query_one(selector, TextInput).value  # noqa: E731
         return Draft(
             subject=value("#email-subject"),
-            body_text=self.query_one("#email-body", TextArea).text,
+            body_text=self.query_one("#email-body", TextEditor).text,
             body_html=self._draft.body_html if self._draft else None,
             from_name=value("#email-from-name"),
             from_address=value("#email-from"),
@@ -131,7 +130,7 @@ class ComposeEmail(ModalScreen[bool]):
             if not yes:
                 return
             self.query_one("#email-subject", TextInput).value = template.subject
-            self.query_one("#email-body", TextArea).text = template.body_text
+            self.query_one("#email-body", TextEditor).text = template.body_text
             self._draft = replace(self._current(), body_html=template.body_html)
             self._template_text = (template.subject, template.body_text)
             self._allow_unknown = False
@@ -139,7 +138,8 @@ class ComposeEmail(ModalScreen[bool]):
 
         if typed:
             message = Content("Replace the subject and message you wrote with the template's?")
-            self.app.push_screen(ConfirmDialog("Import template", message, yes="Replace", no="Keep mine"), apply)
+            dialog = ConfirmDialog("Import template", message, yes="Replace", no="Keep mine", default=False)
+            self.app.push_screen(dialog, apply)
         else:
             apply()
 
@@ -194,8 +194,12 @@ class ComposeEmail(ModalScreen[bool]):
 
     def _sent(self, message: str, severity: str = "information") -> None:
         self.app.drafts.pop(self._detail.id, None)
-        self.app.notify(message, title="Email", severity=severity)
+        self.app.say(message, title="Email", severity=severity)
         self.dismiss(True)
+
+    def unsaved_work(self) -> str | None:
+        draft = self._current()
+        return "the email you are writing" if draft.subject.strip() or draft.body_text.strip() else None
 
     def action_close(self) -> None:
         draft = self._current()

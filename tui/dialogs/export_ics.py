@@ -13,8 +13,10 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from plain.words import plural
 from store.db import describe_error
 from store.ics import export_ics
+from store.out_file import OutputError
 from tui.inputs import TextInput
 
 
@@ -69,6 +71,8 @@ class ExportIcsDialog(ModalScreen[None]):
     def _export(self, path: Path, start: date | None, end: date | None) -> None:
         try:
             count = export_ics(self.app.context.engine, start=start, end=end, out=path, now=self.app.context.clock())
+        except OutputError as exc:
+            message = str(exc)
         except OSError as exc:
             message = f"Could not write {path}: {exc.strerror or exc}."
         except ValueError as exc:
@@ -76,7 +80,7 @@ class ExportIcsDialog(ModalScreen[None]):
         except Exception as exc:
             message = describe_error(exc)
         else:
-            self.app.call_from_thread(self.app.notify, f"Wrote {count} events to {path}.", title="Calendar exported")
+            self.app.say(f"Wrote {plural(count, 'event')} to {path}.", title="Calendar exported")
             self.app.call_from_thread(self.dismiss)
             return
         self.app.call_from_thread(self.query_one("#ics-error", Static).update, Content.styled(message, "bold $error"))

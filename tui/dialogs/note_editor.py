@@ -12,12 +12,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, RadioButton, RadioSet, Static, TextArea
+from textual.widgets import Button, RadioButton, RadioSet, Static
 
 from store.db import describe_error
 from store.notes import NOTE_TYPES, NoteError, NoteInvalid, NoteRow, parse_when
 from tui.dialogs.confirm import ConfirmDialog
-from tui.inputs import TextInput
+from tui.inputs import TextEditor, TextInput
 
 TYPE_LABELS = {"general": "General", "email": "Email", "call": "Call", "meeting": "Meeting"}
 
@@ -59,15 +59,16 @@ class NoteEditor(ModalScreen[NoteRow | None]):
             with Horizontal(id="note-when-row"):
                 yield TextInput(when, placeholder="When: YYYY-MM-DD HH:MM, today 14:00…", id="note-when")
                 yield Static(id="note-when-hint")
-            yield TextArea(text, id="note-text", soft_wrap=True, placeholder="Write the note (Markdown)…")
+            yield TextEditor(text, id="note-text", placeholder="Write the note (Markdown)…")
             yield Static(id="note-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save  ctrl+s", variant="primary", id="save")
                 yield Button("Cancel  esc", id="cancel")
 
     def on_mount(self) -> None:
-        area = self.query_one("#note-text", TextArea)
-        area.cursor_blink = self.app.context.settings.ui.cursor_blink
+        area = self.query_one("#note-text", TextEditor)
+        # What the editor shows is the baseline: a note holding escapes shows them as ␛, not as a change.
+        self._initial = (self._initial[0], area.text, self._initial[2])
         self.set_focus(area)
         self._update_hint(self.query_one("#note-when", TextInput).value)
 
@@ -78,11 +79,14 @@ class NoteEditor(ModalScreen[NoteRow | None]):
     def _draft(self) -> NoteDraft:
         when = self.query_one("#note-when", TextInput).value.strip()
         date_time = parse_when(when, now=self.app.context.clock()) if when else None
-        return NoteDraft(type=self._type(), text=self.query_one("#note-text", TextArea).text, date_time=date_time)
+        return NoteDraft(type=self._type(), text=self.query_one("#note-text", TextEditor).text, date_time=date_time)
 
     def _changed(self) -> bool:
-        current = (self._type(), self.query_one("#note-text", TextArea).text, self.query_one("#note-when").value)
+        current = (self._type(), self.query_one("#note-text", TextEditor).text, self.query_one("#note-when").value)
         return current != self._initial
+
+    def unsaved_work(self) -> str | None:
+        return "the note you are writing" if self._changed() else None
 
     @on(TextInput.Changed, "#note-when")
     def _when_changed(self, event: TextInput.Changed) -> None:
@@ -134,7 +138,8 @@ class NoteEditor(ModalScreen[NoteRow | None]):
                 self.dismiss(None)
 
         message = Content("You have unsaved changes in this note. Throw them away?")
-        self.app.push_screen(ConfirmDialog("Discard the note?", message, yes="Discard", no="Keep editing"), answered)
+        dialog = ConfirmDialog("Discard the note?", message, yes="Discard", no="Keep editing", default=False)
+        self.app.push_screen(dialog, answered)
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:

@@ -89,7 +89,7 @@ class ContactScreen(Screen[None]):
         self._focus_tab(self.initial_tab)
         self._load()
         if self.merged_from is not None:
-            self.notify(f"Contact #{self.merged_from} was merged into this one.", title="Merged contact")
+            self.app.say(f"Contact #{self.merged_from} was merged into this one.", title="Merged contact")
 
     def _load(self) -> None:
         self._load_detail()
@@ -131,7 +131,7 @@ class ContactScreen(Screen[None]):
 
     def action_tab(self, tab: str) -> None:
         if tab == "map" and not self.located:
-            self.notify("No location is known for this contact.", severity="warning")
+            self.app.say("No location is known for this contact.", severity="warning")
             return
         self.query_one(TabbedContent).active = tab
         self._focus_tab(tab)
@@ -182,7 +182,7 @@ class ContactScreen(Screen[None]):
 
         def merged(merge_id: int | None) -> None:
             if merge_id is not None:
-                self.notify("Merged. Press u on the “Contact merged” event to undo.", title="Merge")
+                self.app.say("Merged. Press u on the “Contact merged” event to undo.", title="Merge")
                 self._refresh_all()
 
         self.app.push_screen(MergeDialog(self.detail), merged)
@@ -199,7 +199,7 @@ class ContactScreen(Screen[None]):
             self._merged_away(fingerprint.merged_into_id)
         elif not ours:
             self._refresh_all()
-            self.notify("Updated with changes made elsewhere.", title="Live update", timeout=3)
+            self.app.say("Updated with changes made elsewhere.", title="Live update", timeout=3)
 
     def _merged_away(self, survivor: int) -> None:
         from textual.content import Content
@@ -221,7 +221,7 @@ class ContactScreen(Screen[None]):
 
     @on(HistoryPane.Changed)
     def _history_changed(self) -> None:
-        self.notify("The merge was undone; the other record is back.", title="Merge")
+        self.app.say("The merge was undone; the other record is back.", title="Merge")
         self._refresh_all()
 
     def action_add_social(self) -> None:
