@@ -14,12 +14,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
-from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from email.utils import format_datetime, make_msgid
 from typing import Protocol
+
+from plain.literal import without_controls
+from services.loopback import is_loopback
 
 
 class MailError(Exception):
@@ -47,8 +49,9 @@ class SendResult:
 
 
 def _one_line(text: str) -> str:
-    # A line break in a header would end it (or start a forged one): fold every run of whitespace.
-    return " ".join(text.split())
+    # A line break in a header would end it (or start a forged one): fold every run of whitespace. Other
+    # control and direction characters (ESC, NUL, U+202E) would reach the reader's mail client: removed.
+    return " ".join(without_controls(" ".join(text.split())).split())
 
 
 def _sentence(text: str) -> str:
@@ -78,14 +81,13 @@ def _address(name: str, address: str) -> Address | str:
         return Address(display_name=_one_line(name), addr_spec=address)
     except ValueError:
         # `Address` refuses a non-ASCII local part. As text it travels with SMTPUTF8, which smtplib asks
-        # the server for (and fails clearly without) when it sees such an address.
+        # the server for (and fails clearly without) when it sees such an address; the header policy encodes
+        # or folds the quoted name as the message needs, however long it is.
         name = _one_line(name)
         if not name:
             return address
-        if name.isascii():
-            escaped = name.replace("\\", "\\\\").replace('"', '\\"')
-            return f'"{escaped}" <{address}>'
-        return f"{Header(name, 'utf-8').encode()} <{address}>"
+        escaped = name.replace("\\", "\\\\").replace('"', '\\"')
+        return f'"{escaped}" <{address}>'
 
 
 def build_message(
@@ -106,6 +108,10 @@ def build_message(
     message = EmailMessage(policy=SMTP_POLICY)
     message["From"] = _address(from_name, from_address)
     message["To"] = _address(to_name, to_address)
+    if not (from_address.isascii() and to_address.isascii()):
+        # Sent with SMTPUTF8, where Python's folding of a long quoted name drops its quotes (a comma in the
+        # name would then split the address in two): such headers stay on one line, as RFC 5322 allows.
+        message.policy = SMTP_POLICY.clone(max_line_length=998)
     if reply_to.strip():
         message["Reply-To"] = _address("", reply_to.strip())
     message["Subject"] = _one_line(subject)
@@ -148,6 +154,11 @@ def _recipients(message: EmailMessage) -> list[str]:
 
 @contextmanager
 def _session(settings: SmtpConfig, password: str, context: ssl.SSLContext | None) -> Iterator[smtplib.SMTP]:
+    if settings.user and settings.security == "none" and not is_loopback(settings.host):
+        raise MailError(
+            f"Dossier will not send the password for {settings.user!r} unencrypted to {settings.host}; "
+            "set smtp.security to starttls or tls."
+        )
     context = context or ssl.create_default_context()
     if settings.security == "tls":
         smtp: smtplib.SMTP = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout, context=context)

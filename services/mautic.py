@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 
 from services.http_body import BodyTooLarge, read_limited_sync, user_agent
+from services.loopback import is_loopback
 from services.mautic_errors import (
     EXAMPLE_URL,
     MAX_WAIT_S,
@@ -80,6 +81,11 @@ class MauticClient:
             raise MauticError(f"The Mautic address is not a web address; it should look like {EXAMPLE_URL}.")
         if not user and parsed.username:
             user, password = parsed.username, parsed.password
+        if parsed.scheme == "http" and not is_loopback(parsed.host):
+            raise MauticError(
+                f"Dossier will not send the Mautic password unencrypted to {parsed.host}; use https:// "
+                f"(as in {EXAMPLE_URL})."
+            )
         self._password = password
         path = parsed.path.rstrip("/").removesuffix("/api")
         self.where = parsed.netloc.decode("ascii")

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from email.header import decode_header, make_header
+from email.utils import getaddresses, parsedate_to_datetime
 
 import pytest
 
@@ -143,6 +144,37 @@ def test_line_breaks_in_names_and_subject_cannot_forge_headers(server: LocalSmtp
     parsed = server.received[0].message
     assert parsed["Bcc"] is None
     assert parsed["Subject"] == "Hello Bcc: victim@example.com"
+
+
+def test_control_characters_never_reach_a_header(server: LocalSmtp) -> None:
+    hostile = "\x1b]0;pwned\x07 \x1b[2J \x00 \x9b31m \u202egnp.exe"
+    send_message(message(subject=f"Hi {hostile}", to_name=f"Eve {hostile}"), Smtp(server.host, server.port), "")
+    raw_headers = server.received[0].content.split(b"\r\n\r\n", 1)[0].decode()
+    assert not [c for c in raw_headers if ord(c) < 0x20 and c not in "\r\n"]
+    parsed = server.received[0].message
+    assert parsed["Subject"] == "Hi ]0;pwned [2J 31m gnp.exe"
+    assert parsed["To"].addresses[0].display_name == "Eve ]0;pwned [2J 31m gnp.exe"
+
+
+@pytest.mark.parametrize("address", ["jose@example.com", "jürgen@example.com"])
+def test_a_long_non_ascii_display_name_is_sent(address: str) -> None:
+    name = "Jörg Müller-Lüdenscheidt, Großunternehmensberatung für Straßenbahnwesen GmbH & Söhne"
+    with smtp_server(enable_SMTPUTF8=True) as server:
+        send_message(message(from_name=name, from_address=address), Smtp(server.host, server.port), "")
+        raw = server.received[0].content.decode("utf-8").split("\r\n\r\n")[0].replace("\r\n ", " ")
+    [sender] = [line.removeprefix("From: ") for line in raw.split("\r\n") if line.startswith("From: ")]
+    # Decoded as RFC 2047 says (whitespace between adjacent encoded words is dropped), and still one address.
+    assert str(make_header(decode_header(sender))) in (f'"{name}" <{address}>', f"{name} <{address}>")
+    if not address.isascii():  # UTF-8 on the wire: the quoted name keeps its comma inside one address
+        assert getaddresses([sender]) == [(name, address)]
+
+
+def test_a_password_never_travels_unencrypted_off_this_machine() -> None:
+    text = send_and_fail(Smtp("mail.example.com", 25, user="sam"), "s3cret")
+    assert text == (
+        "Dossier will not send the password for 'sam' unencrypted to mail.example.com; "
+        "set smtp.security to starttls or tls."
+    )
 
 
 def test_a_login_with_the_right_password(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -264,6 +264,16 @@ def test_a_url_that_is_not_a_web_address_is_refused_at_once() -> None:
         )
 
 
+def test_a_password_is_never_sent_unencrypted_off_this_machine() -> None:
+    error = failure(lambda: MauticClient("http://mautic.example.com", USER, PASSWORD))
+    assert str(error) == (
+        "Dossier will not send the Mautic password unencrypted to mautic.example.com; "
+        "use https:// (as in https://mautic.example.com)."
+    )
+    for url in ("http://localhost:8080", "http://127.0.0.1", "http://[::1]:80", "https://mautic.example.com"):
+        MauticClient(url, USER, PASSWORD).close()
+
+
 # -- retries ------------------------------------------------------------------------------------------------------
 def test_429_waits_as_long_as_retry_after_says_within_a_cap(fake, connect: Connect, sleeps: list[float]) -> None:
     fake.fail_next(429, retry_after=7)
