@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 
@@ -31,6 +31,9 @@ from store.out_file import OutputError, output_folder, write_bytes
 from store.phones import normalize_phone, region_for_country
 
 BATCH_SIZE = 500
+# The largest card read: a photo at the 1 MB cap is 1.4 MB of base64, and the rest of a card is small.
+MAX_CARD_CHARS = 2_000_000
+_PIECE = 1 << 16
 NOTE_FIELD = "vcard_note"
 EMAILS_FIELD = "emails"
 PHONES_FIELD = "phones"
@@ -68,22 +71,58 @@ def iter_raw_cards(path: Path) -> Iterator[RawCard | str]:
 
 def _cards_in_file(file: Path) -> Iterator[RawCard | str]:
     lines: list[str] = []
-    start = 0
+    in_card, oversized, size, start, cards = False, False, 0, 0, 0
     with file.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
-        for number, raw in enumerate(handle, start=1):
-            line = raw.rstrip("\r\n")
-            keyword = line.strip().upper()
-            if keyword == "BEGIN:VCARD" and not line[:1].isspace():
-                if lines:
+        for number, line in _physical_lines(handle):
+            text = line or ""
+            keyword = text.strip().upper() if not text[:1].isspace() and len(text) < 64 else ""
+            if keyword == "BEGIN:VCARD":
+                cards += 1
+                if in_card:
                     yield f"{file}:{start}: the card has no END:VCARD line"
-                lines, start = [line], number
-            elif lines:
-                lines.append(line)
-                if keyword == "END:VCARD" and not line[:1].isspace():
+                lines, in_card, oversized, size, start = [text], True, False, len(text), number
+                continue
+            if not in_card:
+                continue
+            size += MAX_CARD_CHARS + 1 if line is None else len(text)
+            if size > MAX_CARD_CHARS:
+                oversized, lines = True, []  # the rest of the card is read past, never held
+            elif not oversized:
+                lines.append(text)
+            if keyword == "END:VCARD":
+                in_card = False
+                if oversized:
+                    yield (
+                        f"{file}:{start}: the card is larger than {MAX_CARD_CHARS // 1_000_000} MB "
+                        f"(a photo over {MAX_IMAGE_BYTES // 1_000_000} MB?); it was skipped"
+                    )
+                else:
                     yield RawCard(file, start, "\n".join(lines) + "\n")
-                    lines = []
-        if lines:
+        if in_card:
             yield f"{file}:{start}: the card has no END:VCARD line"
+        elif cards == 0:
+            yield f"{file}: not a vCard file (it has no BEGIN:VCARD line)"
+
+
+def _physical_lines(handle: TextIO) -> Iterator[tuple[int, str | None]]:
+    """(line number, text without its line end) of each line; None for a line longer than a whole card may
+    be, which is read past in pieces rather than held (a 50 MB photo on one line costs 64 KB)."""
+    number = 0
+    while True:
+        piece = handle.readline(_PIECE)
+        if not piece:
+            return
+        number += 1
+        parts, size = [piece], len(piece)
+        while not piece.endswith(("\n", "\r")):
+            piece = handle.readline(_PIECE)
+            if not piece:
+                break
+            size += len(piece)
+            parts = parts if size <= MAX_CARD_CHARS else []
+            if parts:
+                parts.append(piece)
+        yield number, ("".join(parts).rstrip("\r\n") if parts else None)
 
 
 def _text(value: Any) -> str:

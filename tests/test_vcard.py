@@ -445,3 +445,34 @@ def test_progress_reports_cards_read(engine: Engine, tmp_path: Path) -> None:
 
     assert summary.created == 5 and len(summary.failed) == 1
     assert seen == [2, 4, 6]
+
+
+@pytest.mark.parametrize("folded", [True, False], ids=["folded", "one-line"])
+def test_an_oversized_card_is_refused_without_reading_it_whole(engine: Engine, tmp_path: Path, folded: bool) -> None:
+    import tracemalloc
+
+    photo = base64.b64encode(os.urandom(15_000_000)).decode()  # a 15 MB photo: 20 MB of base64
+    if folded:
+        photo = "\r\n ".join(photo[i : i + 74] for i in range(0, len(photo), 74))
+    source = tmp_path / "huge.vcf"
+    with source.open("w", encoding="utf-8", newline="") as f:
+        f.write(f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Big Photo\r\nPHOTO;ENCODING=b;TYPE=PNG:{photo}\r\nEND:VCARD\r\n")
+        f.write(card40())
+    del photo
+    tracemalloc.start()
+    try:
+        summary = import_vcards(engine, source, now=NOW, photo_dir=tmp_path / "photos")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert summary.failed == [f"{source}:1: the card is larger than 2 MB (a photo over 1 MB?); it was skipped"]
+    assert summary.created == 1  # the next card is imported
+    assert peak < 8_000_000, peak  # the 20 MB card was read past, never held (it took 2.2 GB before)
+
+
+def test_a_binary_file_is_not_a_vcard(engine: Engine, tmp_path: Path) -> None:
+    source = tmp_path / "photo.vcf"
+    source.write_bytes(png_bytes() * 10)
+    summary = import_vcards(engine, source, now=NOW, photo_dir=tmp_path / "photos")
+    assert summary.failed == [f"{source}: not a vCard file (it has no BEGIN:VCARD line)"]
+    assert summary.created == 0
