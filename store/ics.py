@@ -125,7 +125,7 @@ def export_ics(
     if start is not None and end is not None and end < start:
         raise ValueError(f"The end date {end} is before the start date {start}.")
     lower = local_midnight(start, tz) if start is not None else None
-    upper = local_midnight(end + timedelta(days=1), tz) if end is not None else None
+    upper = local_midnight(end + timedelta(days=1), tz) if end is not None and end < date.max else None
     if not isinstance(out, Path):
         return _write(engine, out, lower, upper, now)
     # newline="" keeps the CRLF line endings iCalendar requires on every platform.

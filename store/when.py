@@ -59,13 +59,20 @@ def localize(wall: datetime, zone: tzinfo | None) -> datetime:
 
 
 def local_midnight(day: date, zone: tzinfo | None) -> datetime:
-    """The start of a local day as aware UTC (the first instant of the day, even on a DST change)."""
+    """The start of a local day as aware UTC (the first instant of the day, even on a DST change).
+
+    At the ends of the calendar (1 January of year 1 east of UTC, the last days of 9999 west of it) the
+    instant is outside what a datetime holds: the first or last instant there is stands in for it.
+    """
     wall = datetime.combine(day, time())
     try:
-        return localize(wall, zone)
-    except WhenInvalid:
-        # Some zones skip midnight itself; the day then starts at the first minute that exists.
-        return localize(wall + timedelta(hours=1), zone)
+        try:
+            return localize(wall, zone)
+        except WhenInvalid:
+            # Some zones skip midnight itself; the day then starts at the first minute that exists.
+            return localize(wall + timedelta(hours=1), zone)
+    except (OverflowError, OSError, ValueError):  # ValueError: "year 0 is out of range"
+        return datetime.min.replace(tzinfo=UTC) if day.year == 1 else datetime.max.replace(tzinfo=UTC)
 
 
 def parse_when_text(text: str, *, now: datetime) -> datetime | None:
@@ -92,8 +99,8 @@ def parse_when_text(text: str, *, now: datetime) -> datetime | None:
     day = _day(spoken, today, typed)
     try:
         return localize(datetime.combine(day, at), zone)
-    except (OverflowError, OSError):
-        raise WhenInvalid(f"Could not read {_quoted(typed)} as a date; {HELP}.") from None
+    except (OverflowError, OSError, ValueError):
+        raise WhenInvalid(f"{_quoted(typed)} is too near the end of the calendar; choose a nearer date.") from None
 
 
 def _quoted(typed: str) -> str:

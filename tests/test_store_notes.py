@@ -648,3 +648,22 @@ def test_note_search_objects_are_created(engine: Engine) -> None:
     assert "content_rowid='id'" in rows["note_fts"]
     assert "tokenize='unicode61 remove_diacritics 2'" in rows["note_fts"]
     assert "prefix='1 2 3'" in rows["note_fts"]
+
+
+@pytest.mark.parametrize("offset", [14, -12])
+def test_dates_at_the_ends_of_the_calendar_are_one_sentence(offset: int) -> None:
+    from datetime import timedelta, timezone
+
+    from store.when import local_midnight
+
+    zone = timezone(timedelta(hours=offset))
+    now = datetime(2026, 1, 1, tzinfo=zone)
+    for typed in ("9999-12-31 23:59", "0001-01-01 00:00"):
+        try:
+            when = parse_when(typed, now=now)
+        except NoteInvalid as exc:
+            assert str(exc) == f"'{typed}' is too near the end of the calendar; choose a nearer date."
+        else:
+            assert when is not None and when.tzinfo is not None
+    assert local_midnight(date.min, zone) <= local_midnight(date(1, 1, 2), zone)
+    assert local_midnight(date.max, zone) >= local_midnight(date(9999, 12, 30), zone)

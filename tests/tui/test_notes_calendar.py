@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import Session, select
 from textual.widgets import OptionList, RadioSet, TextArea
 
 from store.models import Event, Note
 from tests.tui.conftest import screen_text, settle
 from tui.dialogs.confirm import ConfirmDialog
+from tui.dialogs.export_ics import ExportIcsDialog
 from tui.dialogs.note_editor import NoteEditor
 from tui.screens.calendar import CalendarScreen
 from tui.screens.contact_page import ContactScreen
@@ -213,3 +215,41 @@ async def test_calendar_export_writes_an_ics_file(app_factory, tmp_path):
         assert isinstance(app.screen, CalendarScreen)
         content = (tmp_path / "out.ics").read_text()
         assert "BEGIN:VEVENT" in content and "Ada Lovelace" in content
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Etc/GMT+12"])  # UTC+14 and UTC-12
+async def test_the_calendar_at_both_ends_of_time(app_factory, monkeypatch, zone: str):
+    import time
+    from datetime import date
+
+    from widgets.day_cell import LAST_DAY
+
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    app = app_factory()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        grid = app.screen.query_one(MonthGrid)
+        for day, shown in ((date(1, 1, 1), "January 1"), (LAST_DAY, "November 9999")):
+            grid.selected = day
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert app.is_running and isinstance(app.screen, CalendarScreen)
+            assert shown in screen_text(app)
+            await pilot.press("tab")
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportIcsDialog)
+        app.screen.query_one("#ics-from").value = "0001-01-01"
+        app.screen.query_one("#ics-to").value = "9999-12-31"
+        app.screen.query_one("#ics-path").value = "/dev/null"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportIcsDialog)  # the dialog stays open with the reason
+        error = str(app.screen.query_one("#ics-error").render())
+        assert (
+            error == "/dev/null is not a regular file (a device, pipe or socket); Dossier writes only to regular files."
+        )
