@@ -9,13 +9,13 @@ here hand back plain lists of the objects as Mautic sent them.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
 
+from plain import json_text
 from services.http_body import BodyTooLarge, read_limited_sync, user_agent
 from services.loopback import is_loopback
 from services.mautic_errors import (
@@ -249,7 +249,7 @@ class MauticClient:
         if code != 200:
             raise self._error(status_message(code, error_text(body), where, self.base_url, api_path), code)
         try:
-            data = json.loads(body)
+            data = json_text.loads(body)
         except (ValueError, RecursionError):
             content_type = response.headers.get("Content-Type", "")
             if "html" in content_type or body.lstrip()[:1] == b"<":

@@ -6,7 +6,6 @@ Server text is shown only after `clean_message` (no markup, no terminal escapes,
 from __future__ import annotations
 
 import html
-import json
 import math
 import re
 import socket
@@ -16,6 +15,8 @@ from collections.abc import Callable
 from http import HTTPStatus
 
 import httpx
+
+from plain import json_text
 
 MAX_WAIT_S = 60.0
 _SAID_CHARS = 160
@@ -56,7 +57,7 @@ def clean_message(text: str, limit: int = _SAID_CHARS) -> str:
 def error_text(body: bytes) -> str:
     """The message of a Mautic error body (`{"errors": [{"message": ...}]}`, or an older `"error"`), else ""."""
     try:
-        data = json.loads(body)
+        data = json_text.loads(body)
     except (ValueError, RecursionError):
         return ""
     if not isinstance(data, dict):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -12,6 +11,7 @@ from typing import Any
 
 import httpx
 
+from plain import json_text
 from services.http_body import BodyTooLarge, read_limited, user_agent
 from services.social.base import FeedResult
 from services.social.text import parse_time
@@ -118,7 +118,7 @@ async def get_json(
             message = f"{label} sent a reply larger than {max_bytes:,} bytes; it was not read."
             raise Failure(FeedResult("error", message=message, http_status=code)) from None
     try:
-        data = json.loads(body)
+        data = json_text.loads(body)
     except ValueError:
         message = f"{label} sent a reply Dossier could not read (not valid JSON)."
         raise Failure(FeedResult("error", message=message, http_status=code)) from None

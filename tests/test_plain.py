@@ -1,0 +1,39 @@
+"""plain/: the text helpers every layer shares (literal display, outside JSON, counted words)."""
+
+from __future__ import annotations
+
+from plain.json_text import loads
+from plain.literal import literal, one_line, without_controls
+from plain.words import plural
+
+
+def test_literal_makes_every_kind_of_unsafe_character_visible() -> None:
+    assert literal("a\x1b]0;t\x07b\x9bc\x7fd") == "a␛]0;t␇b\ufffdc␡d"
+    assert literal("line\nnext\ttab") == "line\nnext\ttab"
+    assert one_line("line\nnext\ttab\rend") == "line next tab end"
+    # Direction overrides would show one address as another; lone surrogates cannot be encoded.
+    assert literal("ada@\u202eelpmaxe.com") == "ada@⟪U+202E⟫elpmaxe.com"
+    assert literal("x\u2066y\u2069") == "x⟪U+2066⟫y⟪U+2069⟫"
+    assert literal("bad\ud800") == "bad\ufffd"
+    # Right-to-left names themselves are text, not controls.
+    assert literal("נועה כהן") == "נועה כהן" and literal("山田 太郎") == "山田 太郎"
+
+
+def test_without_controls_keeps_widths() -> None:
+    assert without_controls("a\x1b[2Jb\u202ec\x85") == "a[2Jbc"
+    assert without_controls("x\ud800") == "x\ufffd"
+
+
+def test_lone_surrogates_in_outside_json_become_replacement_characters() -> None:
+    assert loads(b'{"firstname": "Ada\\ud800", "tags": ["\\udfff"], "\\ud801": 1, "ok": "\\ud83d\\ude00"}') == {
+        "firstname": "Ada\ufffd",
+        "tags": ["\ufffd"],
+        "\ufffd": 1,
+        "ok": "😀",
+    }
+    assert loads('{"plain": "text"}') == {"plain": "text"}
+
+
+def test_plural() -> None:
+    assert [plural(n, "event") for n in (0, 1, 2, 1204)] == ["0 events", "1 event", "2 events", "1,204 events"]
+    assert plural(3, "entry", "entries") == "3 entries"
