@@ -71,6 +71,8 @@ def local_midnight(day: date, zone: tzinfo | None) -> datetime:
         except WhenInvalid:
             # Some zones skip midnight itself; the day then starts at the first minute that exists.
             return localize(wall + timedelta(hours=1), zone)
+    except WhenInvalid:
+        raise
     except (OverflowError, OSError, ValueError):  # ValueError: "year 0 is out of range"
         return datetime.min.replace(tzinfo=UTC) if day.year == 1 else datetime.max.replace(tzinfo=UTC)
 
@@ -99,6 +101,8 @@ def parse_when_text(text: str, *, now: datetime) -> datetime | None:
     day = _day(spoken, today, typed)
     try:
         return localize(datetime.combine(day, at), zone)
+    except WhenInvalid:
+        raise
     except (OverflowError, OSError, ValueError):
         raise WhenInvalid(f"{_quoted(typed)} is too near the end of the calendar; choose a nearer date.") from None
 

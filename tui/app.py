@@ -66,8 +66,15 @@ class DossierApp(App[None]):
         never parsed as markup, controls made visible. Safe from any thread, as `notify` is."""
         self.notify(literal(message), title=one_line(title), severity=severity, timeout=timeout, markup=False)
 
-    async def action_quit(self) -> None:
+    def action_quit(self) -> None:
         """Quit (ctrl+q, q): at once, unless typed text would be lost; then the safe answer is the default."""
+        # Keys typed just before ctrl+q may still be on their way to the focused editor: look after them.
+        if self.focused is not None:
+            self.focused.call_later(self._quit_unless_work_is_lost)
+        else:
+            self._quit_unless_work_is_lost()
+
+    def _quit_unless_work_is_lost(self) -> None:
         from tui.dialogs.confirm import ConfirmDialog
 
         lost = [
