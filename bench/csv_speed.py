@@ -20,9 +20,9 @@ from pathlib import Path
 
 from bench.figures import Figure, Target
 from bench.timing import Stats, elapsed_ms, raw_connection
-from store.csv_export import COLUMNS as EXPORT_COLUMNS
-from store.csv_import import import_csv
 from store.db import open_database
+from store.interchange.csv_export import COLUMNS as EXPORT_COLUMNS
+from store.interchange.csv_import import import_csv
 
 # Dossier's own Mautic-compatible export columns, with a column Dossier has no field for (a custom field).
 COLUMNS = ["title", *EXPORT_COLUMNS, "date_modified"]

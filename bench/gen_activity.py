@@ -73,8 +73,8 @@ class Activity:
     """
 
     def __init__(self, rng: random.Random, people: People, clock: Clock, total: int, quotas: list[int]) -> None:
-        from store.demo_copy import TEMPLATES
-        from store.demo_data import ASSETS, MAIL_CLIENTS, PAGES, REFERRERS, REPS, SITE, STAGES, USER_AGENTS
+        from demo.data import ASSETS, MAIL_CLIENTS, PAGES, REFERRERS, REPS, SITE, STAGES, USER_AGENTS
+        from demo.texts import TEMPLATES
 
         self.rng, self.rand, self.people, self.clock = rng, rng.random, people, clock
         self.total, self.quotas = total, quotas
@@ -271,7 +271,7 @@ class Activity:
         return i
 
     def _form(self, p: int, i: int, room: int) -> int:
-        from store.demo_data import BUDGETS, FORMS, MESSAGES
+        from demo.data import BUDGETS, FORMS, MESSAGES
 
         rng, people = self.rng, self.people
         form = rng.choice(FORMS)

@@ -21,7 +21,7 @@ class Contacts:
 
     def columns(self) -> tuple[list[Any], ...]:
         """The contact table, a list per column: far quicker to send to the parent than a million rows."""
-        from store.demo_data import EMPLOYEES, INDUSTRIES, POSITIONS, REPS, TAGS
+        from demo.data import EMPLOYEES, INDUSTRIES, POSITIONS, REPS, TAGS
         from store.normalize import normalize_email
 
         rng, rand, people, act = self.rng, self.rng.random, self.people, self.activity
@@ -81,8 +81,8 @@ class Contacts:
     def links(self) -> Iterator[tuple[str, list[Row]]]:
         """The demo's segments, campaigns and email templates; a market segment or the newsletter for four
         contacts in ten, do-not-contact for one in a hundred, and notes (25 for each heavy contact)."""
-        from store.demo_copy import CAMPAIGNS, SEGMENTS, TEMPLATES
-        from store.demo_data import MARKET
+        from demo.data import MARKET
+        from demo.texts import CAMPAIGNS, SEGMENTS, TEMPLATES
 
         rand, act, clock = self.rng.random, self.activity, self.activity.clock
         created = clock.text(clock.offset - 45 * DAY)
@@ -120,8 +120,8 @@ class Contacts:
         yield "note", notes
 
     def _notes(self, p: int, count: int) -> list[Row]:
-        from store.demo_copy import NOTE_TYPES, NOTES, PLANNED
-        from store.demo_data import EVENTS_MET, PLANS, REPS, TOOLS
+        from demo.data import EVENTS_MET, PLANS, REPS, TOOLS
+        from demo.texts import NOTE_TYPES, NOTES, PLANNED
 
         rng, act, clock = self.rng, self.activity, self.activity.clock
         values = {

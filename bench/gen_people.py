@@ -27,8 +27,8 @@ def make_locales(seed: int, size: int) -> tuple[list[Locale], list[int]]:
     each locale's weight: Faker is far too slow to call a million times."""
     from faker import Faker
 
-    from store.demo_contacts import _LEGAL
-    from store.demo_data import CITIES, LOCALES
+    from demo.data import CITIES, LOCALES
+    from demo.people import _LEGAL
 
     locales = []
     for n, spec in enumerate(LOCALES):

@@ -18,8 +18,8 @@ from pathlib import Path
 from sqlalchemy import text
 
 from store.db import db_time, open_database
-from store.merge import merge_contacts, preview_merge
-from store.unmerge import plan_unmerge, unmerge
+from store.merge.merging import merge_contacts, preview_merge
+from store.merge.undo import plan_unmerge, unmerge
 
 CONTACT = (
     "INSERT INTO contact (id, firstname, lastname, email, email_normalized, company, position, address1, address2, "

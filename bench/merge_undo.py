@@ -18,9 +18,9 @@ from pathlib import Path
 from bench.figures import Figure, Target
 from bench.timing import Stats, elapsed_ms, raw_connection, timed
 from store.db import open_database
-from store.merge import merge_contacts, preview_merge
+from store.merge.merging import merge_contacts, preview_merge
+from store.merge.undo import plan_unmerge, unmerge
 from store.models import Contact, Event
-from store.unmerge import plan_unmerge, unmerge
 
 MERGE_TARGET = [Target("median ≤ 1 s", "median", "<=", 1000.0)]
 FLOOR = "raw UPDATE of the events' contact_id (rolled back)"

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-OWN_PACKAGES = {"tui", "widgets", "services", "store", "bench", "__main__"}
+OWN_PACKAGES = {"tui", "cli", "widgets", "services", "store", "plain", "demo", "bench", "__main__"}
 
 
 def peak_rss_mb() -> float:
@@ -57,7 +57,7 @@ def _probe(app: Any, painted: Callable[[], bool], report: dict[str, Any]) -> Non
 
 
 def dossier(db: str, contact: str, modules_out: str | None) -> dict[str, Any]:
-    from tui import cli
+    from cli.main import main
     from tui.app import DossierApp
 
     report: dict[str, Any] = {}
@@ -78,7 +78,7 @@ def dossier(db: str, contact: str, modules_out: str | None) -> dict[str, Any]:
         return run(self, headless=True, size=(120, 36))
 
     DossierApp.run = headless  # type: ignore[method-assign]
-    code = cli.main(["--db", db, contact])
+    code = main(["--db", db, contact])
     if code:
         raise SystemExit(f"dossier exited with {code}")
     if modules_out:

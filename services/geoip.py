@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from plain.errors import UserError
 from store.ip_geo import is_public
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ __all__ = ["GeoIpError", "GeoResult", "database_note", "is_public", "lookup", "o
 EMBEDDED_PACKAGE = "maxminddb-geolite2"
 
 
-class GeoIpError(Exception):
+class GeoIpError(UserError):
     """The GeoIP database is missing, unreadable or of the wrong kind; the message is one sentence."""
 
 

@@ -20,11 +20,12 @@ from email.policy import SMTP as SMTP_POLICY
 from email.utils import format_datetime, make_msgid
 from typing import Protocol
 
+from plain.errors import UserError
 from plain.literal import without_controls
 from services.loopback import is_loopback
 
 
-class MailError(Exception):
+class MailError(UserError):
     """An email could not be checked or sent; the message is one sentence for the user."""
 
 

@@ -17,6 +17,7 @@ from http import HTTPStatus
 import httpx
 
 from plain import json_text
+from plain.errors import UserError
 
 MAX_WAIT_S = 60.0
 _SAID_CHARS = 160
@@ -27,7 +28,7 @@ _SPACES = re.compile(r"\s+")
 EXAMPLE_URL = "https://mautic.example.com"
 
 
-class MauticError(Exception):
+class MauticError(UserError):
     """One sentence a user can act on (str(exc)); never a traceback or raw HTML.
 
     `status` is the HTTP status behind it, when there was one (404 for a contact deleted since it was listed).

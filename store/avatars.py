@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select, update
 
+from plain.errors import UserError
 from store.contacts import ContactNotFound
 from store.db import writing
 from store.dialect import insert
@@ -35,7 +36,7 @@ CUSTOM_PATH_FIELD = "avatar_path"
 _T = AvatarCache.__table__.c
 
 
-class ImageError(ValueError):
+class ImageError(UserError, ValueError):
     """Bytes or a file that cannot be used as an avatar; the message is one sentence for the user."""
 
 

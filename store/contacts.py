@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import Engine, String, func, select, tuple_, type_coerce
 from sqlalchemy.engine import Connection
 
+from plain.errors import UserError
 from store.db import stored_time
 from store.fts import contact_matches
 from store.models import (
@@ -43,7 +44,7 @@ MAX_ID = 2**63 - 1  # SQLite's largest integer
 NOTE_SEARCH_MIN = 3
 
 
-class ContactNotFound(LookupError):
+class ContactNotFound(UserError, LookupError):
     """No contact matches what was asked for; the message says what was looked up."""
 
 

@@ -18,12 +18,13 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 
+from plain.errors import UserError
 from store.fts import APPLICATION_ID
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-class DatabaseError(Exception):
+class DatabaseError(UserError):
     """A database could not be opened or used; the message is one sentence for the user."""
 
 

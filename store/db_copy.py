@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import Engine, Table, bindparam, func, insert, select, text, tuple_, update
 from sqlmodel import SQLModel
@@ -114,3 +115,29 @@ def _advance_sequences(writing) -> None:
                     f"coalesce((SELECT max(id) FROM {table.name}), 0) + 1, false)"
                 )
             )
+
+
+def copy_between(
+    source_target: str | Path, destination_target: str | Path, progress: Callable[[CopySummary], None] | None = None
+) -> CopySummary:
+    """Copy the whole database `source_target` into the empty `destination_target` (files or URLs), made at
+    the head schema if need be. Raises `DatabaseError` with one sentence (the copy is rolled back)."""
+    import sqlalchemy.exc
+
+    from store.db import describe_error, display_name, open_database
+
+    if display_name(source_target) == display_name(destination_target):
+        raise DatabaseError("The source and the destination are the same database.")
+    source = open_database(source_target)
+    try:
+        destination = open_database(destination_target, create=True)
+    except Exception:
+        source.dispose()
+        raise
+    try:
+        return copy_database(source, destination, progress=progress)
+    except sqlalchemy.exc.DBAPIError as exc:
+        raise DatabaseError(f"The copy was rolled back: {describe_error(exc)}") from exc
+    finally:
+        source.dispose()
+        destination.dispose()

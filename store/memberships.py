@@ -21,6 +21,7 @@ from typing import Any, Literal
 from sqlalchemy import Engine, and_, delete, insert, select, update
 from sqlalchemy.engine import Connection
 
+from plain.errors import UserError
 from store.contacts import ContactNotFound
 from store.db import fold, writing
 from store.dialect import folded_contains
@@ -29,7 +30,7 @@ from store.models import Campaign, CampaignMembership, Contact, Event, Segment, 
 GroupKind = Literal["segment", "campaign"]
 
 
-class GroupNotFound(LookupError):
+class GroupNotFound(UserError, LookupError):
     """No segment or campaign matches what was asked for; the message says what was looked up."""
 
 

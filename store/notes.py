@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.engine import Connection
 
+from plain.errors import UserError
 from store.contacts import ContactNotFound
 from store.db import writing
 from store.models import Contact, Event, Note
@@ -27,7 +28,7 @@ N = Note.__table__.c
 C = Contact.__table__.c
 
 
-class NoteError(Exception):
+class NoteError(UserError):
     """A note could not be saved or found; the message is one sentence for the user."""
 
 

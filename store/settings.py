@@ -15,10 +15,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
+from plain.errors import UserError
+
 APP_NAME = "dossier"
 
 
-class SettingsError(Exception):
+class SettingsError(UserError):
     """The configuration file or an override is invalid; the message says where and why."""
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Engine, func, insert, select
 
+from plain.errors import UserError
 from store.contacts import ContactNotFound
 from store.db import writing
 from store.dialect import folded_contains
@@ -33,7 +34,7 @@ CONTACT_FIELDS = (
 PLACEHOLDER = re.compile(r"\{(?:contactfield=)?([A-Za-z_][A-Za-z0-9_]*)(?:\|([^{}\n]*))?\}")
 
 
-class TemplateNotFound(LookupError):
+class TemplateNotFound(UserError, LookupError):
     """No email template matches what was asked for; the message says what was looked up."""
 
 

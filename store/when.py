@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 
+from plain.errors import UserError
+
 DEFAULT_TIME = time(9, 0)
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WEEKDAY_NAMES = {
@@ -27,7 +29,7 @@ _IN = re.compile(r"in (?P<count>\d{1,4}) (?P<unit>days?|weeks?)")
 HELP = "use YYYY-MM-DD HH:MM, today, tomorrow 14:00, fri 9:30 or in 3 days"
 
 
-class WhenInvalid(ValueError):
+class WhenInvalid(UserError, ValueError):
     """Typed text is not a date and time; the message is one sentence for the user."""
 
 

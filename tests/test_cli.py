@@ -16,10 +16,10 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from cli.main import main
 from store.db import open_database
 from store.models import Segment, SegmentMembership
 from store.settings import load_settings, masked
-from tui.cli import main
 
 # The commands are the same on both databases; the store suite runs on PostgreSQL too.
 pytestmark = pytest.mark.sqlite_only
@@ -366,7 +366,7 @@ def test_a_missing_argument_is_a_usage_error(capsys) -> None:
 def test_subprocess_error_is_one_line_without_a_traceback(tmp_path: Path) -> None:
     missing = tmp_path / "missing.db"
     result = subprocess.run(
-        [sys.executable, "-m", "tui.cli", "search", "x", "--db", str(missing)],
+        [sys.executable, "-m", "cli.main", "search", "x", "--db", str(missing)],
         capture_output=True,
         text=True,
         cwd=tmp_path,

@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import Engine, select, text
 from sqlmodel import Session
 
+from cli.main import main
 from store.models import DoNotContact, EmailTemplate, Event
 from tests.local_smtp import HOST, LocalSmtp, Recorder, authenticator, smtp_server
-from tui.cli import main
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning"),

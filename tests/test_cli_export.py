@@ -9,8 +9,8 @@ from pathlib import Path
 import icalendar
 import pytest
 
+from cli.main import main
 from store.notes import add_note
-from tui.cli import main
 
 # The commands are the same on both databases; the store suite runs on PostgreSQL too.
 pytestmark = pytest.mark.sqlite_only
@@ -35,7 +35,7 @@ def test_export_ics_writes_every_dated_note(engine, db_path: Path, make_contact,
 def test_export_ics_rejects_a_reversed_range(db_path: Path, engine, capsys) -> None:
     code = main(["export", "ics", "--db", str(db_path), "--from", "2026-12-01", "--to", "2026-11-01"])
     assert code == 1
-    assert capsys.readouterr().err == "dossier: --to must not be before --from.\n"
+    assert capsys.readouterr().err == "dossier: The last day (2026-11-01) is before the first day (2026-12-01).\n"
 
 
 def test_search_finds_a_contact_by_the_text_of_a_note(engine, db_path: Path, make_contact, capsys) -> None:
@@ -126,7 +126,7 @@ def test_a_reader_that_stops_early_is_no_error(engine, db_path: Path, make_conta
     add_note(engine, 1, type="call", text="x" * 5000, date_time=NOW, author="sam", now=NOW)
     for n in range(300):
         add_note(engine, 1, type="call", text=f"call {n} " + "y" * 500, date_time=NOW, author="sam", now=NOW)
-    code = f"import sys; from tui.cli import main; sys.exit(main({[*command, '--db', str(db_path)]!r}))"
+    code = f"import sys; from cli.main import main; sys.exit(main({[*command, '--db', str(db_path)]!r}))"
     result = subprocess.run(
         f"{sys.executable} -c {code!r} | head -c 10", shell=True, capture_output=True, text=True, check=False
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -15,8 +14,8 @@ from services.geoip import GeoIpError
 from store.contacts import ContactNotFound
 from store.ip_geo import record_visit
 from store.models import IpAddress
+from tests.cli_helpers import run_command
 from tests.mmdb_fixture import LONDON, SYDNEY_V6, UNKNOWN, write_mmdb
-from tui import cli_geo
 
 # The commands are the same on both databases; the store suite runs on PostgreSQL too.
 pytestmark = pytest.mark.sqlite_only
@@ -26,10 +25,7 @@ T0 = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 
 def run(capsys: pytest.CaptureFixture[str], *argv: object) -> tuple[int, str, str]:
     """Parse and run a command as `dossier` does; errors propagate for the test to check."""
-    parser = argparse.ArgumentParser(prog="dossier")
-    sub = parser.add_subparsers(dest="command")
-    cli_geo.add_parsers(sub, lambda p: p.add_argument("--db", type=Path))
-    code = cli_geo.handle(parser.parse_args([str(arg) for arg in argv]))
+    code = run_command(*argv)
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -102,7 +98,7 @@ def test_refresh_is_required(capsys) -> None:
 
 
 def test_geo_refresh_through_main_reports_one_line_errors(db_path, engine, capsys, tmp_path) -> None:
-    from tui.cli import main
+    from cli.main import main
 
     broken = tmp_path / "broken.mmdb"
     broken.write_bytes(b"not a maxmind database")

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from cli.main import main
 from tests.mautic_api import HOSTILE_COMPANY, FakeMautic
-from tui.cli import main
 
 # The commands are the same on both databases; the store suite runs on PostgreSQL too.
 pytestmark = pytest.mark.sqlite_only

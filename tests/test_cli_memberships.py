@@ -17,11 +17,12 @@ from sqlalchemy import Engine, event, text
 from sqlalchemy.pool import Pool
 from sqlmodel import Session
 
+from cli.registry import build_parser, commands
 from store.contacts import ContactNotFound
 from store.db import DatabaseError
 from store.memberships import GroupNotFound
 from store.models import Campaign, CampaignMembership, Segment, SegmentMembership
-from tui.cli_memberships import COMMANDS, add_parsers, handle
+from tests.cli_helpers import run_command
 
 # The commands are the same on both databases; the store suite runs on PostgreSQL too.
 pytestmark = pytest.mark.sqlite_only
@@ -29,21 +30,12 @@ pytestmark = pytest.mark.sqlite_only
 HOSTILE = "[@click=app.quit]x[/] \x1b[31mred"
 
 
-def db_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", type=Path)
-
-
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="dossier")
-    sub = root.add_subparsers(dest="command", metavar="COMMAND")
-    add_parsers(sub, db_option)
-    return root
+    return build_parser(commands())
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: object) -> tuple[int, str, str]:
-    args = parser().parse_args([str(arg) for arg in argv])
-    assert args.command in COMMANDS
-    code = handle(args)
+    code = run_command(*argv)
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -255,11 +247,9 @@ def test_add_and_remove_need_a_name_and_a_contact(capsys) -> None:
 def test_the_commands_never_load_textual(crm: Crm) -> None:
     # Scripts call these often: they should start fast, without the TUI's imports.
     code = (
-        "import argparse, sys, pathlib\n"
-        "from tui.cli_memberships import add_parsers, handle\n"
-        "root = argparse.ArgumentParser(); sub = root.add_subparsers(dest='command')\n"
-        "add_parsers(sub, lambda p: p.add_argument('--db', type=pathlib.Path))\n"
-        f"handle(root.parse_args(['segment', 'add', 'Old import', '{crm.ada}', '--db', sys.argv[1]]))\n"
+        "import sys\n"
+        "from cli.main import main\n"
+        f"main(['segment', 'add', 'Old import', '{crm.ada}', '--db', sys.argv[1]])\n"
         "print('textual' in sys.modules)\n"
     )
     root = Path(__file__).resolve().parents[1]

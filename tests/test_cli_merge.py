@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -12,8 +11,8 @@ import pytest
 from sqlalchemy import Engine, text
 
 from store.contacts import ContactNotFound
-from store.merge import MergeNotFound, MergeRefused
-from tui import cli_merge
+from store.merge.merging import MergeNotFound, MergeRefused
+from tests.cli_helpers import run_command
 
 # The commands are the same on both databases; the store suite runs on PostgreSQL too.
 pytestmark = pytest.mark.sqlite_only
@@ -23,10 +22,7 @@ T0 = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 
 def run(capsys: pytest.CaptureFixture[str], *argv: object) -> tuple[int, str, str]:
     """Parse and run a command as `dossier` does; errors propagate for the test to check."""
-    parser = argparse.ArgumentParser(prog="dossier")
-    sub = parser.add_subparsers(dest="command")
-    cli_merge.add_parsers(sub, lambda p: p.add_argument("--db", type=Path))
-    code = cli_merge.handle(parser.parse_args([str(arg) for arg in argv]))
+    code = run_command(*argv)
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -222,7 +218,7 @@ def test_no_duplicates(crm: Crm, capsys) -> None:
 
 
 def test_merging_a_contact_with_itself_through_main_is_one_line(engine, db_path, make_contact, capsys) -> None:
-    from tui.cli import main
+    from cli.main import main
 
     ada = make_contact(engine, firstname="Ada", email="ada@example.com")
     assert main(["merge", str(ada), str(ada), "--db", str(db_path)]) == 1

@@ -1,4 +1,4 @@
-"""`store.csv_export`: Mautic column names, segment filter, and a round trip through `import_csv`."""
+"""`store.interchange.csv_export`: Mautic column names, segment filter, and a round trip through `import_csv`."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session
 
-from store.csv_export import COLUMNS, export_csv
-from store.csv_import import import_csv
 from store.dialect import loads, stored
+from store.interchange.csv_export import COLUMNS, export_csv
+from store.interchange.csv_import import import_csv
 from store.memberships import GroupNotFound
 from store.models import Segment, SegmentMembership
 
@@ -137,11 +137,10 @@ def test_round_trip_into_an_empty_database(engine, make_contact, tmp_path: Path,
 
 @pytest.mark.sqlite_only
 def test_cli_export_csv(engine, db_path: Path, make_contact, tmp_path: Path, capsys) -> None:
-    from tests.test_csv_import import _parse
-    from tui import cli_io
+    from tests.cli_helpers import run_command
 
     make_contact(engine, firstname="Ada", email="ada@example.com")
     out = tmp_path / "o.csv"
-    assert cli_io.handle_export_csv(_parse(["export", "csv", "--db", str(db_path), "--out", str(out)])) == 0
+    assert run_command("export", "csv", "--db", db_path, "--out", out) == 0
     assert capsys.readouterr().err == f"Exported 1 contact to {out}.\n"
     assert "ada@example.com" in out.read_text(encoding="utf-8")

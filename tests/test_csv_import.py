@@ -1,4 +1,4 @@
-"""`store.csv_import`: dialects, encodings, mapping, upsert by email, batches, and `dossier import csv`."""
+"""`store.interchange.csv_import`: dialects, encodings, mapping, upsert by email, batches, and `dossier import csv`."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import text
 
 from store.contacts import search_contacts
-from store.csv_import import CsvImportError, import_csv
 from store.dialect import stored_row
+from store.interchange.csv_import import CsvImportError, import_csv
 from tests.faults import refuse_inserts
 
 
@@ -219,28 +219,12 @@ def test_large_file_in_batches(engine, tmp_path: Path) -> None:
 
 @pytest.mark.sqlite_only
 def test_cli_import_prints_a_summary(engine, db_path: Path, tmp_path: Path, capsys) -> None:
-    from tui import cli_io
+    from tests.cli_helpers import run_command
 
-    parser_args = _parse(
-        ["import", "csv", str(_write(tmp_path, MAUTIC)), "--db", str(db_path), "--map", "twitter=skip"]
-    )
-    assert cli_io.handle_import(parser_args) == 0
+    assert run_command("import", "csv", _write(tmp_path, MAUTIC), "--db", db_path, "--map", "twitter=skip") == 0
     out = capsys.readouterr().out
     assert "2 created, 0 updated, 0 unchanged, 0 skipped, 0 failed" in out
     assert "twitter" not in _contacts(engine)[0]["custom_fields"]
-
-
-def _parse(argv: list[str]):
-    import argparse
-
-    from tui import cli_io
-
-    parser = argparse.ArgumentParser()
-    sub = parser.add_subparsers(dest="command")
-    cli_io.add_import_parser(sub, lambda p: p.add_argument("--db", type=Path))
-    export = sub.add_parser("export")
-    cli_io.add_export_csv(export.add_subparsers(dest="format"), lambda p: p.add_argument("--db", type=Path))
-    return parser.parse_args(argv)
 
 
 def test_a_failed_batch_leaves_nothing_half_written(engine, tmp_path: Path) -> None:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from demo.build import DemoExists, build_demo
 from store.db import DatabaseError, db_time, open_database
-from store.demo import DemoExists, build_demo
 from store.timeline import timeline_page
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -103,7 +103,7 @@ def test_a_failed_rebuild_leaves_the_old_demo_as_it_was(tmp_path: Path, monkeypa
     def broken(*_args) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("store.demo._write", broken)
+    monkeypatch.setattr("demo.build._write", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         build_demo(demo, contacts=20, now=NOW, force=True)
     assert demo.read_bytes() == before

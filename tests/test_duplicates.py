@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from store.contacts import ContactNotFound
-from store.duplicates import candidate_queries, find_all_duplicates, find_duplicates_for
+from store.merge.duplicates import candidate_queries, find_all_duplicates, find_duplicates_for
 from store.normalize import normalize_email
 from store.phones import backfill_phone_e164, normalize_phone, pretty_phone, region_for_country
 

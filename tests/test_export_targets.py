@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
+from cli.main import main
 from store.db import open_database
+from store.interchange.out_file import OutputError, output_file
 from store.notes import add_note
-from store.out_file import OutputError, output_file
-from tui.cli import main
 
 pytestmark = pytest.mark.sqlite_only
 

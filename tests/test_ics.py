@@ -11,8 +11,8 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import Engine
 
-import store.ics
-from store.ics import export_ics, note_uid
+import store.interchange.ics
+from store.interchange.ics import export_ics, note_uid
 from store.notes import NoteRow, add_note, delete_note, update_note
 
 NOW = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)
@@ -167,7 +167,7 @@ def test_date_range_includes_both_days_in_the_local_zone(engine: Engine, ada: in
 
 
 def test_an_end_before_the_start_is_refused(engine: Engine, tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match=r"The end date 2026-11-01 is before the start date 2026-11-02\."):
+    with pytest.raises(ValueError, match=r"The last day \(2026-11-01\) is before the first day \(2026-11-02\)\."):
         export_ics(engine, start=date(2026, 11, 2), end=date(2026, 11, 1), out=tmp_path / "x.ics", now=STAMP)
     assert not (tmp_path / "x.ics").exists()
 
@@ -204,7 +204,7 @@ def test_control_characters_become_visible_symbols(engine: Engine, ada: int, tmp
 def test_streams_in_batches_without_skipping_ties(
     engine: Engine, ada: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(store.ics, "BATCH_SIZE", 3)
+    monkeypatch.setattr(store.interchange.ics, "BATCH_SIZE", 3)
     written = []
     for n in range(11):
         # Groups of notes at the same time straddle the batch boundaries.

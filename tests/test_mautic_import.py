@@ -1,4 +1,4 @@
-"""store.mautic_import against an in-process source serving Mautic's JSON shapes (the HTTP client and the
+"""store.interchange.mautic_import against an in-process source serving Mautic's JSON shapes (the HTTP client and the
 whole CLI are tested against a real local server in tests/test_cli_mautic.py)."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import Engine, select, text
 
 from store.contacts import get_contact, search_contacts
-from store.mautic_import import import_mautic, source_name
-from store.mautic_records import parse_time, read_contact, read_event
+from store.interchange.mautic_import import import_mautic, source_name
+from store.interchange.mautic_records import parse_time, read_contact, read_event
 from store.models import Contact, Event
 from store.notes import list_notes
 from store.timeline import timeline_page

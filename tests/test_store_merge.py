@@ -12,8 +12,9 @@ from sqlmodel import Session
 
 from store.contacts import ContactNotFound, resolve_contact
 from store.dialect import loads, stored_row
-from store.merge import MergeNotFound, MergeRefused, merge_contacts, preview_merge
-from store.merge_tables import CHILD_TABLES
+from store.merge.merging import MergeNotFound, MergeRefused, merge_contacts, preview_merge
+from store.merge.tables import CHILD_TABLES
+from store.merge.undo import plan_unmerge, unmerge
 from store.models import (
     Campaign,
     CampaignMembership,
@@ -26,7 +27,6 @@ from store.models import (
     SegmentMembership,
     SocialProfile,
 )
-from store.unmerge import plan_unmerge, unmerge
 
 T0 = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 NOW = datetime(2026, 2, 1, 9, 30, tzinfo=UTC)

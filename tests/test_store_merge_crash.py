@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from store.db import db_time, open_database
-from store.merge_tables import CHILD_TABLES
+from store.merge.tables import CHILD_TABLES
 
 ROOT = Path(__file__).resolve().parents[1]
 EVENTS = 50_000
@@ -22,7 +22,7 @@ CHILD = """
 import sys
 from datetime import UTC, datetime
 from store.db import open_database
-from store.merge import merge_contacts, preview_merge
+from store.merge.merging import merge_contacts, preview_merge
 
 engine = open_database(sys.argv[1])
 preview = preview_merge(engine, 1, 2, now=datetime.now(UTC))

@@ -15,17 +15,17 @@ from keyring.backend import KeyringBackend
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
+from cli.main import main
+from demo.build import build_demo
 from store.changes import ServerWatch
 from store.contacts import search_contacts
-from store.csv_export import export_csv
 from store.db import HEAD_REVISION, DatabaseError, _alembic_config, display_name, open_database
 from store.db_copy import copy_database, tables
-from store.demo import build_demo
 from store.dialect import stored_row
+from store.interchange.csv_export import export_csv
 from store.notes import add_note
 from store.server import masked_url
 from tests.postgres import PostgresServer
-from tui.cli import main
 
 
 def note(engine: Engine, contact_id: int, words: str):
@@ -419,9 +419,9 @@ def test_a_merge_made_on_sqlite_is_undone_on_postgresql_after_a_copy(
     from sqlmodel import Session
 
     from store.memberships import set_membership
-    from store.merge import merge_contacts, preview_merge
+    from store.merge.merging import merge_contacts, preview_merge
+    from store.merge.undo import unmerge
     from store.models import Segment
-    from store.unmerge import unmerge
 
     now = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)
     file = open_database(tmp_path / "team.db", create=True)

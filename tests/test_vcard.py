@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import base64
 import io
 import os
@@ -15,12 +14,13 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, select
 
+from plain.errors import UserError
 from store.db import open_database
+from store.interchange.vcard_export import export_vcards, fold
+from store.interchange.vcard_import import import_vcards
 from store.models import Contact
-from store.vcard_export import export_vcards, fold
-from store.vcard_import import import_vcards
+from tests.cli_helpers import run_command
 from tests.conftest import MakeContact
-from tui import cli_vcard
 
 NOW = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)
 LATER = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
@@ -324,33 +324,19 @@ def test_round_trip_gives_contacts_without_uid_a_stable_one(
 def test_cli_import_and_export(engine: Engine, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     source = tmp_path / "book.vcf"
     source.write_text(card30() + BROKEN, encoding="utf-8")
-    parser = argparse.ArgumentParser()
-    sub = parser.add_subparsers(dest="command")
-    imports = sub.add_parser("import").add_subparsers(dest="format")
-    exports = sub.add_parser("export").add_subparsers(dest="format")
-
-    def db_option(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--db", type=Path)
-
-    cli_vcard.add_import_vcard(imports, db_option)
-    cli_vcard.add_export_vcard(exports, db_option)
-
-    args = parser.parse_args(["import", "vcard", str(source), "--db", str(db_path), "--photo-dir", str(tmp_path)])
-    assert cli_vcard.handle_import_vcard(args) == 1
+    assert run_command("import", "vcard", source, "--db", db_path, "--photo-dir", tmp_path) == 1
     captured = capsys.readouterr()
     assert "1 created, 0 updated, 0 unchanged, 0 skipped, 1 failed" in captured.out
     broken_line = card30().count("\n") + 4  # the BROKEN card's fourth line
     assert f"{source}:{broken_line}: " in captured.err
 
     folder = f"{tmp_path / 'exported'}/"
-    args = parser.parse_args(["export", "vcard", "--out", folder, "--db", str(db_path)])
-    assert cli_vcard.handle_export_vcard(args) == 0
+    assert run_command("export", "vcard", "--out", folder, "--db", db_path) == 0
     assert [p.name for p in (tmp_path / "exported").iterdir()] == ["uid-zoe.vcf"]
-    assert "Exported 1 contact as vCard" in capsys.readouterr().err
+    assert f"Exported 1 contact to {folder}." in capsys.readouterr().err
 
-    args = parser.parse_args(["import", "vcard", str(tmp_path / "missing.vcf"), "--db", str(db_path)])
-    with pytest.raises(cli_vcard.VcardError):
-        cli_vcard.handle_import_vcard(args)
+    with pytest.raises(UserError, match=r"missing\.vcf does not exist"):
+        run_command("import", "vcard", tmp_path / "missing.vcf", "--db", db_path)
 
 
 def _khard(tmp_path: Path, book: Path, *arguments: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:

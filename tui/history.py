@@ -153,8 +153,8 @@ class HistoryPane(Vertical):
 
     @work(thread=True, group="undo-merge", exit_on_error=False)
     def _plan_undo(self, merge_id: int) -> None:
-        from store.merge import MergeError
-        from store.unmerge import plan_unmerge
+        from store.merge.merging import MergeError
+        from store.merge.undo import plan_unmerge
 
         try:
             plan = plan_unmerge(self.app.context.engine, merge_id)
@@ -180,7 +180,7 @@ class HistoryPane(Vertical):
 
     @work(thread=True, group="undo-merge", exit_on_error=False)
     def _undo(self, merge_id: int) -> None:
-        from store.unmerge import unmerge
+        from store.merge.undo import unmerge
 
         context = self.app.context
         unmerge(context.engine, merge_id, actor=context.settings.user.name, now=context.clock())

@@ -9,9 +9,10 @@ from urllib.parse import quote
 
 import httpx
 
+from plain.html import html_to_text
 from services.social.base import FEED_LIMIT, MAX_BODY_BYTES, FeedResult, SocialError
 from services.social.http import bad_shape, base_headers, get_json, guarded, retry_time
-from services.social.text import count, html_to_text, parse_time, string
+from services.social.text import count, parse_time, string
 from store.social import CachedFeed, Post, Profile
 
 _HANDLE = re.compile(r"@?(?P<user>[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?)@(?P<host>[A-Za-z0-9.-]+(?::\d+)?)")

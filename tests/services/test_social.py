@@ -10,9 +10,9 @@ from email.utils import format_datetime
 import httpx
 import pytest
 
+from plain.html import html_to_text
 from services.social import PROVIDERS, SocialError, offline_result, provider
 from services.social.github import describe
-from services.social.text import html_to_text
 from store.social import CachedFeed, Post, Profile
 from tests.services.local_http import Handler, LocalServer, closed_port
 

@@ -6,8 +6,9 @@ from pathlib import Path
 
 from textual.widgets import Static
 
+from store.interchange.formats import detect
 from tests.tui.conftest import screen_text, settle, type_text
-from tui.dialogs.import_file import ImportDialog, detect_kind
+from tui.dialogs.import_file import ImportDialog
 
 
 def write_csv(path: Path) -> Path:
@@ -72,7 +73,7 @@ async def test_a_vcard_folder_is_recognised_and_imported(app_factory, tmp_path: 
         "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Zoë Ångström\r\nN:Ångström;Zoë;;;\r\nEMAIL:zoe@x.example\r\nEND:VCARD\r\n",
         encoding="utf-8",
     )
-    assert detect_kind(folder) == "vCard"
+    assert detect(folder).label == "vCard"
     app = app_factory()
     async with app.run_test(size=(80, 24)) as pilot:
         await open_dialog(pilot)
@@ -103,4 +104,4 @@ def test_kind_follows_the_first_line_when_the_name_says_nothing(tmp_path: Path) 
     card.write_bytes(b"\xef\xbb\xbfBEGIN:VCARD\r\nEND:VCARD\r\n")
     table = tmp_path / "export.dat"
     table.write_text("a,b\n", encoding="utf-8")
-    assert (detect_kind(card), detect_kind(table)) == ("vCard", "CSV")
+    assert (detect(card).label, detect(table).label) == ("vCard", "CSV")

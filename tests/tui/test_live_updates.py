@@ -11,7 +11,7 @@ import pytest
 
 from store.changes import DataVersion, LocalCommits, contact_fingerprint
 from store.db import open_database
-from store.merge import merge_contacts, preview_merge
+from store.merge.merging import merge_contacts, preview_merge
 from store.notes import add_note
 from store.settings import load_settings
 from tests.postgres import PostgresServer

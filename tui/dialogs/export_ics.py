@@ -15,8 +15,8 @@ from textual.widgets import Label, Static
 
 from plain.words import plural
 from store.db import describe_error
-from store.ics import export_ics
-from store.out_file import OutputError
+from store.interchange.ics import export_ics
+from store.interchange.out_file import OutputError
 from tui.inputs import TextInput
 
 

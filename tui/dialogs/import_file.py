@@ -1,9 +1,10 @@
 """Import contacts from a CSV file or vCards (a .vcf file or a folder of them), with progress and a summary.
 
-The format follows the path: a folder or a `.vcf`/`.vcard` file is vCard, anything else whose first line is
-`BEGIN:VCARD` too, the rest CSV. The import runs in a thread; it writes in batches, one transaction each, so
-Esc during an import stops it after the current batch and keeps every batch already written. A live Mautic
-instance is imported from the command line (the dialog shows the command).
+The format follows the path, as the format registry decides (`store.interchange.formats.detect`): a folder
+or a `.vcf`/`.vcard` file is vCard, anything else whose first line is `BEGIN:VCARD` too, the rest CSV. The
+import runs in a thread; it writes in batches, one transaction each, so Esc during an import stops it after
+the current batch and keeps every batch already written. A live Mautic instance is imported from the
+command line (the dialog shows the command).
 """
 
 from __future__ import annotations
@@ -20,12 +21,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, ProgressBar, Static
 from textual.worker import get_current_worker
 
+from plain.errors import UserError
 from plain.literal import one_line
-from store.csv_columns import CsvImportError
-from store.csv_import import import_csv
 from store.db import describe_error
-from store.import_counts import ImportCounts
-from store.vcard_import import import_vcards
+from store.interchange.counts import ImportCounts
+from store.interchange.formats import FileFormat, detect
 from tui.inputs import TextInput
 
 MAUTIC_HINT = "From a Mautic instance: dossier import mautic --url URL --user USER"
@@ -47,18 +47,6 @@ def report(counts: ImportCounts, unit: str, folder: str) -> list[str]:
         more = len(counts.failed) - SHOWN_FAILURES
         lines.append(f"… and {more:,} more failures (dossier import on the command line lists them all).")
     return lines
-
-
-def detect_kind(path: Path) -> str:
-    """The format of what is at `path`, "vCard" or "CSV" (see the module docstring)."""
-    if path.is_dir() or path.suffix.lower() in (".vcf", ".vcard"):
-        return "vCard"
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
-    except OSError:
-        return "CSV"
-    return "vCard" if head.upper().startswith(b"BEGIN:VCARD") else "CSV"
 
 
 class ImportDialog(ModalScreen[bool]):
@@ -123,7 +111,7 @@ class ImportDialog(ModalScreen[bool]):
         self.query_one("#import-path", TextInput).disabled = True
         self.query_one("#import-progress").display = True
         self.query_one("#import-keys", Static).update(Content("Importing… Esc stops after the current batch"))
-        self._import(path, detect_kind(path))
+        self._import(path, detect(path))
 
     def action_close(self) -> None:
         if self._busy:
@@ -133,9 +121,9 @@ class ImportDialog(ModalScreen[bool]):
         self.dismiss(self._wrote_any)
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
-    def _import(self, path: Path, kind: str) -> None:
+    def _import(self, path: Path, fmt: FileFormat) -> None:
         engine = self.app.context.engine
-        unit = "cards" if kind == "vCard" else "rows"
+        unit, kind = fmt.unit, fmt.label
         started = time.perf_counter()
         seen = 0
 
@@ -149,16 +137,13 @@ class ImportDialog(ModalScreen[bool]):
             self.app.call_from_thread(self._status, f"Importing {kind}: {count:,} {unit} · {rate:,.0f} {unit}/s")
 
         try:
-            if kind == "vCard":
-                counts: ImportCounts = import_vcards(engine, path, now=self.app.context.clock(), progress=progress)
-            else:
-                counts = import_csv(engine, path, progress=progress)
+            counts = fmt.read(engine, path, now=self.app.context.clock(), progress=progress)
         except _Stopped:
             lines, wrote = [f"Stopped after {seen:,} {unit}; everything read before that is saved."], True
         except OSError as exc:
             self.app.call_from_thread(self._finish, [f"Cannot read {path}: {exc.strerror or exc}."], True, error=True)
             return
-        except CsvImportError as exc:
+        except UserError as exc:  # the file cannot be imported at all; nothing was written
             self.app.call_from_thread(self._finish, [str(exc)], False, error=True)
             return
         except Exception as exc:  # earlier batches may have been written

@@ -20,8 +20,8 @@ from textual.worker import get_current_worker
 from plain.literal import one_line
 from store.contacts import search_contacts
 from store.db import describe_error
-from store.duplicates import find_duplicates_for
-from store.merge import MergeError, MergePreview, merge_contacts, preview_merge
+from store.merge.duplicates import find_duplicates_for
+from store.merge.merging import MergeError, MergePreview, merge_contacts, preview_merge
 from store.rows import ContactDetail, ContactSummary
 from tui.dialogs.confirm import ConfirmDialog
 from tui.inputs import TextInput

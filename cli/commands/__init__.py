@@ -1,0 +1,1 @@
+"""One module per family of `dossier` commands; each exports `COMMANDS` (see `cli/registry.py`)."""

@@ -1,0 +1,77 @@
+"""`dossier search QUERY` and `dossier show CONTACT`: answers for scripts and mail clients, read only."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from cli.common import database, say
+from cli.registry import Command, db_option
+
+
+def _search_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("query")
+    db_option(parser)
+    parser.add_argument("--json", action="store_true", help="print one JSON document")
+    parser.add_argument("--limit", type=int, default=50)
+
+
+def _search(args: argparse.Namespace) -> int:
+    from plain.literal import one_line
+    from store.contacts import search_contacts
+
+    with database(args) as engine:
+        rows = search_contacts(engine, args.query, limit=max(1, args.limit))
+    if args.json:
+        print(json.dumps([_summary_json(row) for row in rows], ensure_ascii=False, indent=2))
+    else:
+        for row in rows:
+            print(one_line(f"{row.id:>8}  {row.name}  <{row.email or ''}>  {row.company}  {row.city}"))
+    if not rows:
+        say(f"No contact matches {args.query!r}.")
+    return 0 if rows else 1
+
+
+def _summary_json(row: Any) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "name": row.name,
+        "email": row.email,
+        "company": row.company,
+        "city": row.city,
+        "points": row.points,
+        "last_active": row.last_active.isoformat() if row.last_active else None,
+    }
+
+
+def _show_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("contact")
+    db_option(parser)
+    parser.add_argument("--json", action="store_true", help="print one JSON document")
+
+
+def _show(args: argparse.Namespace) -> int:
+    from cli.show_text import render_contact
+    from store.contacts import get_contact, resolve_contact
+
+    with database(args) as engine:
+        contact_id, merged_from = resolve_contact(engine, args.contact)
+        detail = get_contact(engine, contact_id)
+    if args.json:
+        document = detail.to_json()
+        if merged_from is not None:
+            document["merged_from"] = merged_from
+            document["note"] = f"Contact {merged_from} was merged into contact {contact_id}."
+        print(json.dumps(document, ensure_ascii=False, indent=2))
+        return 0
+    if merged_from is not None:
+        say(f"Contact {merged_from} was merged into contact {contact_id}; showing the survivor.")
+    print(render_contact(detail))
+    return 0
+
+
+COMMANDS = (
+    Command("search", "find contacts by name, email, company or city", _search_arguments, _search),
+    Command("show", "everything about one contact (id or email)", _show_arguments, _show),
+)

@@ -1,0 +1,83 @@
+"""What every `dossier` command family shares: the database it works on, progress, and how it says things.
+
+No Textual here: only `cli/commands/open.py` imports the app, to launch it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from plain.errors import UserError
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+    from sqlalchemy import Engine
+
+
+def db_path(args: argparse.Namespace) -> Path | str:
+    """`--db`, else `$DOSSIER_DB`, else the platform's user data dir: a file's path or a server's URL."""
+    from store.settings import default_db_path
+
+    return getattr(args, "db", None) or default_db_path()
+
+
+@contextmanager
+def database(args: argparse.Namespace, *, create: bool = False) -> Iterator[Engine]:
+    """The database of `--db`, closed afterwards; a locked or read-only file becomes one `DatabaseError` line."""
+    import sqlalchemy.exc
+
+    from store.db import DatabaseError, describe_error, open_database
+
+    engine = open_database(db_path(args), create=create)
+    try:
+        yield engine
+    except sqlalchemy.exc.OperationalError as exc:
+        raise DatabaseError(describe_error(exc)) from exc
+    finally:
+        engine.dispose()
+
+
+def progress_bar(title: str, *texts: str, bar: bool = False) -> Progress:
+    """A transient progress display on standard error: a spinner, the title, a bar with done/total when `bar`,
+    then the other text columns (rich's `{task.…}` fields) and the time elapsed."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    bars = (BarColumn(bar_width=None), MofNCompleteColumn()) if bar else ()
+    return Progress(
+        SpinnerColumn(),
+        TextColumn(title),
+        *bars,
+        *(TextColumn(text) for text in texts),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+
+
+def say(message: str) -> None:
+    """A line for the user on standard error (data in it shown literally), leaving standard output to data."""
+    from plain.literal import one_line
+
+    print(one_line(message), file=sys.stderr)
+
+
+def print_failures(lines: list[str], *, shown: int = 50, label: str = "failed") -> None:
+    """An import's failures (or warnings) on standard error, one line each, literally; past `shown`, counted."""
+    for line in lines[:shown]:
+        say(f"{label}: {line}")
+    if len(lines) > shown:
+        say(f"… and {len(lines) - shown:,} more {label}.")
+
+
+def write_failed(exc: OSError, where: object) -> Exception:
+    """What to raise when writing an export failed: a closed pipe stays itself (`main` exits quietly, as Unix
+    programs do under `| head`); anything else is one sentence."""
+    if isinstance(exc, BrokenPipeError):
+        return exc
+    return UserError(f"Cannot write {where or 'standard output'}: {exc.strerror or exc}.")

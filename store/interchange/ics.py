@@ -1,0 +1,148 @@
+"""The calendar as an iCalendar file (RFC 5545) that calendar programs import.
+
+Every dated note is one VEVENT whose UID is derived from the note's id, so importing a newer export
+updates the events instead of duplicating them (SEQUENCE and LAST-MODIFIED say which copy is newer).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from pathlib import Path
+from typing import TextIO
+
+from icalendar import Calendar
+from icalendar import Event as VEvent
+from sqlalchemy import Engine, or_, select
+
+from plain.errors import UserError
+from plain.literal import literal
+from store.calendar import LIVE_CONTACT
+from store.interchange.out_file import database_files, output_file
+from store.models import Contact, Note
+from store.rows import display_name
+from store.when import local_midnight
+
+PRODID = "-//Dossier//Dossier CRM//EN"
+BATCH_SIZE = 500
+SUMMARY_NAMES = {"general": "Note", "email": "Email", "call": "Call", "meeting": "Meeting"}
+DURATIONS = {"meeting": timedelta(hours=1)}
+DEFAULT_DURATION = timedelta(minutes=30)
+# Calls and meetings take up time in a calendar; other dated notes are reminders that do not.
+BUSY_TYPES = frozenset({"call", "meeting"})
+
+N = Note.__table__.c
+
+
+class DateRangeError(UserError, ValueError):
+    """The last day of an export is before its first day; one sentence."""
+
+
+C = Contact.__table__.c
+
+
+def note_uid(note_id: int) -> str:
+    """The UID of a note's event: the same in every export."""
+    return f"note-{note_id}@dossier"
+
+
+def _text(value: str) -> str:
+    # Control characters are not allowed in iCalendar text: shown as visible symbols, as the app does.
+    return literal(value.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _rows(engine: Engine, start: datetime | None, end: datetime | None) -> Iterator:
+    """Dated notes of live contacts in time order, read `BATCH_SIZE` at a time (keyset pagination)."""
+    columns = (N.id, N.contact_id, N.type, N.text, N.date_time, N.created_at, N.updated_at, N.version)
+    base = (
+        select(*columns, C.firstname, C.lastname, C.email)
+        .select_from(Note.__table__.join(Contact, C.id == N.contact_id))
+        .where(N.date_time.is_not(None), LIVE_CONTACT)
+        .order_by(N.date_time, N.id)
+        .limit(BATCH_SIZE)
+    )
+    if start is not None:
+        base = base.where(N.date_time >= start)
+    if end is not None:
+        base = base.where(N.date_time < end)
+    with engine.connect() as conn:  # one read transaction: every batch sees the same snapshot
+        after = None
+        while True:
+            query = base
+            if after is not None:
+                query = query.where(N.date_time >= after[0], or_(N.date_time > after[0], N.id > after[1]))
+            batch = conn.execute(query).all()
+            yield from batch
+            if len(batch) < BATCH_SIZE:
+                return
+            after = (batch[-1].date_time, batch[-1].id)
+
+
+def _event(row, stamp: datetime) -> VEvent:
+    name = display_name(row.contact_id, row.firstname, row.lastname, row.email)
+    event = VEvent()
+    event.add("uid", note_uid(row.id))
+    event.add("dtstamp", stamp)
+    event.add("dtstart", row.date_time)
+    event.add("dtend", row.date_time + DURATIONS.get(row.type, DEFAULT_DURATION))
+    event.add("summary", _text(f"{SUMMARY_NAMES.get(row.type, row.type.title())}: {name}"))
+    event.add("description", _text(row.text))
+    event.add("categories", [_text(row.type)])
+    event.add("created", row.created_at)
+    event.add("last-modified", row.updated_at)
+    event.add("sequence", max(row.version - 1, 0))
+    event.add("transp", "OPAQUE" if row.type in BUSY_TYPES else "TRANSPARENT")
+    return event
+
+
+def _write(engine: Engine, out: TextIO, start: datetime | None, end: datetime | None, now: datetime) -> int:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", "Dossier")
+    # The calendar's own lines, then each event as it is read, then the closing line: never all at once.
+    head, tail = calendar.to_ical().decode().rsplit("END:VCALENDAR", 1)
+    out.write(head)
+    stamp = now.astimezone(UTC)
+    count = 0
+    for row in _rows(engine, start, end):
+        out.write(_event(row, stamp).to_ical().decode())
+        count += 1
+    out.write("END:VCALENDAR" + tail)
+    return count
+
+
+def export_ics(
+    engine: Engine,
+    *,
+    start: date | None,
+    end: date | None,
+    out: TextIO | Path,
+    now: datetime,
+    tz: tzinfo | None = None,
+) -> int:
+    """Write the dated notes of live contacts from the local day `start` through the day `end` (both
+    included; None leaves that side open) as an iCalendar file; returns how many events were written.
+
+    Days are local to `tz` (None: the system's time zone). A `Path` is written as `store.interchange.out_file` writes
+    (never the database, a link or a device; replaced only once complete).
+    """
+    if start is not None and end is not None and end < start:
+        raise DateRangeError(f"The last day ({end}) is before the first day ({start}).")
+    lower = local_midnight(start, tz) if start is not None else None
+    upper = local_midnight(end + timedelta(days=1), tz) if end is not None and end < date.max else None
+    if not isinstance(out, Path):
+        return _write(engine, out, lower, upper, now)
+    # newline="" keeps the CRLF line endings iCalendar requires on every platform.
+    with output_file(out, protect=database_files(engine), newline="") as stream:
+        return _write(engine, stream, lower, upper, now)
+
+
+def write_ics(
+    engine: Engine, out: str | TextIO, *, now: datetime, start: date | None = None, end: date | None = None
+) -> int:
+    """`export_ics` as the format registry calls it."""
+    target = Path(out).expanduser() if isinstance(out, str) else out
+    return export_ics(engine, start=start, end=end, out=target, now=now)
