@@ -64,7 +64,7 @@ def dossier(db: str, contact: str, modules_out: str | None) -> dict[str, Any]:
     run = DossierApp.run
 
     def painted(app: DossierApp) -> bool:
-        from tui.screens.contact_page import ContactScreen
+        from tui.contact.screen import ContactScreen
         from widgets.timeline import Timeline
 
         screen = app.screen

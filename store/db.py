@@ -298,6 +298,6 @@ def describe_error(exc: BaseException) -> str:
         return "Another user changed the same data at the same moment; the change was not saved. Try again."
     if "disk I/O" in message or "malformed" in message:
         return f"The database file could not be read ({message}); it may be damaged."
-    if isinstance(exc, DatabaseError):
+    if isinstance(exc, UserError):  # already one sentence for the user
         return message
     return f"{type(exc).__name__}: {message}"

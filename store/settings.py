@@ -80,6 +80,17 @@ class SocialSettings(BaseModel):
     github_base_url: str = "https://api.github.com"
     github_token: SecretStr = Field(default=SecretStr(""), description="optional; raises GitHub's rate limit")
 
+    # A network's settings follow one naming rule, so the app needs no code per network: `NETWORK_base_url`
+    # (empty: the network's own default) and, if it takes one, `NETWORK_token`.
+    def base_url(self, network: str) -> str | None:
+        """The API address configured for a network, or None for the network's own default."""
+        return getattr(self, f"{network}_base_url", "") or None
+
+    def token(self, network: str) -> str | None:
+        """The access token configured for a network, or None."""
+        secret = getattr(self, f"{network}_token", None)
+        return (secret.get_secret_value() if isinstance(secret, SecretStr) else secret) or None
+
 
 class GeoSettings(BaseModel):
     mmdb_path: str = Field(

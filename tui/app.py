@@ -133,7 +133,7 @@ class DossierApp(App[None]):
     @work(thread=True, exclusive=True, group="live", exit_on_error=False)
     def _look_for_changes(self) -> None:
         from store.changes import contact_fingerprint
-        from tui.screens.contact_page import ContactScreen
+        from tui.contact.screen import ContactScreen
 
         if self._watch is None:
             return
@@ -150,7 +150,7 @@ class DossierApp(App[None]):
 
     def open_contact(self, contact_id: int, *, merged_from: int | None = None, tab: str = "history") -> None:
         """Show one contact's page on top of the current screen."""
-        from tui.screens.contact_page import ContactScreen
+        from tui.contact.screen import ContactScreen
 
         self.push_screen(ContactScreen(contact_id, merged_from=merged_from, tab=tab))
 

@@ -6,11 +6,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from sqlalchemy import Engine
 
 from store.db import display_name, is_url
 from store.settings import Settings
+
+if TYPE_CHECKING:
+    from tui.app import DossierApp
 
 
 def local_now() -> datetime:
@@ -28,3 +32,16 @@ class AppContext:
     def database_name(self) -> str:
         """The file's name, or the server URL with its password masked (the title bar shows it)."""
         return display_name(self.db_path) if is_url(self.db_path) else Path(self.db_path).name
+
+
+class InApp:
+    """Mixed into Dossier's screens, dialogs and tabs (before the Textual class): the app and its context,
+    typed, instead of reaching through an untyped `self.app`."""
+
+    @property
+    def dossier(self) -> DossierApp:
+        return cast("DossierApp", self.app)  # type: ignore[attr-defined]
+
+    @property
+    def ctx(self) -> AppContext:
+        return self.dossier.context

@@ -44,10 +44,12 @@ class FeedResult:
 
 
 class Provider(Protocol):
-    """One social network: `network` is its registry key, `label` its name in sentences."""
+    """One social network: `network` is its registry key, `label` its name in sentences, `hint` what a
+    handle looks like (shown where one is typed)."""
 
     network: str
     label: str
+    hint: str
 
     def normalize_handle(self, text: str) -> str:
         """The canonical handle for what a user typed; raises `SocialError` for one that cannot exist."""

@@ -58,6 +58,7 @@ def _post(item: Any) -> Post | None:
 class Bluesky:
     network = "bluesky"
     label = "Bluesky"
+    hint = "name.bsky.social or a DID"
 
     def normalize_handle(self, text: str) -> str:
         """A lower-cased handle without a leading @, or a DID as given."""

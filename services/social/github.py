@@ -92,6 +92,7 @@ def _poll_after(headers: httpx.Headers, now: datetime) -> datetime | None:
 class GitHub:
     network = "github"
     label = "GitHub"
+    hint = "user name"
 
     def normalize_handle(self, text: str) -> str:
         """A GitHub user name (a leading @ or a github.com profile URL is accepted); case is kept."""

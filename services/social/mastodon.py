@@ -49,6 +49,7 @@ def _post(status: Any) -> Post | None:
 class Mastodon:
     network = "mastodon"
     label = "Mastodon"
+    hint = "user@instance"
 
     def normalize_handle(self, text: str) -> str:
         """`user@instance` (a leading @ and a profile URL's `https://instance/@user` form are accepted)."""

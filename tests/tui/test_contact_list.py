@@ -6,8 +6,8 @@ from textual.widgets import DataTable, Input
 
 from tests.tui.conftest import screen_text, settle, type_text
 from tests.tui.sample import HOSTILE_COMPANY, HOSTILE_NAME
+from tui.contact.screen import ContactScreen
 from tui.screens.contact_list import ContactListScreen
-from tui.screens.contact_page import ContactScreen
 
 
 def names(app) -> list[str]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual.widgets import Input, SelectionList
 
 from tests.tui.conftest import screen_text, settle
+from tui.contact.screen import ContactScreen
 from tui.dialogs.type_filter import TypeFilterDialog
-from tui.screens.contact_page import ContactScreen
 from tui.screens.help import HelpScreen
 from widgets.timeline import Timeline
 

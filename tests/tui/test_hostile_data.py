@@ -26,11 +26,11 @@ from store.settings import load_settings
 from tests.local_smtp import smtp_server
 from tests.tui.conftest import screen_text, settle
 from tests.tui.sample import NOW
+from tui.contact.screen import ContactScreen
 from tui.dialogs.compose_email import ComposeEmail
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.note_editor import NoteEditor
 from tui.factory import make_app
-from tui.screens.contact_page import ContactScreen
 
 ROOT = Path(__file__).resolve().parents[2]
 # A title change, a clipboard write, a screen clear, a C1 CSI and a direction override, with markup around.

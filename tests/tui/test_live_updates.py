@@ -17,9 +17,9 @@ from store.settings import load_settings
 from tests.postgres import PostgresServer
 from tests.tui.conftest import screen_text, settle
 from tests.tui.sample import NOW
+from tui.contact.screen import ContactScreen
 from tui.dialogs.confirm import ConfirmDialog
 from tui.factory import make_app
-from tui.screens.contact_page import ContactScreen
 
 ADA, GRACE = 1, 2
 

@@ -13,10 +13,10 @@ from store.settings import load_settings
 from tests.local_smtp import smtp_server
 from tests.tui.conftest import screen_text, settle
 from tests.tui.sample import NOW
+from tui.contact.screen import ContactScreen
 from tui.dialogs.compose_email import ComposeEmail, KeepDraftDialog
 from tui.dialogs.memberships import MembershipsDialog
 from tui.factory import make_app
-from tui.screens.contact_page import ContactScreen
 from widgets.switch_list import MembershipSwitches
 
 ADA = 1

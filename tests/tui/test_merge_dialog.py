@@ -10,9 +10,9 @@ from store.models import Contact, Event, Note
 from store.normalize import normalize_email
 from tests.tui.conftest import screen_text, settle, type_text
 from tests.tui.sample import NOW
+from tui.contact.screen import ContactScreen
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.merge import MergeDialog
-from tui.screens.contact_page import ContactScreen
 
 ADA = 1
 

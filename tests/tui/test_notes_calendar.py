@@ -8,11 +8,11 @@ from textual.widgets import OptionList, RadioSet, TextArea
 
 from store.models import Event, Note
 from tests.tui.conftest import screen_text, settle
+from tui.contact.screen import ContactScreen
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.export_ics import ExportIcsDialog
 from tui.dialogs.note_editor import NoteEditor
 from tui.screens.calendar import CalendarScreen
-from tui.screens.contact_page import ContactScreen
 from widgets.month_grid import MonthGrid
 
 ADA = 1

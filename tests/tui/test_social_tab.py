@@ -139,3 +139,32 @@ async def test_remove_a_profile(app_factory, sample_db: Path):
         await pilot.pause(0.2)
         await settle(pilot)
         assert "No social profiles yet" in screen_text(app)
+
+
+async def test_a_tab_loads_only_when_shown_and_adding_a_profile_fetches_only_it(sample_db: Path):
+    from store.db import open_database
+    from store.social import add_profile
+
+    engine = open_database(sample_db)
+    add_profile(engine, 1, "github", "octo")
+    engine.dispose()
+    server, stop = serve()
+    server.routes["/users/octo"] = send_json(GH_USER)
+    server.routes["/users/octo/events/public"] = send_json(GH_EVENTS)
+    server.routes["/users/hubot"] = send_json({**GH_USER, "login": "hubot"})
+    server.routes["/users/hubot/events/public"] = send_json([])
+    try:
+        app = social_app(sample_db, server.url(""))
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            await pilot.pause(0.3)
+            assert server.received == []  # the Social tab was never shown: nothing asked
+            await pilot.press("4")
+            await settle(pilot)
+            await pilot.pause(0.5)
+            assert [r.path for r in server.received] == ["/users/octo", "/users/octo/events/public"]
+            await add_github(pilot, app, "hubot")
+            # The new profile is fetched; octo, fresh from a moment ago, is not asked again.
+            assert [r.path for r in server.received][2:] == ["/users/hubot", "/users/hubot/events/public"]
+    finally:
+        stop()

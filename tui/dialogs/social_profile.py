@@ -10,15 +10,10 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import RadioButton, RadioSet, Static
 
+from services.social import PROVIDERS
 from store.db import describe_error
 from store.social import DuplicateProfile, add_profile
 from tui.inputs import TextInput
-
-NETWORKS = [
-    ("mastodon", "Mastodon", "user@instance"),
-    ("bluesky", "Bluesky", "name.bsky.social or a DID"),
-    ("github", "GitHub", "user name"),
-]
 
 
 class SocialProfileDialog(ModalScreen[bool]):
@@ -34,9 +29,9 @@ class SocialProfileDialog(ModalScreen[bool]):
         with Vertical(classes="dialog", id="social-dialog"):
             yield Static(Content.styled("Add a social profile", "bold"), classes="dialog-title")
             with RadioSet(id="social-network"):
-                for index, (key, name, _) in enumerate(NETWORKS):
-                    yield RadioButton(name, value=index == 0, name=key)
-            yield TextInput(placeholder="user@instance", id="social-handle")
+                for index, network in enumerate(PROVIDERS.values()):
+                    yield RadioButton(network.label, value=index == 0, name=network.network)
+            yield TextInput(placeholder=next(iter(PROVIDERS.values())).hint, id="social-handle")
             yield Static(id="social-error")
             yield Static(Content("Enter adds · Esc cancels"), classes="dialog-hint")
 
@@ -45,12 +40,11 @@ class SocialProfileDialog(ModalScreen[bool]):
 
     def _network(self) -> str:
         pressed = self.query_one(RadioSet).pressed_button
-        return pressed.name if pressed is not None and pressed.name else "mastodon"
+        return pressed.name if pressed is not None and pressed.name else next(iter(PROVIDERS))
 
     @on(RadioSet.Changed)
     def _network_changed(self) -> None:
-        hint = next(h for key, _, h in NETWORKS if key == self._network())
-        self.query_one("#social-handle", TextInput).placeholder = hint
+        self.query_one("#social-handle", TextInput).placeholder = PROVIDERS[self._network()].hint
 
     @on(TextInput.Submitted, "#social-handle")
     def _submitted(self, event: TextInput.Submitted) -> None:

@@ -16,7 +16,7 @@ from textual.worker import get_current_worker
 
 from plain.literal import one_line
 from store.calendar import CalendarEntry, calendar_entries, day_counts, local_days
-from tui.notes import MARKERS
+from tui.contact.tabs.notes import MARKERS
 from widgets.month_grid import MonthGrid
 
 

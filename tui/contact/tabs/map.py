@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -12,6 +12,9 @@ from textual.widgets import DataTable, Static
 
 from plain.literal import one_line
 from store.geo import LocationRow, locations_for_contact
+from store.rows import ContactDetail
+from tui.background import in_thread
+from tui.contact.tabs.base import ContactTab
 from widgets.world_map import MapMarker, WorldMap
 
 
@@ -19,23 +22,32 @@ def place(row: LocationRow) -> str:
     return ", ".join(part for part in (row.city, row.country) if part) or "Unknown place"
 
 
-class MapPane(Horizontal):
-    """Enter on a location centres the map on it; the map's own keys zoom (+/-), pan and fit (0)."""
+class MapTab(ContactTab):
+    """Where the contact was seen. Shown only while a place is known. Enter on a location centres the map on
+    it; the map's own keys zoom (+/-), pan and fit (0)."""
+
+    TAB_ID, TITLE, KEY, FOCUS, ORDER = "map", "Map", "3", "#locations", 30
 
     BINDINGS = [
         Binding("m", "focus_map", "Map", show=False, tooltip="Move to the map (zoom with + and -)", id="map.focus"),
     ]
 
-    def __init__(self, contact_id: int, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.contact_id = contact_id
+    def __init__(self, contact_id: int) -> None:
+        super().__init__(contact_id)
         self.rows: list[LocationRow] = []
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="locations-column"):
-            yield Static(id="locations-title")
-            yield DataTable(id="locations", cursor_type="row", zebra_stripes=True)
-        yield WorldMap(id="world-map")
+        with Horizontal(id="map-pane"):
+            with Vertical(id="locations-column"):
+                yield Static(id="locations-title")
+                yield DataTable(id="locations", cursor_type="row", zebra_stripes=True)
+            yield WorldMap(id="world-map")
+
+    def available(self, detail: ContactDetail, located: bool) -> bool:
+        return located
+
+    def unavailable_reason(self) -> str:
+        return "No location is known for this contact."
 
     def on_mount(self) -> None:
         table = self.query_one("#locations", DataTable)
@@ -47,18 +59,16 @@ class MapPane(Horizontal):
             ("From previous", "distance", 13),
         ):
             table.add_column(title, key=key, width=width)
-        self.reload()
 
-    @work(thread=True, exclusive=True, group="map", exit_on_error=False)
-    def reload(self) -> None:
-        rows = locations_for_contact(self.app.context.engine, self.contact_id)
-        self.app.call_from_thread(self._show, rows)
+    def load(self) -> None:
+        engine = self.ctx.engine
+        in_thread(self, lambda: locations_for_contact(engine, self.contact_id), self._show, group="map")
 
     def _show(self, rows: list[LocationRow]) -> None:
         self.rows = rows
         table = self.query_one("#locations", DataTable)
         table.clear()
-        now = self.app.context.clock()
+        now = self.ctx.clock()
         for index, row in enumerate(rows):
             distance = f"{row.distance_km:,.0f} km" if row.distance_km is not None else "—"
             table.add_row(

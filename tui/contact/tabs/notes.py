@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -14,7 +14,10 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from plain.literal import one_line
+from plain.words import plural
 from store.notes import NoteRow, add_note, delete_note, list_notes, update_note
+from tui.background import in_thread
+from tui.contact.tabs.base import ContactTab
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.note_editor import TYPE_LABELS, NoteDraft, NoteEditor
 from tui.dialogs.note_viewer import NoteViewer
@@ -41,9 +44,13 @@ def note_line(note: NoteRow, now: datetime) -> Content:
     )
 
 
-class NotesPane(Vertical):
+class NotesTab(ContactTab):
+    """The contact's notes, newest first; n writes one, Enter reads, e edits, d deletes."""
+
+    TAB_ID, TITLE, KEY, FOCUS, ORDER = "notes", "Notes", "2", "#notes-list", 20
+
     class Changed(Message):
-        """A note was added, edited or deleted: History and the header should refresh."""
+        """A note was added, edited or deleted: the page and History should refresh."""
 
     BINDINGS = [
         Binding("n", "new_note", "New note", tooltip="Write a General, Email, Call or Meeting note", id="notes.new"),
@@ -51,40 +58,32 @@ class NotesPane(Vertical):
         Binding("d", "delete_note", "Delete", tooltip="Delete the highlighted note", id="notes.delete"),
     ]
 
-    def __init__(self, contact_id: int, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.contact_id = contact_id
+    def __init__(self, contact_id: int) -> None:
+        super().__init__(contact_id)
         self.notes: list[NoteRow] = []
 
     def compose(self) -> ComposeResult:
-        yield Static(id="notes-state")
-        yield OptionList(id="notes-list", markup=False)
+        with Vertical(id="notes-pane"):
+            yield Static(id="notes-state")
+            yield OptionList(id="notes-list", markup=False)
 
     @property
     def option_list(self) -> OptionList:
         return self.query_one("#notes-list", OptionList)
 
-    def on_mount(self) -> None:
-        self.reload()
-
-    @work(thread=True, exclusive=True, group="notes", exit_on_error=False)
-    def reload(self) -> None:
-        notes = list_notes(self.app.context.engine, self.contact_id)
-        self.app.call_from_thread(self._show, notes)
+    def load(self) -> None:
+        engine = self.ctx.engine
+        in_thread(self, lambda: list_notes(engine, self.contact_id), self._show, group="notes")
 
     def _show(self, notes: list[NoteRow]) -> None:
         highlighted = self.option_list.highlighted
         self.notes = notes
-        now = self.app.context.clock()
+        now = self.ctx.clock()
         self.option_list.clear_options()
         self.option_list.add_options(Option(note_line(note, now), id=str(note.id)) for note in notes)
         if notes:
             self.option_list.highlighted = min(highlighted or 0, len(notes) - 1)
-        state = (
-            f"{len(notes)} note{'s' if len(notes) != 1 else ''} · n writes one"
-            if notes
-            else ("No notes yet. Press n to write one.")
-        )
+        state = f"{plural(len(notes), 'note')} · n writes one" if notes else "No notes yet. Press n to write one."
         self.query_one("#notes-state", Static).update(Content.styled(state, "$text-muted"))
 
     def _current(self) -> NoteRow | None:
@@ -109,10 +108,10 @@ class NotesPane(Vertical):
         self.app.push_screen(NoteViewer(note, heading), chosen)
 
     def _author(self) -> str:
-        return self.app.context.settings.user.name
+        return self.ctx.settings.user.name
 
     def action_new_note(self) -> None:
-        engine, now = self.app.context.engine, self.app.context.clock
+        engine, now = self.ctx.engine, self.ctx.clock
 
         def save(draft: NoteDraft) -> NoteRow:
             return add_note(
@@ -131,7 +130,7 @@ class NotesPane(Vertical):
         note = self._current()
         if note is None:
             return
-        engine, now = self.app.context.engine, self.app.context.clock
+        engine, now = self.ctx.engine, self.ctx.clock
 
         def save(draft: NoteDraft) -> NoteRow:
             return update_note(
@@ -150,8 +149,7 @@ class NotesPane(Vertical):
 
     def _saved(self, note: NoteRow | None) -> None:
         if note is not None:
-            self.reload()
-            self.post_message(self.Changed())
+            self.post_message(self.Changed())  # the page reloads every tab, this one too
 
     def action_delete_note(self) -> None:
         note = self._current()
@@ -166,13 +164,11 @@ class NotesPane(Vertical):
         message = Content.assemble("Delete this note? This cannot be undone.\n\n", (excerpt, "italic"))
         self.app.push_screen(ConfirmDialog("Delete note", message, yes="Delete", default=False), answered)
 
-    @work(thread=True, group="notes-delete", exit_on_error=False)
     def _delete(self, note: NoteRow) -> None:
-        delete_note(
-            self.app.context.engine,
-            note.id,
-            actor=self._author(),
-            now=self.app.context.clock(),
-            created_at=note.created_at,
+        engine, actor, now = self.ctx.engine, self._author(), self.ctx.clock()
+        in_thread(
+            self,
+            lambda: delete_note(engine, note.id, actor=actor, now=now, created_at=note.created_at),
+            lambda _deleted: self._saved(note),
+            group="notes-delete",
         )
-        self.app.call_from_thread(self._saved, note)

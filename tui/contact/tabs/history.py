@@ -1,8 +1,8 @@
-"""The History tab: the timeline with its type filters and text search."""
+"""The History tab: the timeline with its type filters and text search; `u` undoes a merge."""
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -10,11 +10,12 @@ from textual.content import Content
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Static
-from textual.worker import get_current_worker
 
 from plain.literal import one_line
 from store.rows import EventRow, TypeCount, event_type_name
 from store.timeline import TimelineFilter, event_type_counts, timeline_page
+from tui.background import in_thread
+from tui.contact.tabs.base import ContactTab
 from tui.inputs import TextInput
 from widgets.timeline import Timeline
 
@@ -36,9 +37,11 @@ def describe_filter(flt: TimelineFilter, shown: int, complete: bool) -> Content:
     )
 
 
-class HistoryPane(Vertical):
-    """`/` is a priority binding and focus moves with `screen.set_focus`, at once, so keys typed right after
-    it land in the search box."""
+class HistoryTab(ContactTab):
+    """Every action of the contact, newest first. `/` is a priority binding and focus moves with
+    `screen.set_focus`, at once, so keys typed right after it land in the search box."""
+
+    TAB_ID, TITLE, KEY, ALIASES, FOCUS, ORDER = "history", "History", "1", "h", "#timeline", 10
 
     BINDINGS = [
         Binding("slash", "focus_search", "Search", priority=True, tooltip="Search History text", id="history.search"),
@@ -56,35 +59,34 @@ class HistoryPane(Vertical):
     ]
     SEARCH_DELAY = 0.25
 
-    def __init__(self, contact_id: int, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.contact_id = contact_id
+    def __init__(self, contact_id: int) -> None:
+        super().__init__(contact_id)
         self.filter = TimelineFilter()
         self._debounce: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="history-bar"):
-            yield TextInput(placeholder="/ Search history…", id="history-search", compact=True)
-            yield Static(id="filter-state")
-        yield Timeline(id="timeline", now=self.app.context.clock)
+        with Vertical(id="history-pane"):
+            with Horizontal(id="history-bar"):
+                yield TextInput(placeholder="/ Search history…", id="history-search", compact=True)
+                yield Static(id="filter-state")
+            yield Timeline(id="timeline", now=self.ctx.clock)
 
     @property
     def timeline(self) -> Timeline:
         return self.query_one(Timeline)
 
-    def on_mount(self) -> None:
-        self.reload()
-
-    def reload(self) -> None:
+    def load(self) -> None:
         """Fetch the first page again with the current filter."""
         self._load(self.filter, after=None)
 
-    @work(thread=True, exclusive=True, group="history", exit_on_error=False)
     def _load(self, flt: TimelineFilter, *, after: tuple | None) -> None:
-        size = self.app.context.settings.ui.page_size
-        rows = timeline_page(self.app.context.engine, self.contact_id, flt=flt, after=after, limit=size)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show, rows, flt, first=after is None, complete=len(rows) < size)
+        engine, size = self.ctx.engine, self.ctx.settings.ui.page_size
+        in_thread(
+            self,
+            lambda: timeline_page(engine, self.contact_id, flt=flt, after=after, limit=size),
+            lambda rows: self._show(rows, flt, first=after is None, complete=len(rows) < size),
+            group="history",
+        )
 
     def _show(self, rows: list[EventRow], flt: TimelineFilter, *, first: bool, complete: bool) -> None:
         if flt != self.filter:
@@ -112,7 +114,7 @@ class HistoryPane(Vertical):
         if search.value != flt.text:
             with search.prevent(Input.Changed):
                 search.value = flt.text
-        self.reload()
+        self.load()
 
     @on(Input.Changed, "#history-search")
     def _typed(self, event: Input.Changed) -> None:
@@ -147,21 +149,12 @@ class HistoryPane(Vertical):
     def action_undo_merge(self) -> None:
         entry = self.timeline.highlighted_entry
         if entry is None or entry.type != "lead.merged" or "merge_id" not in entry.details:
-            self.app.say("Highlight a “Contact merged” event to undo that merge.", severity="warning")
+            self.dossier.say("Highlight a “Contact merged” event to undo that merge.", severity="warning")
             return
-        self._plan_undo(int(entry.details["merge_id"]))
-
-    @work(thread=True, group="undo-merge", exit_on_error=False)
-    def _plan_undo(self, merge_id: int) -> None:
-        from store.merge.merging import MergeError
         from store.merge.undo import plan_unmerge
 
-        try:
-            plan = plan_unmerge(self.app.context.engine, merge_id)
-        except MergeError as exc:
-            self.app.say(str(exc), severity="error")
-            return
-        self.app.call_from_thread(self._confirm_undo, plan)
+        engine, merge_id = self.ctx.engine, int(entry.details["merge_id"])
+        in_thread(self, lambda: plan_unmerge(engine, merge_id), self._confirm_undo, group="undo-merge")
 
     def _confirm_undo(self, plan) -> None:
         from tui.dialogs.confirm import ConfirmDialog
@@ -178,28 +171,27 @@ class HistoryPane(Vertical):
 
         self.app.push_screen(ConfirmDialog("Undo this merge?", message, yes="Undo merge"), answered)
 
-    @work(thread=True, group="undo-merge", exit_on_error=False)
     def _undo(self, merge_id: int) -> None:
         from store.merge.undo import unmerge
 
-        context = self.app.context
-        unmerge(context.engine, merge_id, actor=context.settings.user.name, now=context.clock())
-        self.app.call_from_thread(self.post_message, self.Changed())
+        context = self.ctx
+        in_thread(
+            self,
+            lambda: unmerge(context.engine, merge_id, actor=context.settings.user.name, now=context.clock()),
+            lambda _result: self.post_message(self.Unmerged()),
+            group="undo-merge",
+        )
 
-    class Changed(Message):
-        """History's contact changed through an action here (an undone merge)."""
+    class Unmerged(Message):
+        """A merge was undone here: the other record is back, and this contact changed."""
 
     def action_clear_filters(self) -> None:
         self.apply(TimelineFilter())
         self.screen.set_focus(self.timeline)
 
     def action_filter_types(self) -> None:
-        self._open_type_filter()
-
-    @work(thread=True, group="type-counts", exit_on_error=False)
-    def _open_type_filter(self) -> None:
-        counts = event_type_counts(self.app.context.engine, self.contact_id)
-        self.app.call_from_thread(self._push_type_filter, counts)
+        engine = self.ctx.engine
+        in_thread(self, lambda: event_type_counts(engine, self.contact_id), self._push_type_filter, group="type-counts")
 
     def _push_type_filter(self, counts: list[TypeCount]) -> None:
         from tui.dialogs.type_filter import TypeFilterDialog

@@ -12,6 +12,8 @@ from textual.binding import Binding
 from textual.containers import Vertical
 
 from store.social import SocialAccount, list_profiles, remove_profile, save_feed
+from tui.background import in_thread
+from tui.contact.tabs.base import ContactTab
 from widgets.social_feed import FeedPost, FeedSection, SocialFeed
 
 # What a fetch status means on screen; "ok" and "not_modified" both show the feed.
@@ -47,7 +49,10 @@ def section(account: SocialAccount, *, state: str | None = None, message: str = 
     )
 
 
-class SocialPane(Vertical):
+class SocialTab(ContactTab):
+    """The contact's public feeds, from cache at once and refreshed in the background when stale."""
+
+    TAB_ID, TITLE, KEY, FOCUS, ORDER = "social", "Social", "4", "#social-feed", 40
     BINDINGS = [
         Binding("r", "refresh_feeds", "Refresh", tooltip="Fetch the social feeds again", id="social.refresh"),
         Binding(
@@ -55,67 +60,60 @@ class SocialPane(Vertical):
         ),
     ]
 
-    def __init__(self, contact_id: int, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.contact_id = contact_id
+    def __init__(self, contact_id: int) -> None:
+        super().__init__(contact_id)
         self.accounts: list[SocialAccount] = []
         self.sections: dict[int, FeedSection] = {}
 
     def compose(self) -> ComposeResult:
-        yield SocialFeed(now=self.app.context.clock(), id="social-feed")
+        with Vertical(id="social-pane"):
+            yield SocialFeed(now=self.ctx.clock(), id="social-feed")
 
-    def on_mount(self) -> None:
-        self.reload()
-
-    def reload(self, *, force: bool = False) -> None:
+    def load(self, *, force: bool = False) -> None:
         """Show the cached feeds now; fetch the stale ones (or all, with `force`) in the background."""
-        self._load(force)
-
-    @work(thread=True, exclusive=True, group="social-load", exit_on_error=False)
-    def _load(self, force: bool) -> None:
-        accounts = list_profiles(self.app.context.engine, self.contact_id)
-        self.app.call_from_thread(self._loaded, accounts, force)
+        engine = self.ctx.engine
+        in_thread(
+            self,
+            lambda: list_profiles(engine, self.contact_id),
+            lambda accounts: self._loaded(accounts, force),
+            group="social-load",
+        )
 
     def _loaded(self, accounts: list[SocialAccount], force: bool) -> None:
         self.accounts = accounts
         self.sections = {account.id: section(account) for account in accounts}
         self._redraw()
-        now = self.app.context.clock()
-        ttl = timedelta(minutes=self.app.context.settings.social.ttl_minutes)
+        now = self.ctx.clock()
+        ttl = timedelta(minutes=self.ctx.settings.social.ttl_minutes)
         stale = [a for a in accounts if force or not a.cached.fetched_at or now - a.cached.fetched_at > ttl]
         if stale:
             self._refresh(stale)
 
     def _redraw(self) -> None:
         ordered = [self.sections[a.id] for a in self.accounts if a.id in self.sections]
-        self.query_one(SocialFeed).show(ordered, now=self.app.context.clock())
+        self.query_one(SocialFeed).show(ordered, now=self.ctx.clock())
 
     @work(exclusive=True, group="social-fetch", exit_on_error=False)
     async def _refresh(self, accounts: list[SocialAccount]) -> None:
         from services.social import offline_result, provider
 
-        context = self.app.context
+        context = self.ctx
         settings = context.settings
-        bases = {
-            "mastodon": settings.social.mastodon_base_url or None,
-            "bluesky": settings.social.bluesky_base_url,
-            "github": settings.social.github_base_url,
-        }
-        token = settings.social.github_token.get_secret_value() or None
 
         async def one(account: SocialAccount) -> None:
             network = provider(account.network)
-            if settings.network.offline or self.app.http is None:
+            http = self.dossier.http
+            if settings.network.offline or http is None:
                 result = offline_result(network.label)
             else:
                 self.sections[account.id] = section(account, state="loading")
                 self._redraw()
                 result = await network.fetch(
-                    self.app.http,
+                    http,
                     account.handle,
                     cached=account.cached,
-                    base_url=bases.get(account.network),
-                    token=token if account.network == "github" else None,
+                    base_url=settings.social.base_url(account.network),
+                    token=settings.social.token(account.network),
                     timeout=settings.network.timeout,
                 )
             await asyncio.to_thread(save_feed, context.engine, account.id, result, context.clock())
@@ -130,7 +128,7 @@ class SocialPane(Vertical):
         await asyncio.gather(*(one(account) for account in accounts))
 
     def action_refresh_feeds(self) -> None:
-        self.reload(force=True)
+        self.load(force=True)
 
     def action_remove_profile(self) -> None:
         from textual.content import Content
@@ -142,7 +140,7 @@ class SocialPane(Vertical):
         if index is None and len(self.accounts) == 1:
             index = 0
         if index is None or index >= len(self.accounts):
-            self.app.say("Highlight a post of the profile to remove.", severity="warning")
+            self.dossier.say("Highlight a post of the profile to remove.", severity="warning")
             return
         account = self.accounts[index]
 
@@ -157,10 +155,9 @@ class SocialPane(Vertical):
         )
         self.app.push_screen(ConfirmDialog("Remove social profile", message, yes="Remove", default=False), answered)
 
-    @work(thread=True, group="social-remove", exit_on_error=False)
     def _remove(self, profile_id: int) -> None:
-        remove_profile(self.app.context.engine, profile_id)
-        self.app.call_from_thread(self.reload)
+        engine = self.ctx.engine
+        in_thread(self, lambda: remove_profile(engine, profile_id), lambda _removed: self.load(), group="social-remove")
 
     @on(SocialFeed.OpenUrl)
     def _open(self, event: SocialFeed.OpenUrl) -> None:
@@ -169,4 +166,4 @@ class SocialPane(Vertical):
     @on(SocialFeed.CopyUrl)
     def _copy(self, event: SocialFeed.CopyUrl) -> None:
         self.app.copy_to_clipboard(event.url)
-        self.app.say(f"Copied {event.url}", title="Social")
+        self.dossier.say(f"Copied {event.url}", title="Social")

@@ -1,38 +1,41 @@
-"""One contact on one screen: the header and the tabs (History, Notes; Social and Map to come)."""
+"""One contact on one screen: the header, and the tabs found in `tui/contact/tabs/`.
+
+The page knows no tab by name: each tab declares its key, title and focus target, loads itself when first
+shown, and reloads when the page tells every tab that the contact changed (`ContactChanged`).
+"""
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, TabbedContent, TabPane
+from textual.widgets import Footer, Header, TabbedContent
 
 from plain.literal import one_line
 from store.changes import Fingerprint, contact_fingerprint
 from store.contacts import get_contact
 from store.geo import has_locations
 from store.rows import ContactDetail
-from tui.contact_header import ContactHeader
-from tui.history import HistoryPane
-from tui.map_pane import MapPane
-from tui.notes import NotesPane
-from tui.social_pane import SocialPane
+from tui.background import in_thread
+from tui.contact.header import ContactHeader
+from tui.contact.tabs import tab_classes
+from tui.contact.tabs.base import ContactChanged, ContactTab
+from tui.contact.tabs.history import HistoryTab
+from tui.contact.tabs.notes import NotesTab
+from tui.context import InApp
+
+TABS = tab_classes()
 
 
-class ContactScreen(Screen[None]):
+class ContactScreen(InApp, Screen[None]):
     TITLE = "Contact"
     BINDINGS = [
         Binding("escape", "back", "Back", tooltip="Back to the contact list", id="contact.back"),
         Binding(
             "r", "refresh", "Refresh", show=False, tooltip="Reload the contact from the database", id="contact.refresh"
         ),
-        Binding(
-            "1,h", "tab('history')", "History", show=False, tooltip="Show the History tab", id="contact.tab_history"
-        ),
-        Binding("2", "tab('notes')", "Notes", show=False, tooltip="Show the Notes tab", id="contact.tab_notes"),
-        Binding("3", "tab('map')", "Map", show=False, tooltip="Show the Map tab", id="contact.tab_map"),
-        Binding("4", "tab('social')", "Social", show=False, tooltip="Show the Social tab", id="contact.tab_social"),
+        *(tab.binding() for tab in TABS),
         Binding(
             "S",
             "add_social",
@@ -74,79 +77,88 @@ class ContactScreen(Screen[None]):
         yield Header(icon="◆")
         yield ContactHeader(id="contact-header")
         with TabbedContent(initial=self.initial_tab, id="tabs"):
-            with TabPane("History", id="history"):
-                yield HistoryPane(self.contact_id, id="history-pane")
-            with TabPane("Notes", id="notes"):
-                yield NotesPane(self.contact_id, id="notes-pane")
-            with TabPane("Map", id="map"):
-                yield MapPane(self.contact_id, id="map-pane")
-            with TabPane("Social", id="social"):
-                yield SocialPane(self.contact_id, id="social-pane")
+            for tab in TABS:
+                yield tab(self.contact_id)
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.query_one(TabbedContent).hide_tab("map")
-        self._focus_tab(self.initial_tab)
-        self._load()
-        if self.merged_from is not None:
-            self.app.say(f"Contact #{self.merged_from} was merged into this one.", title="Merged contact")
+    @property
+    def tabs(self) -> list[ContactTab]:
+        return list(self.query(ContactTab))
 
-    def _load(self) -> None:
+    def tab(self, tab_id: str) -> ContactTab:
+        return self.query_one(f"#{tab_id}", ContactTab)
+
+    def on_mount(self) -> None:
+        # A tab that depends on the contact (Map) stays hidden until the contact is known to have it.
+        contents = self.query_one(TabbedContent)
+        for tab in self.tabs:
+            if self.initial_tab != tab.TAB_ID and type(tab).available is not ContactTab.available:
+                contents.hide_tab(tab.TAB_ID)
+        self._activated(self.initial_tab)
         self._load_detail()
         self.query_one(ContactHeader).load_activity(self.contact_id, self.chart_period)
+        if self.merged_from is not None:
+            self.dossier.say(f"Contact #{self.merged_from} was merged into this one.", title="Merged contact")
+
+    def contact_changed(self) -> None:
+        """The contact changed here or elsewhere: the header, its chart and every tab shown so far read again."""
+        self._load_detail()
+        self.query_one(ContactHeader).load_activity(self.contact_id, self.chart_period)
+        for tab in self.tabs:
+            tab.post_message(ContactChanged())
 
     def action_chart(self, period: str) -> None:
         self.chart_period = period
         self.query_one(ContactHeader).load_activity(self.contact_id, period)
 
-    @work(thread=True, exclusive=True, group="contact", exit_on_error=False)
     def _load_detail(self) -> None:
-        detail = get_contact(self.app.context.engine, self.contact_id)
-        located = has_locations(self.app.context.engine, self.contact_id)
-        if self.app.live_updates:  # the baseline a change made elsewhere is compared with
-            self.fingerprint = contact_fingerprint(self.app.context.engine, self.contact_id)
-        self.app.call_from_thread(self._show, detail, located)
+        engine, live = self.ctx.engine, self.dossier.live_updates
 
-    def _show(self, detail: ContactDetail, located: bool = False) -> None:
-        self.detail = detail
-        self.located = located
-        # The Map tab exists only while a location is known (it appears after a merge brings one in).
-        tabs = self.query_one(TabbedContent)
-        if located:
-            tabs.show_tab("map")
-            self.query_one(MapPane).reload()
-        else:
-            if tabs.active == "map":
-                tabs.active = "history"
-            tabs.hide_tab("map")
+        def read() -> tuple[ContactDetail, bool, Fingerprint | None]:
+            # The fingerprint is the baseline a change made elsewhere is compared with (live updates only).
+            fingerprint = contact_fingerprint(engine, self.contact_id) if live else None
+            return get_contact(engine, self.contact_id), has_locations(engine, self.contact_id), fingerprint
+
+        in_thread(self, read, lambda found: self._show(*found), group="contact")
+
+    def _show(self, detail: ContactDetail, located: bool, fingerprint: Fingerprint | None) -> None:
+        self.detail, self.located = detail, located
+        if fingerprint is not None:
+            self.fingerprint = fingerprint
+        contents = self.query_one(TabbedContent)
+        for tab in self.tabs:
+            if tab.available(detail, located):
+                contents.show_tab(tab.TAB_ID)
+            else:
+                if contents.active == tab.TAB_ID:
+                    contents.active = "history"
+                contents.hide_tab(tab.TAB_ID)
         self.title = one_line(detail.name)
-        self.query_one(ContactHeader).show(detail, self.app.context.clock())
+        self.query_one(ContactHeader).show(detail, self.ctx.clock())
 
     def action_back(self) -> None:
         self.dismiss()
 
     def action_refresh(self) -> None:
-        self._load()
-        self.query_one(HistoryPane).reload()
+        self.contact_changed()
 
-    def action_tab(self, tab: str) -> None:
-        if tab == "map" and not self.located:
-            self.app.say("No location is known for this contact.", severity="warning")
+    def action_tab(self, tab_id: str) -> None:
+        tab = self.tab(tab_id)
+        if self.detail is not None and not tab.available(self.detail, self.located):
+            self.dossier.say(tab.unavailable_reason(), severity="warning")
             return
-        self.query_one(TabbedContent).active = tab
-        self._focus_tab(tab)
+        self.query_one(TabbedContent).active = tab_id
+        self._activated(tab_id)
 
-    def _focus_tab(self, tab: str) -> None:
-        target = {"history": "#timeline", "notes": "#notes-list", "map": "#locations", "social": "#social-feed"}.get(
-            tab
-        )
-        if target:
-            self.set_focus(self.query_one(target))
+    def _activated(self, tab_id: str) -> None:
+        tab = self.tab(tab_id)
+        tab.show_first_time()
+        self.set_focus(tab.query_one(tab.FOCUS))
 
     @on(TabbedContent.TabActivated, "#tabs")
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id:
-            self._focus_tab(event.pane.id)
+            self._activated(event.pane.id)
 
     def action_avatar_source(self) -> None:
         from tui.dialogs.avatar_source import AvatarSourceDialog
@@ -169,8 +181,7 @@ class ContactScreen(Screen[None]):
 
         def closed(changed: bool | None) -> None:
             if changed:
-                self._load()
-                self.query_one(HistoryPane).reload()
+                self.contact_changed()
 
         self.app.push_screen(MembershipsDialog(kind, self.detail), closed)
 
@@ -182,8 +193,8 @@ class ContactScreen(Screen[None]):
 
         def merged(merge_id: int | None) -> None:
             if merge_id is not None:
-                self.app.say("Merged. Press u on the “Contact merged” event to undo.", title="Merge")
-                self._refresh_all()
+                self.dossier.say("Merged. Press u on the “Contact merged” event to undo.", title="Merge")
+                self.contact_changed()
 
         self.app.push_screen(MergeDialog(self.detail), merged)
 
@@ -195,11 +206,11 @@ class ContactScreen(Screen[None]):
             self.fingerprint is None or self.fingerprint.merged_into_id != fingerprint.merged_into_id
         )
         self.fingerprint = fingerprint
-        if merged_away:
+        if merged_away and fingerprint.merged_into_id is not None:
             self._merged_away(fingerprint.merged_into_id)
         elif not ours:
-            self._refresh_all()
-            self.app.say("Updated with changes made elsewhere.", title="Live update", timeout=3)
+            self.contact_changed()
+            self.dossier.say("Updated with changes made elsewhere.", title="Live update", timeout=3)
 
     def _merged_away(self, survivor: int) -> None:
         from textual.content import Content
@@ -209,20 +220,20 @@ class ContactScreen(Screen[None]):
         def answer(jump: bool | None) -> None:
             if jump and self.app.screen is self:
                 self.dismiss()
-                self.app.open_contact(survivor, merged_from=self.contact_id)
+                self.dossier.open_contact(survivor, merged_from=self.contact_id)
 
         message = Content(f"Someone merged this contact into contact #{survivor}. Open that contact?")
         self.app.push_screen(ConfirmDialog("Merged away", message, yes="Open it", no="Stay here"), answer)
 
-    def _refresh_all(self) -> None:
-        self._load()
-        self.query_one(HistoryPane).reload()
-        self.query_one(NotesPane).reload()
+    @on(HistoryTab.Unmerged)
+    def _unmerged(self) -> None:
+        self.dossier.say("The merge was undone; the other record is back.", title="Merge")
+        self.contact_changed()
 
-    @on(HistoryPane.Changed)
-    def _history_changed(self) -> None:
-        self.app.say("The merge was undone; the other record is back.", title="Merge")
-        self._refresh_all()
+    @on(NotesTab.Changed)
+    def _notes_changed(self) -> None:
+        # A note is activity: it shows in History and in the header's counts.
+        self.contact_changed()
 
     def action_add_social(self) -> None:
         from tui.dialogs.social_profile import SocialProfileDialog
@@ -230,8 +241,7 @@ class ContactScreen(Screen[None]):
         def added(ok: bool | None) -> None:
             if ok:
                 self.action_tab("social")
-                self.query_one(SocialPane).reload(force=True)
-                self._load_detail()
+                self.contact_changed()
 
         self.app.push_screen(SocialProfileDialog(self.contact_id), added)
 
@@ -243,18 +253,11 @@ class ContactScreen(Screen[None]):
 
         def done(sent: bool | None) -> None:
             if sent:
-                self._load()
-                self.query_one(HistoryPane).reload()
+                self.contact_changed()
 
-        draft = self.app.drafts.get(self.contact_id)
+        draft = self.dossier.drafts.get(self.contact_id)
         self.app.push_screen(ComposeEmail(self.detail, draft), done)
 
     def action_new_note(self) -> None:
         self.action_tab("notes")
-        self.query_one(NotesPane).action_new_note()
-
-    @on(NotesPane.Changed)
-    def _notes_changed(self) -> None:
-        # A note is activity: it shows in History and in the header's counts.
-        self._load()
-        self.query_one(HistoryPane).reload()
+        self.query_one(NotesTab).action_new_note()
