@@ -9,6 +9,9 @@ from typing import TypeVar
 from textual.dom import DOMNode
 from textual.worker import Worker, get_current_worker
 
+from plain.errors import UserError
+from store.db import describe_error
+
 T = TypeVar("T")
 
 
@@ -37,3 +40,11 @@ def in_thread(
             node.app.call_from_thread(then, result)
 
     return node.run_worker(work, thread=True, group=group, exclusive=exclusive, exit_on_error=False)
+
+
+def sentence(exc: Exception) -> str:
+    """One sentence about a failure for a dialog to show: what the user can fix (a refused value, a missing
+    file) as it was worded, a database or server failure described (`store.db.describe_error`)."""
+    if isinstance(exc, UserError | ValueError):
+        return str(exc)
+    return describe_error(exc)

@@ -14,30 +14,31 @@ from textual.widgets import Input, TextArea
 from textual.widgets.text_area import Edit, EditResult
 
 from plain.literal import literal, one_line
+from tui.context import InApp
 
 
 def _lines(text: str) -> str:
     return literal(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-class TextInput(Input):
+class TextInput(InApp, Input):
     """An Input whose cursor blinks only if `[ui] cursor_blink` says so (a steady cursor saves SSH traffic)."""
 
     def validate_value(self, value: str) -> str:
         return one_line(value)
 
     def on_mount(self) -> None:
-        self.cursor_blink = self.app.context.settings.ui.cursor_blink
+        self.cursor_blink = self.ctx.settings.ui.cursor_blink
 
 
-class TextEditor(TextArea):
+class TextEditor(InApp, TextArea):
     """A soft-wrapping TextArea whose text, however it arrives (loaded, typed, pasted), is literal."""
 
     def __init__(self, text: str = "", **kwargs) -> None:
         super().__init__(_lines(text), soft_wrap=True, **kwargs)
 
     def on_mount(self) -> None:
-        self.cursor_blink = self.app.context.settings.ui.cursor_blink
+        self.cursor_blink = self.ctx.settings.ui.cursor_blink
 
     def load_text(self, text: str) -> None:
         super().load_text(_lines(text))

@@ -13,6 +13,8 @@ from textual.widgets import Static
 from plain.literal import one_line
 from store.activity import activity_series
 from store.rows import ContactDetail
+from tui.background import in_thread
+from tui.context import InApp
 from tui.timefmt import local_date, relative
 from widgets.activity_chart import ActivityChart
 from widgets.avatar import Avatar
@@ -71,7 +73,7 @@ def card(detail: ContactDetail, now: datetime) -> Content:
     return Content("\n").join(lines)
 
 
-class ContactHeader(Horizontal):
+class ContactHeader(InApp, Horizontal):
     """Avatar, identity card, and the engagements/points chart of the past 6 months."""
 
     def compose(self) -> ComposeResult:
@@ -92,15 +94,14 @@ class ContactHeader(Horizontal):
 
     def load_activity(self, contact_id: int, period: str) -> None:
         """Fetch the chart's series again (after a change of period or of the contact's events)."""
-        self._load_activity(contact_id, period)
+        engine, now = self.ctx.engine, self.ctx.clock()
 
-    @work(thread=True, exclusive=True, group="activity", exit_on_error=False)
-    def _load_activity(self, contact_id: int, period: str) -> None:
-        import plotext  # noqa: F401  (its first import is slow: done here, off the UI thread)
+        def read():
+            import plotext  # noqa: F401  (its first import is slow: done here, off the UI thread)
 
-        context = self.app.context
-        series = activity_series(context.engine, contact_id, now=context.clock(), period=period)
-        self.app.call_from_thread(self.query_one(ActivityChart).set_series, series)
+            return activity_series(engine, contact_id, now=now, period=period)
+
+        in_thread(self, read, self.query_one(ActivityChart).set_series, group="activity")
 
     @work(exclusive=True, group="avatar", exit_on_error=False)
     async def _load_avatar(self, detail: ContactDetail) -> None:
@@ -109,11 +110,11 @@ class ContactHeader(Horizontal):
         from services.gravatar import size_for_cells
 
         avatar = self.query_one(Avatar)
-        context = self.app.context
+        context = self.ctx
         settings = context.settings
         outcome = await load_avatar(
             context.engine,
-            self.app.http,
+            self.dossier.http,
             source=detail.avatar_source,
             email=detail.email,
             custom_fields=detail.custom_fields,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -11,9 +11,10 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from store.avatars import CUSTOM_PATH_FIELD, ImageError, set_avatar_source
-from store.db import describe_error
+from store.avatars import CUSTOM_PATH_FIELD, set_avatar_source
 from store.rows import ContactDetail
+from tui.background import in_thread, sentence
+from tui.context import InApp
 from tui.inputs import TextInput
 
 SOURCES = [
@@ -24,7 +25,7 @@ SOURCES = [
 ]
 
 
-class AvatarSourceDialog(ModalScreen[str | None]):
+class AvatarSourceDialog(InApp, ModalScreen[str | None]):
     """Saves the choice itself; dismisses with the new source, or None when cancelled."""
 
     BINDINGS = [Binding("escape", "dismiss", "Cancel", id="avatar.cancel")]
@@ -66,18 +67,15 @@ class AvatarSourceDialog(ModalScreen[str | None]):
     def _path_submitted(self, event: TextInput.Submitted) -> None:
         self._save("custom", event.value)
 
-    @work(thread=True, exclusive=True, group="avatar-source", exit_on_error=False)
     def _save(self, source: str, path: str | None) -> None:
-        try:
-            set_avatar_source(
-                self.app.context.engine, self._detail.id, source, custom_path=path, now=self.app.context.clock()
-            )
-        except (ImageError, ValueError) as exc:
-            self.app.call_from_thread(self._error, str(exc))
-        except Exception as exc:
-            self.app.call_from_thread(self._error, describe_error(exc))
-        else:
-            self.app.call_from_thread(self.dismiss, source)
+        engine, now = self.ctx.engine, self.ctx.clock()
+        in_thread(
+            self,
+            lambda: set_avatar_source(engine, self._detail.id, source, custom_path=path, now=now),
+            lambda _saved: self.dismiss(source),
+            group="avatar-source",
+            failed=lambda exc: self._error(sentence(exc)),
+        )
 
     def _error(self, message: str) -> None:
         self.query_one("#avatar-error", Static).update(Content.styled(message, "bold $error"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -13,16 +13,18 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Label, LoadingIndicator, Select, Static
 
 from plain.literal import one_line
-from services.mailer import MailError
+from services.mailer import MailError, SendResult
 from services.outbox import Draft, MailBlocked, NotRecorded, UnknownPlaceholders, default_sender, send_to_contact
 from store.db import describe_error
 from store.rows import ContactDetail
 from store.templates import email_block_reason, get_template, list_templates
+from tui.background import in_thread
+from tui.context import InApp
 from tui.dialogs.confirm import ConfirmDialog
 from tui.inputs import TextEditor, TextInput
 
 
-class ComposeEmail(ModalScreen[bool]):
+class ComposeEmail(InApp, ModalScreen[bool]):
     """Dismisses with True once sent. Esc with unsent text offers to keep the draft for later."""
 
     BINDINGS = [
@@ -38,7 +40,7 @@ class ComposeEmail(ModalScreen[bool]):
         self._template_text: tuple[str, str] = ("", "")
 
     def compose(self) -> ComposeResult:
-        smtp = self.app.context.settings.smtp
+        smtp = self.ctx.settings.smtp
         name, address = default_sender(smtp, owner=self._detail.owner)
         draft = self._draft or Draft(
             subject="", body_text="", from_name=name, from_address=address, reply_to=smtp.reply_to
@@ -79,12 +81,14 @@ class ComposeEmail(ModalScreen[bool]):
         self.set_focus(self.query_one("#email-subject"))
         self._prepare()
 
-    @work(thread=True, exclusive=True, group="email-prepare", exit_on_error=False)
     def _prepare(self) -> None:
-        engine = self.app.context.engine
-        reason = email_block_reason(engine, self._detail.id)
-        templates = list_templates(engine)
-        self.app.call_from_thread(self._prepared, reason, templates)
+        engine = self.ctx.engine
+        in_thread(
+            self,
+            lambda: (email_block_reason(engine, self._detail.id), list_templates(engine)),
+            lambda found: self._prepared(*found),
+            group="email-prepare",
+        )
 
     def _prepared(self, reason: str | None, templates: list) -> None:
         block = self.query_one("#email-block", Static)
@@ -115,10 +119,9 @@ class ComposeEmail(ModalScreen[bool]):
             return
         self._load_template(int(event.value))
 
-    @work(thread=True, exclusive=True, group="email-template", exit_on_error=False)
     def _load_template(self, template_id: int) -> None:
-        template = get_template(self.app.context.engine, template_id)
-        self.app.call_from_thread(self._apply_template, template)
+        engine = self.ctx.engine
+        in_thread(self, lambda: get_template(engine, template_id), self._apply_template, group="email-template")
 
     def _apply_template(self, template) -> None:
         draft = self._current()
@@ -151,12 +154,12 @@ class ComposeEmail(ModalScreen[bool]):
         override = self.query_one("#email-override", Checkbox).value
         self._send(self._current(), override, self._allow_unknown)
 
-    @work(thread=True, exclusive=True, group="email-send", exit_on_error=False)
     def _send(self, draft: Draft, override: bool, allow_unknown: bool) -> None:
-        context = self.app.context
+        context = self.ctx
         smtp = context.settings.smtp
-        try:
-            result = send_to_contact(
+
+        def send() -> SendResult:
+            return send_to_contact(
                 context.engine,
                 self._detail.id,
                 draft=draft,
@@ -167,20 +170,27 @@ class ComposeEmail(ModalScreen[bool]):
                 override_dnc=override,
                 allow_unknown=allow_unknown,
             )
-        except UnknownPlaceholders as exc:
-            self.app.call_from_thread(self._unknown, exc)
-        except MailBlocked as exc:
-            self.app.call_from_thread(
-                self._failed, str(exc) + (" Tick “Send anyway” to override." if exc.can_override else "")
-            )
-        except MailError as exc:
-            self.app.call_from_thread(self._failed, f"{exc} Press ctrl+s to try again.")
-        except NotRecorded as exc:
-            self.app.call_from_thread(self._sent, f"Sent, but History was not updated: {exc}", "warning")
-        except Exception as exc:
-            self.app.call_from_thread(self._failed, describe_error(exc))
-        else:
-            self.app.call_from_thread(self._sent, f"Email “{one_line(result.subject)}” sent to {result.recipients[0]}.")
+
+        def failed(exc: Exception) -> None:
+            match exc:
+                case UnknownPlaceholders():
+                    self._unknown(exc)
+                case MailBlocked():
+                    self._failed(str(exc) + (" Tick “Send anyway” to override." if exc.can_override else ""))
+                case MailError():
+                    self._failed(f"{exc} Press ctrl+s to try again.")
+                case NotRecorded():
+                    self._sent(f"Sent, but History was not updated: {exc}", "warning")
+                case _:
+                    self._failed(describe_error(exc))
+
+        in_thread(
+            self,
+            send,
+            lambda result: self._sent(f"Email “{one_line(result.subject)}” sent to {result.recipients[0]}."),
+            group="email-send",
+            failed=failed,
+        )
 
     def _unknown(self, exc: UnknownPlaceholders) -> None:
         self._allow_unknown = True
@@ -193,8 +203,8 @@ class ComposeEmail(ModalScreen[bool]):
         self._status(message)
 
     def _sent(self, message: str, severity: str = "information") -> None:
-        self.app.drafts.pop(self._detail.id, None)
-        self.app.say(message, title="Email", severity=severity)
+        self.dossier.drafts.pop(self._detail.id, None)
+        self.dossier.say(message, title="Email", severity=severity)
         self.dismiss(True)
 
     def unsaved_work(self) -> str | None:
@@ -211,9 +221,9 @@ class ComposeEmail(ModalScreen[bool]):
             if keep is None:
                 return
             if keep:
-                self.app.drafts[self._detail.id] = draft
+                self.dossier.drafts[self._detail.id] = draft
             else:
-                self.app.drafts.pop(self._detail.id, None)
+                self.dossier.drafts.pop(self._detail.id, None)
             self.dismiss(False)
 
         self.app.push_screen(KeepDraftDialog(), answered)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -14,9 +13,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from plain.words import plural
-from store.db import describe_error
 from store.interchange.ics import export_ics
-from store.interchange.out_file import OutputError
+from tui.background import in_thread, sentence
+from tui.context import InApp
 from tui.inputs import TextInput
 
 
@@ -30,7 +29,7 @@ def _day(text: str, label: str) -> date | None:
         raise ValueError(f"{label} must be a date like 2026-12-31, not {text!r}.") from None
 
 
-class ExportIcsDialog(ModalScreen[None]):
+class ExportIcsDialog(InApp, ModalScreen[None]):
     BINDINGS = [
         Binding("enter", "export", "Export", priority=True, id="ics.export"),
         Binding("escape", "dismiss", "Cancel", id="ics.cancel"),
@@ -67,20 +66,21 @@ class ExportIcsDialog(ModalScreen[None]):
         path = Path(self.query_one("#ics-path", TextInput).value.strip()).expanduser().absolute()
         self._export(path, start, end)
 
-    @work(thread=True, exclusive=True, group="ics", exit_on_error=False)
     def _export(self, path: Path, start: date | None, end: date | None) -> None:
-        try:
-            count = export_ics(self.app.context.engine, start=start, end=end, out=path, now=self.app.context.clock())
-        except OutputError as exc:
-            message = str(exc)
-        except OSError as exc:
-            message = f"Could not write {path}: {exc.strerror or exc}."
-        except ValueError as exc:
-            message = str(exc)
-        except Exception as exc:
-            message = describe_error(exc)
-        else:
-            self.app.say(f"Wrote {plural(count, 'event')} to {path}.", title="Calendar exported")
-            self.app.call_from_thread(self.dismiss)
-            return
-        self.app.call_from_thread(self.query_one("#ics-error", Static).update, Content.styled(message, "bold $error"))
+        engine, now = self.ctx.engine, self.ctx.clock()
+
+        def done(count: int) -> None:
+            self.dossier.say(f"Wrote {plural(count, 'event')} to {path}.", title="Calendar exported")
+            self.dismiss()
+
+        def failed(exc: Exception) -> None:
+            message = f"Could not write {path}: {exc.strerror or exc}." if isinstance(exc, OSError) else sentence(exc)
+            self.query_one("#ics-error", Static).update(Content.styled(message, "bold $error"))
+
+        in_thread(
+            self,
+            lambda: export_ics(engine, start=start, end=end, out=path, now=now),
+            done,
+            group="ics",
+            failed=failed,
+        )

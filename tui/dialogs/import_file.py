@@ -26,6 +26,7 @@ from plain.literal import one_line
 from store.db import describe_error
 from store.interchange.counts import ImportCounts
 from store.interchange.formats import FileFormat, detect
+from tui.context import InApp
 from tui.inputs import TextInput
 
 MAUTIC_HINT = "From a Mautic instance: dossier import mautic --url URL --user USER"
@@ -49,7 +50,7 @@ def report(counts: ImportCounts, unit: str, folder: str) -> list[str]:
     return lines
 
 
-class ImportDialog(ModalScreen[bool]):
+class ImportDialog(InApp, ModalScreen[bool]):
     """Returns True when something was written (the list reloads)."""
 
     BINDINGS = [
@@ -122,7 +123,7 @@ class ImportDialog(ModalScreen[bool]):
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
     def _import(self, path: Path, fmt: FileFormat) -> None:
-        engine = self.app.context.engine
+        engine = self.ctx.engine
         unit, kind = fmt.unit, fmt.label
         started = time.perf_counter()
         seen = 0
@@ -137,7 +138,7 @@ class ImportDialog(ModalScreen[bool]):
             self.app.call_from_thread(self._status, f"Importing {kind}: {count:,} {unit} · {rate:,.0f} {unit}/s")
 
         try:
-            counts = fmt.read(engine, path, now=self.app.context.clock(), progress=progress)
+            counts = fmt.read(engine, path, now=self.ctx.clock(), progress=progress)
         except _Stopped:
             lines, wrote = [f"Stopped after {seen:,} {unit}; everything read before that is saved."], True
         except OSError as exc:

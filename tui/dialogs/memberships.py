@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -14,6 +14,8 @@ from plain.literal import one_line
 from store.db import describe_error
 from store.memberships import GroupKind, GroupState, list_groups, set_membership
 from store.rows import ContactDetail
+from tui.background import in_thread
+from tui.context import InApp
 from widgets.switch_list import MembershipSwitches, SwitchItem
 
 TITLES = {"segment": "Segments", "campaign": "Campaigns"}
@@ -26,7 +28,7 @@ def switch_item(group: GroupState) -> SwitchItem:
     )
 
 
-class MembershipsDialog(ModalScreen[bool]):
+class MembershipsDialog(InApp, ModalScreen[bool]):
     """Dismisses with whether anything changed, so the contact page can refresh."""
 
     BINDINGS = [Binding("escape", "close", "Close", id="memberships.close")]
@@ -43,7 +45,7 @@ class MembershipsDialog(ModalScreen[bool]):
             yield Static(Content.styled(title, "bold"), classes="dialog-title")
             yield MembershipSwitches(
                 placeholder="/ Filter by name…",
-                cursor_blink=self.app.context.settings.ui.cursor_blink,
+                cursor_blink=self.ctx.settings.ui.cursor_blink,
                 id="switches",
             )
             yield Static(id="memberships-status")
@@ -55,21 +57,24 @@ class MembershipsDialog(ModalScreen[bool]):
         self.query_one(MembershipSwitches).focus()
         self._load()
 
-    @work(thread=True, exclusive=True, group="memberships-load", exit_on_error=False)
     def _load(self) -> None:
-        groups = list_groups(self.app.context.engine, self.kind, self._detail.id)
-        self.app.call_from_thread(self.query_one(MembershipSwitches).set_items, [switch_item(g) for g in groups])
+        engine = self.ctx.engine
+        in_thread(
+            self,
+            lambda: [switch_item(g) for g in list_groups(engine, self.kind, self._detail.id)],
+            self.query_one(MembershipSwitches).set_items,
+            group="memberships-load",
+        )
 
     @on(MembershipSwitches.Toggled)
     def _toggled(self, event: MembershipSwitches.Toggled) -> None:
         self._save(event.key, event.on)
 
-    # Not exclusive: two quick toggles are two saves, each in its own transaction.
-    @work(thread=True, group="memberships-save", exit_on_error=False)
     def _save(self, group_id: int, on: bool) -> None:
-        context = self.app.context
-        try:
-            state = set_membership(
+        context = self.ctx
+        in_thread(
+            self,
+            lambda: set_membership(
                 context.engine,
                 self.kind,
                 group_id,
@@ -77,11 +82,12 @@ class MembershipsDialog(ModalScreen[bool]):
                 on,
                 actor=context.settings.user.name,
                 now=context.clock(),
-            )
-        except Exception as exc:
-            self.app.call_from_thread(self._failed, group_id, on, describe_error(exc))
-        else:
-            self.app.call_from_thread(self._saved, state)
+            ),
+            self._saved,
+            group="memberships-save",
+            exclusive=False,  # two quick toggles are two saves, each in its own transaction
+            failed=lambda exc: self._failed(group_id, on, describe_error(exc)),
+        )
 
     def _saved(self, state: GroupState) -> None:
         self._changed = True

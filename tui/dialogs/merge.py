@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -15,7 +15,6 @@ from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import ContentSwitcher, DataTable, OptionList, Static
 from textual.widgets.option_list import Option
-from textual.worker import get_current_worker
 
 from plain.literal import one_line
 from store.contacts import search_contacts
@@ -23,6 +22,8 @@ from store.db import describe_error
 from store.merge.duplicates import find_duplicates_for
 from store.merge.merging import MergeError, MergePreview, merge_contacts, preview_merge
 from store.rows import ContactDetail, ContactSummary
+from tui.background import in_thread
+from tui.context import InApp
 from tui.dialogs.confirm import ConfirmDialog
 from tui.inputs import TextInput
 
@@ -47,7 +48,7 @@ def candidate_line(contact: ContactSummary, reasons: tuple[str, ...] = ()) -> Co
     return Content.assemble(*parts)
 
 
-class MergeDialog(ModalScreen[int | None]):
+class MergeDialog(InApp, ModalScreen[int | None]):
     """Dismisses with the merge id once merged."""
 
     BINDINGS = [
@@ -94,12 +95,14 @@ class MergeDialog(ModalScreen[int | None]):
 
     # Step 1: choose the other contact.
 
-    @work(thread=True, exclusive=True, group="merge-find", exit_on_error=False)
     def _suggest(self) -> None:
-        found = find_duplicates_for(self.app.context.engine, self._survivor.id)
-        if not get_current_worker().is_cancelled:
-            pairs = [(c.contact, c.reasons) for c in found]
-            self.app.call_from_thread(self._show_candidates, pairs, "Likely duplicates" if pairs else "")
+        engine = self.ctx.engine
+        in_thread(
+            self,
+            lambda: [(c.contact, c.reasons) for c in find_duplicates_for(engine, self._survivor.id)],
+            lambda pairs: self._show_candidates(pairs, "Likely duplicates" if pairs else ""),
+            group="merge-find",
+        )
 
     @on(TextInput.Changed, "#merge-search")
     def _typed(self, event: TextInput.Changed) -> None:
@@ -113,12 +116,15 @@ class MergeDialog(ModalScreen[int | None]):
         else:
             self._suggest()
 
-    @work(thread=True, exclusive=True, group="merge-find", exit_on_error=False)
     def _find(self, query: str) -> None:
-        rows = search_contacts(self.app.context.engine, query, limit=50)
-        rows = [row for row in rows if row.id != self._survivor.id]  # never offer the contact itself
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_candidates, [(row, ()) for row in rows], "Matches")
+        engine = self.ctx.engine
+        # Never offer the contact itself.
+        in_thread(
+            self,
+            lambda: [(row, ()) for row in search_contacts(engine, query, limit=50) if row.id != self._survivor.id],
+            lambda pairs: self._show_candidates(pairs, "Matches"),
+            group="merge-find",
+        )
 
     def _show_candidates(self, pairs: list[tuple[ContactSummary, tuple[str, ...]]], title: str) -> None:
         self._candidates = [contact for contact, _ in pairs]
@@ -146,14 +152,15 @@ class MergeDialog(ModalScreen[int | None]):
 
     # Step 2: preview, flip fields, merge.
 
-    @work(thread=True, exclusive=True, group="merge-preview", exit_on_error=False)
     def _load_preview(self, other_id: int) -> None:
-        try:
-            preview = preview_merge(self.app.context.engine, self._survivor.id, other_id, now=self.app.context.clock())
-        except MergeError as exc:
-            self.app.call_from_thread(self._status, Content.styled(str(exc), "bold $error"))
-        else:
-            self.app.call_from_thread(self._show_preview, preview)
+        engine, now = self.ctx.engine, self.ctx.clock()
+        in_thread(
+            self,
+            lambda: preview_merge(engine, self._survivor.id, other_id, now=now),
+            self._show_preview,
+            group="merge-preview",
+            failed=lambda exc: self._status(Content.styled(describe_error(exc), "bold $error")),
+        )
 
     def _show_preview(self, preview: MergePreview) -> None:
         self._preview = preview
@@ -233,20 +240,25 @@ class MergeDialog(ModalScreen[int | None]):
 
         self.app.push_screen(ConfirmDialog("Merge contacts", message, yes="Merge"), answered)
 
-    @work(thread=True, exclusive=True, group="merge-run", exit_on_error=False)
     def _merge(self, preview: MergePreview, overrides: dict[str, str]) -> None:
-        context = self.app.context
-        try:
-            result = merge_contacts(
+        context = self.ctx
+
+        def failed(exc: Exception) -> None:
+            if isinstance(exc, MergeError):  # refused, or the records changed since the preview
+                self._status(Content.styled(f"{exc} The preview was reloaded.", "bold $error"))
+                self._load_preview(preview.other.id)
+            else:
+                self._status(Content.styled(describe_error(exc), "bold $error"))
+
+        in_thread(
+            self,
+            lambda: merge_contacts(
                 context.engine, preview, overrides=overrides, actor=context.settings.user.name, now=context.clock()
-            )
-        except MergeError as exc:
-            self.app.call_from_thread(self._status, Content.styled(f"{exc} The preview was reloaded.", "bold $error"))
-            self._load_preview(preview.other.id)
-        except Exception as exc:
-            self.app.call_from_thread(self._status, Content.styled(describe_error(exc), "bold $error"))
-        else:
-            self.app.call_from_thread(self.dismiss, result.merge_id)
+            ),
+            lambda result: self.dismiss(result.merge_id),
+            group="merge-run",
+            failed=failed,
+        )
 
     def action_back(self) -> None:
         if self.query_one(ContentSwitcher).current == "merge-preview":

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -16,6 +16,8 @@ from textual.widgets import Button, RadioButton, RadioSet, Static
 
 from store.db import describe_error
 from store.notes import NOTE_TYPES, NoteError, NoteInvalid, NoteRow, parse_when
+from tui.background import in_thread
+from tui.context import InApp
 from tui.dialogs.confirm import ConfirmDialog
 from tui.inputs import TextEditor, TextInput
 
@@ -29,7 +31,7 @@ class NoteDraft:
     date_time: datetime | None
 
 
-class NoteEditor(ModalScreen[NoteRow | None]):
+class NoteEditor(InApp, ModalScreen[NoteRow | None]):
     """Saves through `save` in a worker; stays open with the text when saving fails."""
 
     BINDINGS = [
@@ -47,7 +49,7 @@ class NoteEditor(ModalScreen[NoteRow | None]):
     def _when_text(self, note: NoteRow) -> str:
         if note.date_time is None:
             return ""
-        return note.date_time.astimezone(self.app.context.clock().tzinfo).strftime("%Y-%m-%d %H:%M")
+        return note.date_time.astimezone(self.ctx.clock().tzinfo).strftime("%Y-%m-%d %H:%M")
 
     def compose(self) -> ComposeResult:
         kind, text, when = self._initial
@@ -78,7 +80,7 @@ class NoteEditor(ModalScreen[NoteRow | None]):
 
     def _draft(self) -> NoteDraft:
         when = self.query_one("#note-when", TextInput).value.strip()
-        date_time = parse_when(when, now=self.app.context.clock()) if when else None
+        date_time = parse_when(when, now=self.ctx.clock()) if when else None
         return NoteDraft(type=self._type(), text=self.query_one("#note-text", TextEditor).text, date_time=date_time)
 
     def _changed(self) -> bool:
@@ -98,11 +100,11 @@ class NoteEditor(ModalScreen[NoteRow | None]):
             hint.update(Content.styled("no date (required for calls and meetings)", "$text-muted"))
             return
         try:
-            when = parse_when(value, now=self.app.context.clock())
+            when = parse_when(value, now=self.ctx.clock())
         except NoteInvalid:
             hint.update(Content.styled("not a date yet", "$warning"))
             return
-        local = when.astimezone(self.app.context.clock().tzinfo) if when else None
+        local = when.astimezone(self.ctx.clock().tzinfo) if when else None
         hint.update(Content.styled(f"→ {local:%a %d %b %Y %H:%M}" if local else "", "$success"))
 
     def _error(self, message: str) -> None:
@@ -117,16 +119,13 @@ class NoteEditor(ModalScreen[NoteRow | None]):
         self._error("")
         self._run_save(draft)
 
-    @work(thread=True, exclusive=True, group="note-save", exit_on_error=False)
     def _run_save(self, draft: NoteDraft) -> None:
-        try:
-            note = self._save(draft)
-        except NoteError as exc:  # invalid, changed by someone else, or deleted meanwhile
-            self.app.call_from_thread(self._error, str(exc))
-        except Exception as exc:  # a failed save keeps the text; the user can retry
-            self.app.call_from_thread(self._error, f"Not saved: {describe_error(exc)}")
-        else:
-            self.app.call_from_thread(self.dismiss, note)
+        def failed(exc: Exception) -> None:
+            # Invalid, changed by someone else, or deleted meanwhile: said as it is. Anything else keeps the
+            # text too, so the user can retry.
+            self._error(str(exc) if isinstance(exc, NoteError) else f"Not saved: {describe_error(exc)}")
+
+        in_thread(self, lambda: self._save(draft), self.dismiss, group="note-save", failed=failed)
 
     def action_cancel(self) -> None:
         if not self._changed():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -11,12 +11,13 @@ from textual.screen import ModalScreen
 from textual.widgets import RadioButton, RadioSet, Static
 
 from services.social import PROVIDERS
-from store.db import describe_error
-from store.social import DuplicateProfile, add_profile
+from store.social import add_profile
+from tui.background import in_thread, sentence
+from tui.context import InApp
 from tui.inputs import TextInput
 
 
-class SocialProfileDialog(ModalScreen[bool]):
+class SocialProfileDialog(InApp, ModalScreen[bool]):
     """Saves the profile itself; dismisses with True once added."""
 
     BINDINGS = [Binding("escape", "dismiss(False)", "Cancel", id="social.cancel")]
@@ -50,19 +51,21 @@ class SocialProfileDialog(ModalScreen[bool]):
     def _submitted(self, event: TextInput.Submitted) -> None:
         self._save(self._network(), event.value)
 
-    @work(thread=True, exclusive=True, group="social-add", exit_on_error=False)
     def _save(self, network: str, text: str) -> None:
-        from services.social import SocialError, provider
+        from services.social import provider
 
-        try:
-            handle = provider(network).normalize_handle(text)
-            add_profile(self.app.context.engine, self._contact_id, network, handle)
-        except (SocialError, DuplicateProfile) as exc:
-            self.app.call_from_thread(self._error, str(exc))
-        except Exception as exc:
-            self.app.call_from_thread(self._error, describe_error(exc))
-        else:
-            self.app.call_from_thread(self.dismiss, True)
+        engine = self.ctx.engine
+
+        def add() -> None:
+            add_profile(engine, self._contact_id, network, provider(network).normalize_handle(text))
+
+        in_thread(
+            self,
+            add,
+            lambda _added: self.dismiss(True),
+            group="social-add",
+            failed=lambda exc: self._error(sentence(exc)),
+        )
 
     def _error(self, message: str) -> None:
         self.query_one("#social-error", Static).update(Content.styled(message, "bold $error"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -12,11 +12,12 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
-from textual.worker import get_current_worker
 
 from plain.literal import one_line
 from store.calendar import CalendarEntry, calendar_entries, day_counts, local_days
+from tui.background import in_thread
 from tui.contact.tabs.notes import MARKERS
+from tui.context import InApp
 from widgets.month_grid import MonthGrid
 
 
@@ -33,7 +34,7 @@ def entry_line(entry: CalendarEntry, *, with_text: bool) -> Content:
     return Content.assemble(*parts)
 
 
-class CalendarScreen(Screen[None]):
+class CalendarScreen(InApp, Screen[None]):
     TITLE = "Calendar"
     BINDINGS = [
         Binding("escape", "back", "Back", id="calendar.back"),
@@ -47,7 +48,7 @@ class CalendarScreen(Screen[None]):
         self._agenda: list[CalendarEntry] = []
 
     def compose(self) -> ComposeResult:
-        today = self.app.context.clock().date()
+        today = self.ctx.clock().date()
         yield Header(icon="◆")
         with Horizontal(id="calendar-body"):
             yield MonthGrid(today, today=today, id="month")
@@ -79,26 +80,28 @@ class CalendarScreen(Screen[None]):
         if agenda.option_count:
             self.set_focus(agenda)
 
-    @work(thread=True, exclusive=True, group="calendar-month", exit_on_error=False)
     def _load_month(self, year: int, month: int) -> None:
         first, after = self.grid.shown_days
-        start, end = local_days(first, after)
-        engine = self.app.context.engine
-        entries = calendar_entries(engine, start, end, limit_per_day=self.PER_DAY)
-        counts = day_counts(engine, first, after)
-        if get_current_worker().is_cancelled:
-            return
-        by_day: dict[date, list[Content]] = {}
-        for entry in entries:
-            by_day.setdefault(entry.date_time.astimezone().date(), []).append(entry_line(entry, with_text=False))
-        self.app.call_from_thread(self.grid.set_data, by_day, counts)
+        engine = self.ctx.engine
 
-    @work(thread=True, exclusive=True, group="calendar-day", exit_on_error=False)
+        def read() -> tuple[dict[date, list[Content]], dict[date, int]]:
+            start, end = local_days(first, after)
+            by_day: dict[date, list[Content]] = {}
+            for entry in calendar_entries(engine, start, end, limit_per_day=self.PER_DAY):
+                by_day.setdefault(entry.date_time.astimezone().date(), []).append(entry_line(entry, with_text=False))
+            return by_day, day_counts(engine, first, after)
+
+        in_thread(self, read, lambda found: self.grid.set_data(*found), group="calendar-month")
+
     def _load_day(self, day: date) -> None:
+        engine = self.ctx.engine
         start, end = local_days(day, day + timedelta(days=1))
-        entries = calendar_entries(self.app.context.engine, start, end)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_day, day, entries)
+        in_thread(
+            self,
+            lambda: calendar_entries(engine, start, end),
+            lambda entries: self._show_day(day, entries),
+            group="calendar-day",
+        )
 
     def _show_day(self, day: date, entries: list[CalendarEntry]) -> None:
         self._agenda = entries
@@ -114,7 +117,7 @@ class CalendarScreen(Screen[None]):
     @on(OptionList.OptionSelected, "#agenda")
     def _open_contact(self, event: OptionList.OptionSelected) -> None:
         entry = self._agenda[event.option_index]
-        self.app.open_contact(entry.contact_id, tab="notes")
+        self.dossier.open_contact(entry.contact_id, tab="notes")
 
     def action_switch(self) -> None:
         agenda = self.query_one("#agenda", OptionList)

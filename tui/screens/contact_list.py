@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
-from textual.worker import get_current_worker
 
 from plain.literal import one_line
 from store.contacts import count_contacts, list_contacts, search_contacts
 from store.rows import ContactSummary
+from tui.background import in_thread
+from tui.context import InApp
 from tui.inputs import TextInput
 from tui.timefmt import relative
 
@@ -32,7 +33,7 @@ def column_layout(width: int) -> list[tuple[str, str, int]]:
     return [*sized, *FIXED_COLUMNS]
 
 
-class ContactListScreen(Screen[None]):
+class ContactListScreen(InApp, Screen[None]):
     TITLE = "Contacts"
     BINDINGS = [
         # A priority binding acts as the key arrives, so the rest of a fast "/jane" lands in the search box.
@@ -108,7 +109,7 @@ class ContactListScreen(Screen[None]):
             table.move_cursor(row=min(cursor, len(self._rows) - 1))
 
     def _cells(self, row: ContactSummary) -> list[Text]:
-        now = self.app.context.clock()
+        now = self.ctx.clock()
         values = {
             "name": Text(one_line(row.name), style="bold", overflow="ellipsis", no_wrap=True),
             "email": Text(one_line(row.email or ""), overflow="ellipsis", no_wrap=True),
@@ -127,22 +128,20 @@ class ContactListScreen(Screen[None]):
     def search_text(self) -> str:
         return self.query_one("#search", Input).value
 
-    @work(thread=True, exclusive=True, group="contacts", exit_on_error=False)
     def _load(self, query: str, *, reset: bool) -> None:
-        engine = self.app.context.engine
-        size = self.app.context.settings.ui.page_size
+        engine, size = self.ctx.engine, self.ctx.settings.ui.page_size
         last = None if reset or not self._rows else self._rows[-1]
-        if query.strip():
-            rows = search_contacts(engine, query, before_id=last.id if last else None, limit=size)
-        else:
-            rows = list_contacts(engine, after=(last.last_active, last.id) if last else None, limit=size)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show, rows, reset=reset, complete=len(rows) < size)
 
-    @work(thread=True, group="count", exit_on_error=False)
+        def read() -> list[ContactSummary]:
+            if query.strip():
+                return search_contacts(engine, query, before_id=last.id if last else None, limit=size)
+            return list_contacts(engine, after=(last.last_active, last.id) if last else None, limit=size)
+
+        in_thread(self, read, lambda rows: self._show(rows, reset=reset, complete=len(rows) < size), group="contacts")
+
     def _count(self) -> None:
-        total = count_contacts(self.app.context.engine)
-        self.app.call_from_thread(self._set_total, total)
+        engine = self.ctx.engine
+        in_thread(self, lambda: count_contacts(engine), self._set_total, group="count", exclusive=False)
 
     def _set_total(self, total: int) -> None:
         self._total = total
@@ -200,7 +199,7 @@ class ContactListScreen(Screen[None]):
     @on(DataTable.RowSelected, "#contacts")
     def _open(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value is not None:
-            self.app.open_contact(int(event.row_key.value))
+            self.dossier.open_contact(int(event.row_key.value))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While searching, letters are text: the list's letter keys stand down.
@@ -210,13 +209,10 @@ class ContactListScreen(Screen[None]):
 
     def action_open(self) -> None:
         if self._rows and 0 <= self.table.cursor_row < len(self._rows):
-            self.app.open_contact(self._rows[self.table.cursor_row].id)
-
-    def action_calendar(self) -> None:
-        self.app.action_calendar()
+            self.dossier.open_contact(self._rows[self.table.cursor_row].id)
 
     def action_quit(self) -> None:
-        self.app.exit()
+        self.dossier.action_quit()
 
     def action_import_file(self) -> None:
         from tui.dialogs.import_file import ImportDialog
