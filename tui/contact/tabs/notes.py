@@ -111,41 +111,27 @@ class NotesTab(ContactTab):
         return self.ctx.settings.user.name
 
     def action_new_note(self) -> None:
-        engine, now = self.ctx.engine, self.ctx.clock
-
-        def save(draft: NoteDraft) -> NoteRow:
-            return add_note(
-                engine,
-                self.contact_id,
-                type=draft.type,
-                text=draft.text,
-                date_time=draft.date_time,
-                author=self._author(),
-                now=now(),
-            )
-
-        self.app.push_screen(NoteEditor("New note", save), self._saved)
+        self._open_editor(None)
 
     def action_edit_note(self) -> None:
         note = self._current()
-        if note is None:
-            return
-        engine, now = self.ctx.engine, self.ctx.clock
+        if note is not None:
+            self._open_editor(note)
+
+    def _open_editor(self, note: NoteRow | None) -> None:
+        """The note editor on a new note (`note` None) or on `note`; it saves through the store itself."""
+        engine, clock, author = self.ctx.engine, self.ctx.clock, self._author()
 
         def save(draft: NoteDraft) -> NoteRow:
+            fields = {"type": draft.type, "text": draft.text, "date_time": draft.date_time, "author": author}
+            if note is None:
+                return add_note(engine, self.contact_id, **fields, now=clock())
             return update_note(
-                engine,
-                note.id,
-                type=draft.type,
-                text=draft.text,
-                date_time=draft.date_time,
-                author=self._author(),
-                expected_version=note.version,
-                now=now(),
-                created_at=note.created_at,
+                engine, note.id, **fields, expected_version=note.version, now=clock(), created_at=note.created_at
             )
 
-        self.app.push_screen(NoteEditor("Edit note", save, note=note), self._saved)
+        title = "New note" if note is None else "Edit note"
+        self.app.push_screen(NoteEditor(title, save, note=note), self._saved)
 
     def _saved(self, note: NoteRow | None) -> None:
         if note is not None:
