@@ -35,3 +35,24 @@ async def test_map_tab_is_hidden_without_locations(app_factory):
         await pilot.press("3")
         await settle(pilot)
         assert app.screen.query_one(TabbedContent).active == "history"
+
+
+async def test_every_place_cell_sits_under_its_heading(app_factory):
+    from textual.widgets import DataTable
+
+    app = app_factory(contact_id=1)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        table = app.screen.query_one("#locations", DataTable)
+        headings = [str(column.label) for column in table.columns.values()]
+        row = dict(zip(headings, (str(cell) for cell in table.get_row_at(0)), strict=True))
+        assert row == {
+            "Place": "London, United Kingdom",
+            "Lat, lon": "51.514, -0.093",
+            "IP": "81.2.69.142",
+            "Last seen": row["Last seen"],
+            "From previous": "—",
+        }
+        assert row["Last seen"].startswith("2026-")

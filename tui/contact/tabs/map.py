@@ -49,15 +49,18 @@ class MapTab(ContactTab):
     def unavailable_reason(self) -> str:
         return "No location is known for this contact."
 
+    # (heading, key, width): the cells of a row are built by key, so a heading always sits over its data.
+    COLUMNS = (
+        ("Place", "place", 22),
+        ("Lat, lon", "coords", 16),
+        ("IP", "ip", 15),
+        ("Last seen", "seen", 10),
+        ("From previous", "distance", 13),
+    )
+
     def on_mount(self) -> None:
         table = self.query_one("#locations", DataTable)
-        for title, key, width in (
-            ("Place", "place", 22),
-            ("Lat, lon", "coords", 16),
-            ("IP", "ip", 15),
-            ("Last seen", "seen", 10),
-            ("From previous", "distance", 13),
-        ):
+        for title, key, width in self.COLUMNS:
             table.add_column(title, key=key, width=width)
 
     def load(self) -> None:
@@ -71,12 +74,15 @@ class MapTab(ContactTab):
         now = self.ctx.clock()
         for index, row in enumerate(rows):
             distance = f"{row.distance_km:,.0f} km" if row.distance_km is not None else "—"
+            cells = {
+                "place": Text(one_line(place(row)), overflow="ellipsis", no_wrap=True),
+                "coords": Text(f"{row.latitude:.3f}, {row.longitude:.3f}"),
+                "ip": Text(one_line(", ".join(row.ips)), overflow="ellipsis", no_wrap=True),
+                "seen": Text(row.last_seen.astimezone(now.tzinfo).strftime("%Y-%m-%d")),
+                "distance": Text(distance, justify="right"),
+            }
             table.add_row(
-                Text(one_line(place(row)), overflow="ellipsis", no_wrap=True),
-                Text(f"{row.latitude:.3f}, {row.longitude:.3f}"),
-                Text(row.last_seen.astimezone(now.tzinfo).strftime("%Y-%m-%d")),
-                Text(distance, justify="right"),
-                Text(one_line(", ".join(row.ips)), overflow="ellipsis", no_wrap=True),
+                *(cells[key] for _, key, _ in self.COLUMNS),
                 key=str(index),
             )
         count = f"{len(rows)} place{'s' if len(rows) != 1 else ''} · from IP geolocation"
