@@ -52,7 +52,8 @@ class _DefaultCommand(argparse._SubParsersAction):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.choices = _AnyWord()
+        # typeshed declares a subparsers action's choices as its name -> parser dict; argparse only asks `in` of them.
+        self.choices = _AnyWord()  # type: ignore[assignment]
 
     def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any, option=None):
         if values and values[0] not in self._name_parser_map:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Engine
 
@@ -242,7 +242,8 @@ def _texts(rows: Iterable[tuple[Any, ...]], columns: tuple[int, ...]) -> Iterabl
 def _write(engine: Engine, tables: dict[str, list[tuple[Any, ...]]]) -> None:
     raw = engine.raw_connection()
     try:
-        cursor = raw.cursor()
+        # The demo is a SQLite file; sqlite3's executemany takes the rows as they are made, not a whole list.
+        cursor = cast(sqlite3.Cursor, raw.cursor())
         # A brand-new file, deleted if anything fails, needs no write-ahead log while loading: each page is
         # written once, instead of to the WAL and again at the checkpoint.
         cursor.execute("PRAGMA journal_mode = DELETE")

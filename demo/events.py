@@ -115,8 +115,8 @@ class ActivityMaker:
             self._form(p, rows, at, rng.choice(FORMS), {})
         elif roll < 0.15:
             asset = rng.choice(ASSETS)
-            details = {"asset": asset, "url": f"{SITE}/assets/{asset.replace(' ', '-').lower()}"}
-            rows.append((p.id, "asset.download", at, f"Downloaded: {asset}", json.dumps(details), None, None))
+            download = {"asset": asset, "url": f"{SITE}/assets/{asset.replace(' ', '-').lower()}"}
+            rows.append((p.id, "asset.download", at, f"Downloaded: {asset}", json.dumps(download), None, None))
             self._points(p, rows, at, 5, "asset.download", "Asset downloaded")
 
     def _hit(self, page: int, previous: int, referrer: int, device: int) -> str:

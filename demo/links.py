@@ -23,7 +23,7 @@ SEGMENT_ODDS = {"Newsletter": 0.55, "Webinar attendees": 0.15, "High intent": 0.
 SEGMENT_ODDS["Old import 2023"] = 0.08
 CAMPAIGN_ODDS = {"Black Friday 2025": 0.25, "Webinar: Q3 roadmap": 0.15, "Win-back": 0.1, "Enterprise ABM": 0.06}
 INSTANCES = ("mastodon.social", "fosstodon.org", "hachyderm.io")
-TABLES = ("segment_membership", "campaign_membership", "ip_address", "contact_ip")
+TABLES: tuple[str, ...] = ("segment_membership", "campaign_membership", "ip_address", "contact_ip")
 TABLES += ("social_profile", "note", "do_not_contact")
 HOSTILE_NOTE = "Said it was [red]urgent[/red]; see [@click=app.quit]here[/]\x1b[2J"
 
@@ -155,7 +155,8 @@ class LinkMaker:
             "seats": rng.choice((5, 10, 25, 50, 120)),
             "tool": rng.choice(TOOLS),
         }
-        kinds, weights = zip(*NOTE_TYPES, strict=True)
+        kinds = tuple(kind for kind, _ in NOTE_TYPES)
+        weights = tuple(weight for _, weight in NOTE_TYPES)
         for _ in range(count):
             kind = rng.choices(kinds, weights)[0]
             upcoming = kind in PLANNED and rng.random() < 0.1

@@ -20,7 +20,9 @@ _TABLE.update({code: f"⟪U+{code:04X}⟫" for code in DIRECTION_CONTROLS})
 _TABLE.update({code: 0xFFFD for code in range(0xD800, 0xE000)})
 _ONE_LINE = {**_TABLE, 0x09: " ", 0x0A: " ", 0x0D: " "}
 # What never reaches a terminal, for a last-resort filter that must not change widths: removed outright.
-_INVISIBLE = {code: None for code in (*range(0x20), 0x7F, *range(0x80, 0xA0), *DIRECTION_CONTROLS)}
+_INVISIBLE: dict[int, int | None] = {
+    code: None for code in (*range(0x20), 0x7F, *range(0x80, 0xA0), *DIRECTION_CONTROLS)
+}
 _INVISIBLE.update({code: 0xFFFD for code in range(0xD800, 0xE000)})
 
 

@@ -34,9 +34,12 @@ class SmtpConfig(Protocol):
 
     host: str
     port: int
-    security: str
     user: str
     timeout: float
+
+    @property
+    def security(self) -> str:
+        """One of "none", "starttls" and "tls"; read-only here, so the settings' `Literal` of them fits."""
 
 
 @dataclass(frozen=True, slots=True)

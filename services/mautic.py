@@ -124,9 +124,10 @@ class MauticClient:
         total, contacts = _int(body.get("total")), _items(body.get("contacts"))
         if total is None or contacts is None or any(_int(contact.get("id")) is None for contact in contacts):
             raise self._shape("/api/contacts")
-        return total, sorted(contacts, key=lambda contact: _int(contact["id"]))
+        # Every id was just checked to be one `_int` reads, which is exactly what int() makes of it.
+        return total, sorted(contacts, key=lambda contact: int(contact["id"]))
 
-    def activity(self, contact_id: int, *, limit: int = 100) -> Iterator[dict]:
+    def activity(self, contact_id: int | str, *, limit: int = 100) -> Iterator[dict]:
         """Every activity event of a contact (Mautic serves newest first), page by page, in the order served."""
         path, page = f"/contacts/{int(contact_id)}/activity", 1
         while True:
@@ -142,15 +143,15 @@ class MauticClient:
                 return
             page += 1
 
-    def notes(self, contact_id: int, *, limit: int = 100) -> Iterator[dict]:
+    def notes(self, contact_id: int | str, *, limit: int = 100) -> Iterator[dict]:
         """Every note of a contact, in the order served (Mautic's default: newest first)."""
         return self._paged(f"/contacts/{int(contact_id)}/notes", ("notes",), limit)
 
-    def contact_segments(self, contact_id: int) -> list[dict]:
+    def contact_segments(self, contact_id: int | str) -> list[dict]:
         """The segments a contact is in (id, name, alias, dateAdded, manuallyAdded, manuallyRemoved)."""
         return self._collection(f"/contacts/{int(contact_id)}/segments", ("lists", "segments"))
 
-    def contact_campaigns(self, contact_id: int) -> list[dict]:
+    def contact_campaigns(self, contact_id: int | str) -> list[dict]:
         """The campaigns a contact is in (id, name, dateAdded, manuallyAdded, manuallyRemoved, listMembership)."""
         return self._collection(f"/contacts/{int(contact_id)}/campaigns", ("campaigns",))
 

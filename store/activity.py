@@ -116,9 +116,10 @@ def activity_series(
         raise ValueError("periods must be at least 1")
     today = now.astimezone(tz).date() if tz is not None else now.astimezone().date()
     starts = bucket_starts(today, period, count)
-    edges: list[object] = [_utc_midnight(day, tz) for day in starts]
+    midnights = [_utc_midnight(day, tz) for day in starts]
+    edges: list[object] = list(midnights)
     if engine.dialect.name == "sqlite":
-        edges = [db_time(edge) for edge in edges]  # compared as SQLite stores times: UTC text
+        edges = [db_time(edge) for edge in midnights]  # compared as SQLite stores times: UTC text
     params: dict[str, object] = {"contact_id": contact_id}
     rows = []
     for i in range(count):

@@ -11,12 +11,12 @@ from datetime import date, datetime, timedelta, tzinfo
 
 from sqlalchemy import Engine, String, and_, column, func, select, values
 
-from store.models import Contact, Note
+from store.models import Contact, Note, table_of
 from store.rows import display_name
 from store.when import local_midnight, to_local
 
-N = Note.__table__.c
-C = Contact.__table__.c
+N = table_of(Note).c
+C = table_of(Contact).c
 MAX_DAYS = 1000
 # A live contact, written so that no index can serve it: without statistics SQLite would start from
 # the contacts (`merged_into_id IS NULL` looks selective) and read every note of every contact. The
@@ -87,7 +87,7 @@ def calendar_entries(
     With `limit_per_day`, only the first that many of each local day (in `tz`) are returned; pair it
     with `day_counts` to show "+N more".
     """
-    joined = Note.__table__.join(Contact, C.id == N.contact_id)
+    joined = table_of(Note).join(Contact, C.id == N.contact_id)
     if limit_per_day is None:
         query = (
             select(*_entry_columns())

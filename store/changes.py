@@ -156,7 +156,11 @@ class ServerWatch:
 
 def watch(engine: Engine, path: Path | None) -> FileWatch | ServerWatch:
     """What notices other programs' commits to this database (a SQLite file at `path`, or a server)."""
-    return ServerWatch(engine) if engine.dialect.name == "postgresql" else FileWatch(engine, path)
+    if engine.dialect.name == "postgresql":
+        return ServerWatch(engine)
+    if path is None:
+        raise ValueError("A SQLite database is watched through its file, and no path was given.")
+    return FileWatch(engine, path)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import Engine, String, func, select, tuple_, type_coerce
 from sqlalchemy.engine import Connection
+from sqlmodel import col
 
 from plain.errors import UserError
 from store.db import stored_time
@@ -22,11 +23,12 @@ from store.models import (
     Segment,
     SegmentMembership,
     SocialProfile,
+    table_of,
 )
 from store.normalize import normalize_email
 from store.rows import ContactDetail, ContactSummary, Location, SocialHandle, display_name
 
-C = Contact.__table__.c
+C = table_of(Contact).c
 # last_active comes as the stored text and is parsed by `stored_time` (much cheaper than the DateTime processor).
 _SUMMARY_COLUMNS = (
     C.id,
@@ -168,7 +170,7 @@ def _find(conn: Connection, ref: str) -> int:
 def get_contact(engine: Engine, contact_id: int) -> ContactDetail:
     """Everything the contact page shows about one contact."""
     with engine.connect() as conn:
-        row = conn.execute(select(Contact.__table__).where(C.id == contact_id)).first()
+        row = conn.execute(select(table_of(Contact)).where(C.id == contact_id)).first()
         if row is None:
             raise ContactNotFound(f"No contact has the id {contact_id}.")
         detail = ContactDetail(
@@ -177,22 +179,22 @@ def get_contact(engine: Engine, contact_id: int) -> ContactDetail:
             **{name: getattr(row, name) for name in _DETAIL_FIELDS},
         )
         detail.do_not_contact = list(
-            conn.execute(select(DoNotContact.channel).where(DoNotContact.contact_id == contact_id)).scalars()
+            conn.execute(select(col(DoNotContact.channel)).where(col(DoNotContact.contact_id) == contact_id)).scalars()
         )
         detail.segments = _names(conn, Segment, SegmentMembership, SegmentMembership.segment_id, contact_id)
         detail.campaigns = _names(conn, Campaign, CampaignMembership, CampaignMembership.campaign_id, contact_id)
         detail.event_count = conn.execute(
-            select(func.count()).select_from(Event).where(Event.contact_id == contact_id)
+            select(func.count()).select_from(Event).where(col(Event.contact_id) == contact_id)
         ).scalar_one()
         detail.note_count = conn.execute(
-            select(func.count()).select_from(Note).where(Note.contact_id == contact_id)
+            select(func.count()).select_from(Note).where(col(Note.contact_id) == contact_id)
         ).scalar_one()
         detail.locations = _locations(conn, contact_id)
         detail.social_profiles = [
             SocialHandle(network=r.network, handle=r.handle)
             for r in conn.execute(
-                select(SocialProfile.network, SocialProfile.handle)
-                .where(SocialProfile.contact_id == contact_id)
+                select(col(SocialProfile.network), col(SocialProfile.handle))
+                .where(col(SocialProfile.contact_id) == contact_id)
                 .order_by(SocialProfile.network)
             )
         ]
@@ -200,7 +202,7 @@ def get_contact(engine: Engine, contact_id: int) -> ContactDetail:
 
 
 _DETAIL_FIELDS = [
-    name for name in ContactDetail.__dataclass_fields__ if name in Contact.__table__.c and name not in {"id"}
+    name for name in ContactDetail.__dataclass_fields__ if name in table_of(Contact).c and name not in {"id"}
 ]
 
 
@@ -216,10 +218,10 @@ def _names(conn: Connection, group, membership, group_id, contact_id: int) -> li
 
 def _locations(conn: Connection, contact_id: int) -> list[Location]:
     query = (
-        select(IpAddress, ContactIp.first_seen, ContactIp.last_seen)
-        .join(ContactIp, ContactIp.ip_address_id == IpAddress.id)
-        .where(ContactIp.contact_id == contact_id)
-        .order_by(ContactIp.last_seen.desc())
+        select(IpAddress, col(ContactIp.first_seen), col(ContactIp.last_seen))
+        .join(ContactIp, col(ContactIp.ip_address_id) == IpAddress.id)
+        .where(col(ContactIp.contact_id) == contact_id)
+        .order_by(col(ContactIp.last_seen).desc())
     )
     return [
         Location(

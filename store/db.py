@@ -15,8 +15,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, TypeGuard, overload
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, CursorResult, Engine, create_engine, event, text
 
 from plain.errors import UserError
 from store.fts import APPLICATION_ID
@@ -132,6 +133,15 @@ def writing(engine: Engine) -> Iterator[Connection]:
 WRITERS_LOCK = APPLICATION_ID + 1  # the advisory lock Dossier's writers take turns on (upgrades use APPLICATION_ID)
 
 
+def inserted_id(result: CursorResult[Any]) -> int:
+    """The id of the one row a single-row INSERT (without RETURNING) just wrote."""
+    key = result.inserted_primary_key
+    # SQLAlchemy types the key as optional because other statements have none; a single-row insert always does.
+    if key is None:
+        raise TypeError("The statement inserted no row with a primary key.")
+    return int(key[0])
+
+
 def make_engine(path: Path) -> Engine:
     """An engine on a SQLite file: WAL, foreign keys, a busy timeout and real transactions."""
     engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False, "timeout": 5})
@@ -143,7 +153,7 @@ def make_engine(path: Path) -> Engine:
 Target = str | os.PathLike[str]
 
 
-def is_url(target: Target) -> bool:
+def is_url(target: Target) -> TypeGuard[str]:
     """Whether a `--db` value names a database server (`postgresql://…`) rather than a file."""
     return isinstance(target, str) and "://" in target
 
@@ -208,7 +218,7 @@ def open_database(target: Target, *, create: bool = False, upgrade_schema: bool 
         # WAL is a property of the file: set once the schema is sound, so a refused upgrade writes nothing.
         raw = engine.raw_connection()
         try:
-            raw.driver_connection.execute("PRAGMA journal_mode = WAL")
+            raw.cursor().execute("PRAGMA journal_mode = WAL")
         finally:
             raw.close()
     except DatabaseError:
@@ -261,6 +271,10 @@ def db_time(value: datetime) -> str:
     return value.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
+@overload
+def stored_time(value: str | datetime) -> datetime: ...
+@overload
+def stored_time(value: None) -> None: ...
 def stored_time(value: str | datetime | None) -> datetime | None:
     """The inverse of `db_time`: stored UTC text as an aware datetime (fast, for hot read paths).
 

@@ -14,7 +14,7 @@ from sqlalchemy import column, func, literal_column, table, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement, FromClause
 
-from store.models import Contact, Note
+from store.models import Contact, Note, table_of
 
 SEARCH_COLUMNS = ("firstname", "lastname", "email", "company", "city")
 # The SQLite header's application id marks a file as a Dossier database ("DOSS").
@@ -109,8 +109,8 @@ def _prefix_query(query: str) -> ColumnElement | None:
 
 _contact_fts = table("contact_fts", column("rowid"))
 _note_fts = table("note_fts", column("rowid"))
-C = Contact.__table__.c
-N = Note.__table__.c
+C = table_of(Contact).c
+N = table_of(Note).c
 
 
 def contact_matches(dialect: str, query: str) -> tuple[FromClause, ColumnElement, ColumnElement] | None:
@@ -121,12 +121,12 @@ def contact_matches(dialect: str, query: str) -> tuple[FromClause, ColumnElement
         if prefixes is None:
             return None
         # The stored words (migration 0006_team): the same as dossier_contact_words of the row.
-        return Contact.__table__, literal_column("contact.search_words").op("@@")(prefixes), C.id
+        return table_of(Contact), literal_column("contact.search_words").op("@@")(prefixes), C.id
     expression = match_expression(query)
     if expression is None:
         return None
     rowid = _contact_fts.c.rowid
-    source = _contact_fts.join(Contact.__table__, C.id == rowid)
+    source = _contact_fts.join(table_of(Contact), C.id == rowid)
     return source, literal_column("contact_fts").op("MATCH")(expression), rowid
 
 
@@ -136,9 +136,9 @@ def note_matches(dialect: str, query: str) -> tuple[FromClause, ColumnElement] |
         prefixes = _prefix_query(query)
         if prefixes is None:
             return None
-        return Note.__table__, literal_column("note.search_words").op("@@")(prefixes)
+        return table_of(Note), literal_column("note.search_words").op("@@")(prefixes)
     expression = match_expression(query)
     if expression is None:
         return None
-    source = _note_fts.join(Note.__table__, N.id == _note_fts.c.rowid)
+    source = _note_fts.join(table_of(Note), N.id == _note_fts.c.rowid)
     return source, literal_column("note_fts").op("MATCH")(expression)

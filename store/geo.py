@@ -7,14 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Engine, and_, exists, select
+from sqlmodel import col
 
 from store.models import ContactIp, IpAddress
 
 _VALID_COORDINATES = and_(
-    IpAddress.latitude.is_not(None),
-    IpAddress.longitude.is_not(None),
-    IpAddress.latitude.between(-90, 90),
-    IpAddress.longitude.between(-180, 180),
+    col(IpAddress.latitude).is_not(None),
+    col(IpAddress.longitude).is_not(None),
+    col(IpAddress.latitude).between(-90, 90),
+    col(IpAddress.longitude).between(-180, 180),
 )
 
 
@@ -60,17 +61,17 @@ def locations_for_contact(engine: Engine, contact_id: int) -> list[LocationRow]:
     """
     query = (
         select(
-            IpAddress.ip,
-            IpAddress.city,
-            IpAddress.region,
-            IpAddress.country,
-            IpAddress.latitude,
-            IpAddress.longitude,
-            ContactIp.first_seen,
-            ContactIp.last_seen,
+            col(IpAddress.ip),
+            col(IpAddress.city),
+            col(IpAddress.region),
+            col(IpAddress.country),
+            col(IpAddress.latitude),
+            col(IpAddress.longitude),
+            col(ContactIp.first_seen),
+            col(ContactIp.last_seen),
         )
-        .join(ContactIp, ContactIp.ip_address_id == IpAddress.id)
-        .where(ContactIp.contact_id == contact_id, _VALID_COORDINATES)
+        .join(ContactIp, col(ContactIp.ip_address_id) == IpAddress.id)
+        .where(col(ContactIp.contact_id) == contact_id, _VALID_COORDINATES)
         .order_by(IpAddress.ip)
     )
     places: dict[tuple[str, str, str, float, float], _Place] = {}
@@ -115,8 +116,8 @@ def has_locations(engine: Engine, contact_id: int) -> bool:
     """Whether the contact has at least one IP address with usable coordinates (decides the Map tab)."""
     query = select(
         exists().where(
-            ContactIp.contact_id == contact_id,
-            ContactIp.ip_address_id == IpAddress.id,
+            col(ContactIp.contact_id) == contact_id,
+            col(ContactIp.ip_address_id) == IpAddress.id,
             _VALID_COORDINATES,
         )
     )

@@ -17,20 +17,31 @@ from sqlalchemy import Connection, Engine, func, select, update
 
 from store.db import writing
 from store.dialect import insert
-from store.models import ContactIp, IpAddress
+from store.models import ContactIp, IpAddress, table_of
 
 
 class GeoLocation(Protocol):
-    """What a lookup answers (e.g. `services.geoip.GeoResult`); the store does not import services."""
+    """What a lookup answers (e.g. `services.geoip.GeoResult`); the store does not import services.
 
-    city: str
-    region: str
-    country: str
-    country_code: str
-    latitude: float | None
-    longitude: float | None
-    accuracy_radius_km: int | None
-    time_zone: str
+    Its fields are read-only properties, so a frozen dataclass satisfies it.
+    """
+
+    @property
+    def city(self) -> str: ...
+    @property
+    def region(self) -> str: ...
+    @property
+    def country(self) -> str: ...
+    @property
+    def country_code(self) -> str: ...
+    @property
+    def latitude(self) -> float | None: ...
+    @property
+    def longitude(self) -> float | None: ...
+    @property
+    def accuracy_radius_km(self) -> int | None: ...
+    @property
+    def time_zone(self) -> str: ...
 
 
 Lookup = Callable[[str], GeoLocation | None]
@@ -38,8 +49,8 @@ Lookup = Callable[[str], GeoLocation | None]
 BATCH_SIZE = 500
 PENDING, FOUND, UNKNOWN, PRIVATE = "pending", "found", "unknown", "private"
 
-_ip = IpAddress.__table__
-_contact_ip = ContactIp.__table__
+_ip = table_of(IpAddress)
+_contact_ip = table_of(ContactIp)
 
 
 @dataclass(frozen=True, slots=True)

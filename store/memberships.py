@@ -25,7 +25,7 @@ from plain.errors import UserError
 from store.contacts import ContactNotFound
 from store.db import fold, writing
 from store.dialect import folded_contains
-from store.models import Campaign, CampaignMembership, Contact, Event, Segment, SegmentMembership
+from store.models import Campaign, CampaignMembership, Contact, Event, Segment, SegmentMembership, table_of
 
 GroupKind = Literal["segment", "campaign"]
 
@@ -65,17 +65,17 @@ class _Spec:
 
 _SPECS: dict[str, _Spec] = {
     "segment": _Spec(
-        Segment.__table__,
-        SegmentMembership.__table__,
-        SegmentMembership.__table__.c.segment_id,
+        table_of(Segment),
+        table_of(SegmentMembership),
+        table_of(SegmentMembership).c.segment_id,
         "segment_membership",
         has_alias=True,
         exits=False,
     ),
     "campaign": _Spec(
-        Campaign.__table__,
-        CampaignMembership.__table__,
-        CampaignMembership.__table__.c.campaign_id,
+        table_of(Campaign),
+        table_of(CampaignMembership),
+        table_of(CampaignMembership).c.campaign_id,
         "campaign_membership",
         has_alias=False,
         exits=True,
@@ -91,7 +91,7 @@ def _spec(kind: str) -> _Spec:
 
 
 def _check_contact(conn: Connection, contact_id: int) -> None:
-    row = conn.execute(select(Contact.__table__.c.merged_into_id).where(Contact.__table__.c.id == contact_id)).first()
+    row = conn.execute(select(table_of(Contact).c.merged_into_id).where(table_of(Contact).c.id == contact_id)).first()
     if row is None:
         raise ContactNotFound(f"No contact has the id {contact_id}.")
     if row.merged_into_id is not None:

@@ -7,15 +7,21 @@ order. The UI converts to local time for display.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint, text
+from sqlalchemy import JSON, Column, Index, LargeBinary, Table, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
 def utcnow() -> datetime:
     """The current time, timezone-aware in UTC (the columns reject naive datetimes)."""
     return datetime.now(UTC)
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core `Table` behind a table model, for queries that want columns rather than model instances."""
+    # SQLModel sets `__table__` on table classes when they are created, so its own typing cannot declare it.
+    return cast(Table, model.__table__)  # type: ignore[attr-defined]
 
 
 class Contact(SQLModel, table=True):

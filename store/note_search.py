@@ -6,10 +6,10 @@ from __future__ import annotations
 from sqlalchemy import Engine, select
 
 from store.fts import note_matches
-from store.models import Contact, Note
+from store.models import Contact, Note, table_of
 
-N = Note.__table__.c
-C = Contact.__table__.c
+N = table_of(Note).c
+C = table_of(Contact).c
 
 
 def search_contact_ids_by_notes(engine: Engine, query: str, limit: int, *, before_id: int | None = None) -> list[int]:

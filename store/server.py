@@ -81,7 +81,10 @@ def store_password(target: str, password: str) -> str:
 def make_server_engine(url: URL) -> Engine:
     """An engine on a PostgreSQL database. Sessions run in UTC, so stored times read back as they were written."""
     # Options the URL gives (`?options=-c search_path=crm`) are kept; UTC is added to them.
-    options = " ".join(filter(None, [url.query.get("options"), "-c timezone=UTC"]))
+    given = url.query.get("options")
+    if isinstance(given, tuple):  # `options` given more than once: SQLAlchemy keeps every value
+        given = " ".join(given)
+    options = " ".join(filter(None, [given, "-c timezone=UTC"]))
     engine = create_engine(
         url.difference_update_query(["options"]),
         # A name of this program's own: live-change notifications say who sent them (store/changes.py).

@@ -14,12 +14,12 @@ from typing import Any, Protocol
 from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from store.db import writing
-from store.models import SocialProfile
+from store.db import inserted_id, writing
+from store.models import SocialProfile, table_of
 
 FEED_TTL = timedelta(hours=1)
 
-_T = SocialProfile.__table__.c
+_T = table_of(SocialProfile).c
 
 
 class DuplicateProfile(ValueError):
@@ -114,7 +114,7 @@ def _cached(row: Any) -> CachedFeed:
 
 def list_profiles(engine: Engine, contact_id: int) -> list[SocialAccount]:
     """A contact's social profiles with their cached feeds, ordered by network then handle."""
-    query = select(SocialProfile.__table__).where(_T.contact_id == contact_id).order_by(_T.network, _T.handle, _T.id)
+    query = select(table_of(SocialProfile)).where(_T.contact_id == contact_id).order_by(_T.network, _T.handle, _T.id)
     with engine.connect() as conn:
         rows = conn.execute(query).all()
     return [SocialAccount(row.id, row.contact_id, row.network, row.handle, _cached(row)) for row in rows]
@@ -125,12 +125,12 @@ def add_profile(engine: Engine, contact_id: int, network: str, handle: str) -> i
 
     Raises `DuplicateProfile` when the contact already has that handle on that network.
     """
-    statement = insert(SocialProfile.__table__).values(
+    statement = insert(table_of(SocialProfile)).values(
         contact_id=contact_id, network=network, handle=handle, profile={}, feed=[], status=""
     )
     try:
         with writing(engine) as conn:
-            return int(conn.execute(statement).inserted_primary_key[0])
+            return inserted_id(conn.execute(statement))
     except IntegrityError as exc:
         raise DuplicateProfile(f"This contact already has {handle} on {network}.") from exc
 
@@ -138,13 +138,13 @@ def add_profile(engine: Engine, contact_id: int, network: str, handle: str) -> i
 def remove_profile(engine: Engine, profile_id: int) -> bool:
     """Delete a social profile and its cached feed; False when there was no such row."""
     with writing(engine) as conn:
-        return conn.execute(delete(SocialProfile.__table__).where(_T.id == profile_id)).rowcount > 0
+        return conn.execute(delete(table_of(SocialProfile)).where(_T.id == profile_id)).rowcount > 0
 
 
 def cached_feed(engine: Engine, profile_id: int) -> CachedFeed | None:
     """The cached feed of one social profile, or None when no such profile exists."""
     with engine.connect() as conn:
-        row = conn.execute(select(SocialProfile.__table__).where(_T.id == profile_id)).first()
+        row = conn.execute(select(table_of(SocialProfile)).where(_T.id == profile_id)).first()
     return None if row is None else _cached(row)
 
 
@@ -166,7 +166,7 @@ def save_feed(engine: Engine, profile_id: int, result: FeedOutcome, now: datetim
         values["feed"] = [post.to_json() for post in result.posts]
         values["etag"] = result.etag
     with writing(engine) as conn:
-        conn.execute(update(SocialProfile.__table__).where(_T.id == profile_id).values(**values))
+        conn.execute(update(table_of(SocialProfile)).where(_T.id == profile_id).values(**values))
 
 
 def is_fresh(fetched_at: datetime | None, now: datetime, ttl: timedelta = FEED_TTL) -> bool:

@@ -14,15 +14,16 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, func, insert, select
+from sqlmodel import col
 
 from plain.errors import UserError
 from store.contacts import ContactNotFound
 from store.db import writing
 from store.dialect import folded_contains
-from store.models import Contact, DoNotContact, EmailTemplate, Event
+from store.models import Contact, DoNotContact, EmailTemplate, Event, table_of
 
-T = EmailTemplate.__table__.c
-C = Contact.__table__.c
+T = table_of(EmailTemplate).c
+C = table_of(Contact).c
 
 NO_EMAIL_ADDRESS = "This contact has no email address."
 TRACKING = "sent directly (not tracked)"
@@ -70,7 +71,7 @@ def _template(row: Any) -> TemplateRow:
 def get_template(engine: Engine, template_id: int) -> TemplateRow:
     """One template with its bodies; raises `TemplateNotFound`."""
     with engine.connect() as conn:
-        row = conn.execute(select(EmailTemplate.__table__).where(T.id == template_id)).first()
+        row = conn.execute(select(table_of(EmailTemplate)).where(T.id == template_id)).first()
     if row is None:
         raise TemplateNotFound(f"No email template has the id {template_id}.")
     return _template(row)
@@ -82,7 +83,7 @@ def find_template(engine: Engine, name: str) -> TemplateRow:
     name = name.strip()
     with engine.connect() as conn:
         rows = conn.execute(
-            select(EmailTemplate.__table__).where(func.lower(T.name) == name.lower()).order_by(T.id)
+            select(table_of(EmailTemplate)).where(func.lower(T.name) == name.lower()).order_by(T.id)
         ).all()
     exact = [row for row in rows if row.name == name]
     if exact or rows:
@@ -99,7 +100,7 @@ def contact_fields(engine: Engine, contact_id: int) -> dict[str, str]:
     """The values placeholders are filled with: the contact's columns, then its custom fields (which never
     replace a column), keyed in lower case. Raises `ContactNotFound`."""
     with engine.connect() as conn:
-        row = conn.execute(select(Contact.__table__).where(C.id == contact_id)).first()
+        row = conn.execute(select(table_of(Contact)).where(C.id == contact_id)).first()
     if row is None:
         raise ContactNotFound(f"No contact has the id {contact_id}.")
     fields = {name: _text(getattr(row, name)) for name in CONTACT_FIELDS}
@@ -140,9 +141,9 @@ def email_block_reason(engine: Engine, contact_id: int) -> str | None:
         if not (email[0] or "").strip():
             return NO_EMAIL_ADDRESS
         reason = conn.execute(
-            select(DoNotContact.reason)
-            .where(DoNotContact.contact_id == contact_id, DoNotContact.channel == "email")
-            .order_by(DoNotContact.date_added.desc())
+            select(col(DoNotContact.reason))
+            .where(col(DoNotContact.contact_id) == contact_id, col(DoNotContact.channel) == "email")
+            .order_by(col(DoNotContact.date_added).desc())
         ).first()
     if reason is None:
         return None
@@ -174,5 +175,5 @@ def record_sent_email(
                 details=details,
                 actor=actor,
             )
-            .returning(Event.__table__.c.id)
+            .returning(table_of(Event).c.id)
         ).scalar_one()

@@ -9,10 +9,10 @@ from sqlalchemy import Engine, String, Text, cast, exists, func, or_, select, te
 
 from store.db import stored_time
 from store.dialect import escape_like, folded_contains
-from store.models import Event
+from store.models import Event, table_of
 from store.rows import EventRow, TypeCount, event_type_name
 
-E = Event.__table__.c
+E = table_of(Event).c
 Cursor = tuple[datetime, int]
 
 

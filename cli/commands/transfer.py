@@ -91,12 +91,12 @@ def _import(args: argparse.Namespace) -> int:
     elapsed = time.perf_counter() - started
     print_failures(counts.warnings, label="warning")
     print_failures(counts.failed)
-    notes = counts.notes()
+    remarks = counts.remarks()
     verb = "Would import" if options.get("dry_run") else "Imported"
     print(
         f"{verb} {source}: {counts.created:,} created, {counts.updated:,} updated, {counts.unchanged:,} unchanged, "
         f"{counts.skipped:,} skipped, {len(counts.failed):,} failed "
-        f"({plural(counts.rows, fmt.unit.removesuffix('s'))} in {elapsed:.1f} s{'; ' + notes if notes else ''})."
+        f"({plural(counts.rows, fmt.unit.removesuffix('s'))} in {elapsed:.1f} s{'; ' + remarks if remarks else ''})."
     )
     return 1 if counts.failed else 0
 

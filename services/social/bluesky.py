@@ -10,8 +10,8 @@ from urllib.parse import quote
 import httpx
 
 from services.social.base import FEED_LIMIT, MAX_BODY_BYTES, FeedResult, SocialError
-from services.social.http import Failure, bad_shape, base_headers, get_json, guarded, retry_time
-from services.social.text import count, parse_time, string
+from services.social.http import Failure, Limits, bad_shape, base_headers, get_json, guarded, retry_time
+from services.social.text import count, mapping, parse_time, string
 from store.social import CachedFeed, Post, Profile
 
 DEFAULT_BASE_URL = "https://public.api.bsky.app"
@@ -36,11 +36,11 @@ def _post(item: Any) -> Post | None:
     # Reposts carry a "reason"; like Mastodon's exclude_reblogs, the feed shows the person's own posts.
     if not isinstance(item, dict) or item.get("reason") or not isinstance(post := item.get("post"), dict):
         return None
-    record = post.get("record") if isinstance(post.get("record"), dict) else {}
+    record = mapping(post.get("record"))
     created_at = parse_time(record.get("createdAt")) or parse_time(post.get("indexedAt"))
     if created_at is None:
         return None
-    author = post.get("author") if isinstance(post.get("author"), dict) else {}
+    author = mapping(post.get("author"))
     uri = string(post.get("uri"))
     url = ""
     if uri.startswith("at://") and (who := string(author.get("handle")) or uri[5:].split("/")[0]):
@@ -88,7 +88,8 @@ class Bluesky:
             return FeedResult("error", message=str(exc))
         base = (base_url or DEFAULT_BASE_URL).rstrip("/")
         label = self.label
-        common = {"label": label, "max_bytes": max_bytes, "timeout": timeout, "what": f"account {handle}"}
+        common: Limits = {"label": label, "max_bytes": max_bytes, "timeout": timeout}
+        what = f"account {handle}"
 
         async def run() -> FeedResult:
             now = datetime.now(UTC)
@@ -98,6 +99,7 @@ class Bluesky:
                     f"{base}/xrpc/app.bsky.actor.getProfile",
                     params={"actor": handle},
                     headers=base_headers(token),
+                    what=what,
                     **common,
                 )
             except Failure as failure:
@@ -114,6 +116,7 @@ class Bluesky:
                 f"{base}/xrpc/app.bsky.feed.getAuthorFeed",
                 params={"actor": handle, "limit": str(FEED_LIMIT)},
                 headers=base_headers(token, etag),
+                what=what,
                 **common,
             )
             if feed.code == 304:

@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 
 from services.social.base import FEED_LIMIT, MAX_BODY_BYTES, FeedResult, SocialError
-from services.social.http import bad_shape, base_headers, get_json, guarded, retry_time
-from services.social.text import count, parse_time, string
+from services.social.http import Limits, bad_shape, base_headers, get_json, guarded, retry_time
+from services.social.text import count, mapping, parse_time, string
 from store.social import CachedFeed, Post, Profile
 
 DEFAULT_BASE_URL = "https://api.github.com"
@@ -40,10 +40,10 @@ def _words(event_type: str) -> str:
 def describe(event: dict[str, Any]) -> tuple[str, str]:
     """One event as (readable line, URL): "pushed 3 commits to owner/repo", "starred owner/repo", ..."""
     kind = string(event.get("type"))
-    repo_data = event.get("repo") if isinstance(event.get("repo"), dict) else {}
+    repo_data = mapping(event.get("repo"))
     repo = string(repo_data.get("name")) or "a repository"
     repo_url = f"{WEB}/{repo}" if repo_data.get("name") else ""
-    payload = event.get("payload") if isinstance(event.get("payload"), dict) else {}
+    payload = mapping(event.get("payload"))
     if kind == "PushEvent":
         size = count(payload.get("distinct_size", payload.get("size")))
         branch = string(payload.get("ref")).removeprefix("refs/heads/")
@@ -52,7 +52,7 @@ def describe(event: dict[str, Any]) -> tuple[str, str]:
         return f"pushed {size} commit{'' if size == 1 else 's'} to {repo}", repo_url
     if kind in ("IssuesEvent", "PullRequestEvent"):
         key, noun = ("issue", "issue") if kind == "IssuesEvent" else ("pull_request", "pull request")
-        item = payload.get(key) if isinstance(payload.get(key), dict) else {}
+        item = mapping(payload.get(key))
         action = string(payload.get("action")) or "updated"
         if action == "closed" and item.get("merged"):
             action = "merged"
@@ -68,7 +68,7 @@ def describe(event: dict[str, Any]) -> tuple[str, str]:
             return f"created repository {repo}", repo_url
         return f"created {ref_type} {string(payload.get('ref'))} in {repo}", repo_url
     if kind == "ForkEvent":
-        forkee = payload.get("forkee") if isinstance(payload.get("forkee"), dict) else {}
+        forkee = mapping(payload.get("forkee"))
         target = string(forkee.get("full_name"))
         return f"forked {repo}" + (f" to {target}" if target else ""), string(forkee.get("html_url")) or repo_url
     return f"{_words(kind)} in {repo}", repo_url
@@ -120,12 +120,13 @@ class GitHub:
             return FeedResult("error", message=str(exc))
         base = (base_url or DEFAULT_BASE_URL).rstrip("/")
         label = self.label
-        common = {"label": label, "max_bytes": max_bytes, "timeout": timeout, "what": f"user {handle}"}
+        common: Limits = {"label": label, "max_bytes": max_bytes, "timeout": timeout}
+        what = f"user {handle}"
 
         async def run() -> FeedResult:
             now = datetime.now(UTC)
             user = await get_json(
-                client, f"{base}/users/{handle}", headers=base_headers(token, accept=_ACCEPT), **common
+                client, f"{base}/users/{handle}", headers=base_headers(token, accept=_ACCEPT), what=what, **common
             )
             if not isinstance(user.data, dict):
                 raise bad_shape(label)
@@ -136,6 +137,7 @@ class GitHub:
                 f"{base}/users/{handle}/events/public",
                 params={"per_page": str(FEED_LIMIT)},
                 headers=base_headers(token, etag, accept=_ACCEPT),
+                what=what,
                 **common,
             )
             after = _poll_after(events.headers, now)

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, TypedDict
 
 import httpx
 
@@ -79,6 +79,14 @@ def rate_limited(label: str, when: datetime | None, code: int | None = None) -> 
     else:
         message = f"{label}'s rate limit is reached; it can refresh again at {when.astimezone():%H:%M}."
     return FeedResult("rate_limited", message=message, retry_after=when, http_status=code)
+
+
+class Limits(TypedDict):
+    """The keyword arguments of `get_json` that stay the same for every request of one fetch."""
+
+    label: str
+    max_bytes: int
+    timeout: float
 
 
 async def get_json(

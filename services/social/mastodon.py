@@ -11,7 +11,7 @@ import httpx
 
 from plain.html import html_to_text
 from services.social.base import FEED_LIMIT, MAX_BODY_BYTES, FeedResult, SocialError
-from services.social.http import bad_shape, base_headers, get_json, guarded, retry_time
+from services.social.http import Limits, bad_shape, base_headers, get_json, guarded, retry_time
 from services.social.text import count, parse_time, string
 from store.social import CachedFeed, Post, Profile
 
@@ -84,7 +84,7 @@ class Mastodon:
 
         async def run() -> FeedResult:
             now = datetime.now(UTC)
-            common = {"label": label, "max_bytes": max_bytes, "timeout": timeout}
+            common: Limits = {"label": label, "max_bytes": max_bytes, "timeout": timeout}
             lookup = await get_json(
                 client,
                 f"{base}/api/v1/accounts/lookup",

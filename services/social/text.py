@@ -26,3 +26,8 @@ def count(value: Any) -> int | None:
 def string(value: Any) -> str:
     """A string field, or "" when the network sent something else."""
     return value if isinstance(value, str) else ""
+
+
+def mapping(value: Any) -> dict[str, Any]:
+    """An object field, or {} when the network sent something else."""
+    return value if isinstance(value, dict) else {}

@@ -17,7 +17,7 @@ class ImportCounts:
     failed: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
-    def notes(self) -> str:
+    def remarks(self) -> str:
         """What else a summary line should say about how the source was read ("" when nothing)."""
         return ""
 

@@ -60,7 +60,7 @@ class ImportSummary(ImportCounts):
     delimiter: str = ","
     columns: dict[str, str] = field(default_factory=dict)  # file column -> field (or "custom:NAME")
 
-    def notes(self) -> str:
+    def remarks(self) -> str:
         return f"{self.encoding}, delimiter {self.delimiter!r}"
 
 

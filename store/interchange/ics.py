@@ -19,7 +19,7 @@ from plain.errors import UserError
 from plain.literal import literal
 from store.calendar import LIVE_CONTACT
 from store.interchange.out_file import database_files, output_file
-from store.models import Contact, Note
+from store.models import Contact, Note, table_of
 from store.rows import display_name
 from store.when import local_midnight
 
@@ -31,14 +31,14 @@ DEFAULT_DURATION = timedelta(minutes=30)
 # Calls and meetings take up time in a calendar; other dated notes are reminders that do not.
 BUSY_TYPES = frozenset({"call", "meeting"})
 
-N = Note.__table__.c
+N = table_of(Note).c
 
 
 class DateRangeError(UserError, ValueError):
     """The last day of an export is before its first day; one sentence."""
 
 
-C = Contact.__table__.c
+C = table_of(Contact).c
 
 
 def note_uid(note_id: int) -> str:
@@ -56,7 +56,7 @@ def _rows(engine: Engine, start: datetime | None, end: datetime | None) -> Itera
     columns = (N.id, N.contact_id, N.type, N.text, N.date_time, N.created_at, N.updated_at, N.version)
     base = (
         select(*columns, C.firstname, C.lastname, C.email)
-        .select_from(Note.__table__.join(Contact, C.id == N.contact_id))
+        .select_from(table_of(Note).join(Contact, C.id == N.contact_id))
         .where(N.date_time.is_not(None), LIVE_CONTACT)
         .order_by(N.date_time, N.id)
         .limit(BATCH_SIZE)

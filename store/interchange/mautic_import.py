@@ -26,7 +26,7 @@ from typing import Any, Protocol
 from sqlalchemy import Engine, and_, insert, select, update
 from sqlalchemy.engine import Connection
 
-from store.db import writing
+from store.db import inserted_id, writing
 from store.interchange.counts import ImportCounts
 from store.interchange.mautic_records import (
     FIELD_COLUMNS,
@@ -53,26 +53,28 @@ from store.models import (
     Note,
     Segment,
     SyncState,
+    table_of,
 )
 from store.normalize import normalize_email
 from store.phones import normalize_phone, region_for_country
 
 PAGE_SIZE = 100
 
-_C = Contact.__table__.c
-_E = Event.__table__.c
-_N = Note.__table__.c
-_S = SyncState.__table__.c
+_C = table_of(Contact).c
+_E = table_of(Event).c
+_N = table_of(Note).c
+_S = table_of(SyncState).c
 
 
 class MauticSource(Protocol):
     """What the import reads; services.mautic.MauticClient implements it."""
 
     def contacts_page(self, start: int, limit: int) -> tuple[int, list[dict]]: ...
-    def activity(self, contact_id: int) -> Iterator[dict]: ...
-    def notes(self, contact_id: int) -> Iterator[dict]: ...
-    def contact_segments(self, contact_id: int) -> list[dict]: ...
-    def contact_campaigns(self, contact_id: int) -> list[dict]: ...
+    # A contact's id is an int when Mautic's is all digits, else the id as Mautic wrote it (for the source to refuse).
+    def activity(self, contact_id: int | str) -> Iterator[dict]: ...
+    def notes(self, contact_id: int | str) -> Iterator[dict]: ...
+    def contact_segments(self, contact_id: int | str) -> list[dict]: ...
+    def contact_campaigns(self, contact_id: int | str) -> list[dict]: ...
     def segments(self) -> Iterator[dict]: ...
     def campaigns(self) -> Iterator[dict]: ...
     def emails(self) -> Iterator[dict]: ...
@@ -182,7 +184,7 @@ class _Importer:
         with writing(self.engine) as conn:
             contact_id = _match(conn, self.origin, contact)
             created = contact_id is None
-            if created:
+            if contact_id is None:
                 contact_id = self._insert(conn, contact)
             else:
                 self._update(conn, contact_id, contact)
@@ -216,10 +218,10 @@ class _Importer:
             date_modified=self.now,
             last_active=values.get("last_active"),
         )
-        return int(conn.execute(insert(Contact.__table__).values(**row)).inserted_primary_key[0])
+        return inserted_id(conn.execute(insert(table_of(Contact)).values(**row)))
 
     def _update(self, conn: Connection, contact_id: int, contact: RemoteContact) -> None:
-        current = conn.execute(select(Contact.__table__).where(_C.id == contact_id)).mappings().one()
+        current = conn.execute(select(table_of(Contact)).where(_C.id == contact_id)).mappings().one()
         values = {name: value for name, value in contact.values.items() if name != "date_added"}
         tags = list(current["tags"] or [])
         tags += [tag for tag in contact.tags if tag not in tags]
@@ -237,10 +239,10 @@ class _Importer:
         changes["email_normalized"] = normalize_email(merged["email"])
         changes["phone_e164"] = self.phone_e164(merged)
         changes["date_modified"] = self.now
-        conn.execute(update(Contact.__table__).where(_C.id == contact_id).values(**changes))
+        conn.execute(update(table_of(Contact)).where(_C.id == contact_id).values(**changes))
 
     def _remember(self, conn: Connection, contact_id: int, contact: RemoteContact) -> None:
-        table = SyncState.__table__
+        table = table_of(SyncState)
         values = {"contact_id": contact_id, "remote_modified": contact.marker, "synced_at": self.now}
         done = conn.execute(
             update(table).where(_S.source == self.origin, _S.remote_id == contact.remote_id).values(**values)

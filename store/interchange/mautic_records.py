@@ -148,7 +148,9 @@ def read_event(raw: dict[str, Any]) -> dict[str, Any] | None:
     details = raw.get("details")
     details = details if isinstance(details, dict) else ({} if details in (None, "", []) else {"value": details})
     delta = None
-    log = details.get("log") if isinstance(details.get("log"), dict) else details
+    log = details.get("log")
+    if not isinstance(log, dict):
+        log = details
     if kind == "point.gained" and str(log.get("delta", "")).lstrip("-").isdigit():
         delta = int(log["delta"])
     return {

@@ -16,6 +16,7 @@ from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from plain.html import html_to_text
+from store.db import inserted_id
 from store.dialect import insert as dialect_insert
 from store.interchange.mautic_records import DNC_REASONS, parse_time, text_of
 from store.ip_geo import FOUND, PENDING, ensure_ip, normalize_ip
@@ -29,10 +30,11 @@ from store.models import (
     Note,
     Segment,
     SegmentMembership,
+    table_of,
 )
 
-_E = Event.__table__.c
-_N = Note.__table__.c
+_E = table_of(Event).c
+_N = table_of(Note).c
 
 
 def _upsert(conn: Connection, table: Table, remote_id: str, values: dict[str, Any], created: datetime) -> int:
@@ -42,7 +44,7 @@ def _upsert(conn: Connection, table: Table, remote_id: str, values: dict[str, An
         conn.execute(update(table).where(table.c.id == found).values(**values))
         return found
     new = conn.execute(insert(table).values(external_id=remote_id, created_at=created, **values))
-    return int(new.inserted_primary_key[0])
+    return inserted_id(new)
 
 
 def upsert_group(conn: Connection, model: Any, raw: dict[str, Any], now: datetime) -> int | None:
@@ -58,7 +60,7 @@ def upsert_group(conn: Connection, model: Any, raw: dict[str, Any], now: datetim
         values["is_published"] = bool(raw["isPublished"])
     if model is Segment:
         values["alias"] = text_of(raw.get("alias"))
-    return _upsert(conn, model.__table__, remote_id, values, parse_time(raw.get("dateAdded")) or now)
+    return _upsert(conn, table_of(model), remote_id, values, parse_time(raw.get("dateAdded")) or now)
 
 
 def upsert_template(conn: Connection, raw: dict[str, Any], now: datetime) -> bool:
@@ -73,7 +75,7 @@ def upsert_template(conn: Connection, raw: dict[str, Any], now: datetime) -> boo
         "body_text": text_of(raw.get("plainText")) or (html_to_text(html) if html else ""),
         "body_html": html,
     }
-    _upsert(conn, EmailTemplate.__table__, remote_id, values, parse_time(raw.get("dateAdded")) or now)
+    _upsert(conn, table_of(EmailTemplate), remote_id, values, parse_time(raw.get("dateAdded")) or now)
     return True
 
 
@@ -99,7 +101,7 @@ def add_events(conn: Connection, contact_id: int, events: list[dict[str, Any]]) 
     )
     new = _not_stored(map(tuple, stored), events, lambda e: (e["type"], e["occurred_at"], e["label"]))
     if new:
-        conn.execute(insert(Event.__table__), [{**event, "contact_id": contact_id} for event in new])
+        conn.execute(insert(table_of(Event)), [{**event, "contact_id": contact_id} for event in new])
     return len(new)
 
 
@@ -110,7 +112,7 @@ def add_notes(conn: Connection, contact_id: int, notes: list[dict[str, Any]]) ->
     stored = conn.execute(select(_N.type, _N.text).where(_N.contact_id == contact_id))
     new = _not_stored(map(tuple, stored), notes, lambda n: (n["type"], n["text"]))
     if new:
-        conn.execute(insert(Note.__table__), [{**note, "contact_id": contact_id} for note in new])
+        conn.execute(insert(table_of(Note)), [{**note, "contact_id": contact_id} for note in new])
     return len(new)
 
 
@@ -121,7 +123,7 @@ def set_memberships(
     (`ids`: Mautic id -> local id, completed here); rows a Dossier user added by hand (`manually_added`) are kept,
     and groups not from Mautic are not touched."""
     link, key = (SegmentMembership, "segment_id") if kind is Segment else (CampaignMembership, "campaign_id")
-    table = link.__table__
+    table = table_of(link)
     wanted: dict[int, dict[str, Any]] = {}
     for raw in raws:
         remote_id = text_of(raw.get("id"))
@@ -147,7 +149,7 @@ def set_memberships(
 
 def add_do_not_contact(conn: Connection, contact_id: int, entries: list[dict[str, Any]], now: datetime) -> None:
     """One do-not-contact record per channel Mautic lists (reason 0, "contactable", is not a record)."""
-    table = DoNotContact.__table__
+    table = table_of(DoNotContact)
     have = {row.channel for row in conn.execute(select(table.c.channel).where(table.c.contact_id == contact_id))}
     for entry in entries:
         channel = text_of(entry.get("channel")) or "email"
@@ -183,7 +185,9 @@ def add_ip_addresses(conn: Connection, contact_id: int, entries: list[dict[str, 
         except ValueError:
             continue
         ip_id, status = ensure_ip(conn, ip)
-        details = entry.get("ipDetails") if isinstance(entry.get("ipDetails"), dict) else {}
+        details = entry.get("ipDetails")
+        if not isinstance(details, dict):
+            details = {}
         latitude, longitude = _number(details.get("latitude")), _number(details.get("longitude"))
         if status == PENDING:
             values: dict[str, Any] = {
@@ -194,8 +198,8 @@ def add_ip_addresses(conn: Connection, contact_id: int, entries: list[dict[str, 
             }
             if latitude is not None and longitude is not None:
                 values |= {"latitude": latitude, "longitude": longitude, "lookup_status": FOUND, "looked_up_at": now}
-            conn.execute(update(IpAddress.__table__).where(IpAddress.__table__.c.id == ip_id).values(**values))
-        link = dialect_insert(conn, ContactIp.__table__).values(
+            conn.execute(update(table_of(IpAddress)).where(table_of(IpAddress).c.id == ip_id).values(**values))
+        link = dialect_insert(conn, table_of(ContactIp)).values(
             contact_id=contact_id, ip_address_id=ip_id, first_seen=now, last_seen=now, hits=1
         )
         conn.execute(link.on_conflict_do_nothing())

@@ -19,10 +19,10 @@ from plain.literal import literal, one_line
 from store.avatars import ImageError, custom_avatar_path, read_image_file
 from store.interchange.out_file import database_files, output_file, output_folder
 from store.interchange.vcard_import import EMAILS_FIELD, NOTE_FIELD, PHONES_FIELD
-from store.models import Contact
+from store.models import Contact, table_of
 
 BATCH_SIZE = 500
-_C = Contact.__table__.c
+_C = table_of(Contact).c
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._@-]")
 
 
@@ -44,7 +44,9 @@ def fold(line: str) -> str:
     encoded = line.encode("utf-8")
     if len(encoded) <= 75:
         return line + "\r\n"
-    parts, current, size, limit = [], [], 0, 75
+    parts: list[str] = []
+    current: list[str] = []
+    size, limit = 0, 75
     for char in line:
         width = len(char.encode("utf-8"))
         if size + width > limit:
@@ -119,7 +121,7 @@ def iter_live_contacts(engine: Engine, *, batch_size: int = BATCH_SIZE) -> Itera
     while True:
         with engine.connect() as conn:
             rows = conn.execute(
-                select(Contact.__table__)
+                select(table_of(Contact))
                 .where(_C.id > after, _C.merged_into_id.is_(None), _C.deleted_at.is_(None))
                 .order_by(_C.id)
                 .limit(batch_size)

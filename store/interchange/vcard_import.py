@@ -26,7 +26,7 @@ from store.avatars import CUSTOM_PATH_FIELD, MAX_IMAGE_BYTES, ImageError, check_
 from store.db import writing
 from store.interchange.counts import ImportCounts
 from store.interchange.out_file import OutputError, output_folder, write_bytes
-from store.models import Contact
+from store.models import Contact, table_of
 from store.normalize import normalize_email
 from store.phones import normalize_phone, region_for_country
 
@@ -38,7 +38,7 @@ NOTE_FIELD = "vcard_note"
 EMAILS_FIELD = "emails"
 PHONES_FIELD = "phones"
 _EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp", "image/bmp": "bmp"}
-_C = Contact.__table__.c
+_C = table_of(Contact).c
 # `group.NAME;PARAM="a:b";PARAM=c:` up to the value (quoted parameter values may hold colons).
 _PROPERTY = re.compile(r'^(?:[A-Za-z0-9-]+\.)?(?P<name>[A-Za-z0-9-]+)(?:;(?:[^":;]|"[^"]*")*)*:')
 
@@ -207,7 +207,8 @@ def _card_data(card: Any, raw: RawCard) -> CardData:
         if emails[1:]:
             custom[EMAILS_FIELD] = emails[1:]
 
-    mobiles, phones = [], []
+    mobiles: list[str] = []
+    phones: list[str] = []
     for prop in _preferred(contents.get("tel", [])):
         number = _text(prop.value)
         if number.lower().startswith("tel:"):
@@ -379,10 +380,10 @@ def import_vcards(
 
 _LIVE = _C.merged_into_id.is_(None) & _C.deleted_at.is_(None)
 # Built once: composing a statement per card costs more than running it.
-_BY_UID = select(Contact.__table__).where(_C.external_id == bindparam("uid"), _LIVE).order_by(_C.id).limit(1)
-_BY_EMAIL = select(Contact.__table__).where(_C.email_normalized == bindparam("normalized"), _LIVE).order_by(_C.id)
+_BY_UID = select(table_of(Contact)).where(_C.external_id == bindparam("uid"), _LIVE).order_by(_C.id).limit(1)
+_BY_EMAIL = select(table_of(Contact)).where(_C.email_normalized == bindparam("normalized"), _LIVE).order_by(_C.id)
 _BY_CARD = (
-    select(Contact.__table__)
+    select(table_of(Contact))
     .where(
         _LIVE,
         *(_C[name] == bindparam(name) for name in ("firstname", "lastname", "company")),
@@ -393,8 +394,8 @@ _BY_CARD = (
 )
 
 
-_INSERT = insert(Contact.__table__)
-_UPDATE = update(Contact.__table__).where(_C.id == bindparam("row_id"))
+_INSERT = insert(table_of(Contact))
+_UPDATE = update(table_of(Contact)).where(_C.id == bindparam("row_id"))
 
 
 def _find(conn: Connection, data: CardData) -> Any:

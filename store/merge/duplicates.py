@@ -10,16 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
-from sqlalchemy import Engine, bindparam, func, literal_column, select
-from sqlalchemy.engine import Connection
+from sqlalchemy import ColumnClause, Engine, bindparam, func, literal_column, select
+from sqlalchemy.engine import Connection, Row
 
 from store.contacts import ContactNotFound
 from store.db import fold
-from store.dialect import email_domain, group_array, json_array, loads
-from store.models import Contact
+from store.dialect import email_domain as email_domain_sql
+from store.dialect import group_array, json_array, loads
+from store.models import Contact, table_of
 from store.phones import normalize_phone, pretty_phone, region_for_country
 from store.rows import ContactSummary, display_name
 
@@ -36,11 +38,11 @@ virgilio.it uol.com.br bol.com.br ziggo.nl kpnmail.nl wp.pl o2.pl onet.pl telia.
 FREE_MAIL_DOMAINS = frozenset(_FREE_MAIL.split())
 EMAIL, PHONE, NAME = 0, 1, 2  # reason ranks, strongest first
 
-C = Contact.__table__.c
+C = table_of(Contact).c
 # The expressions of migration 0003_merge's indexes, verbatim: SQLite only uses an index on an expression
 # when the query spells the same expression.
-_company_key = literal_column("lower(trim(contact.company))")
-_email_domain_key = email_domain()
+_company_key: ColumnClause[Any] = literal_column("lower(trim(contact.company))")
+_email_domain_key = email_domain_sql()
 _SUMMARY = (C.id, C.firstname, C.lastname, C.email, C.company, C.city, C.points, C.last_active)
 LIVE = C.merged_into_id.is_(None)
 
@@ -122,7 +124,7 @@ def find_duplicates_for(
     are found through their stored `phone_e164` (see `store.phones.backfill_phone_e164`).
     """
     with engine.connect() as conn:
-        me = conn.execute(select(Contact.__table__).where(C.id == contact_id)).first()
+        me = conn.execute(select(table_of(Contact)).where(C.id == contact_id)).first()
         if me is None:
             raise ContactNotFound(f"No contact has the id {contact_id}.")
         region = region_for_country(me.country, default_region)
@@ -158,7 +160,7 @@ def find_duplicates_for(
     ]
 
 
-def _similar(name: str, rows: list) -> Iterator[tuple[object, float]]:
+def _similar(name: str, rows: list[Row[Any]]) -> Iterator[tuple[Row[Any], float]]:
     if not name:
         return
     keyed = [(row, key) for row in rows if (key := _name_key(row.firstname, row.lastname))]
@@ -198,7 +200,7 @@ def find_all_duplicates(engine: Engine, *, limit: int = 100) -> list[DuplicatePa
                 add(a, b, NAME, _name_reason(ratio, where))
         ranked = sorted(pairs.items(), key=lambda item: (min(item[1])[0], -item[0][1], -item[0][0]))[:limit]
         ids = sorted({contact_id for (a, b), _ in ranked for contact_id in (a, b)})
-        summaries = {}
+        summaries: dict[int, ContactSummary] = {}
         for start in range(0, len(ids), 500):
             chunk = select(*_SUMMARY).where(C.id.in_(ids[start : start + 500]))
             summaries.update((row.id, _summary(row)) for row in conn.execute(chunk))

@@ -23,10 +23,10 @@ from store.db import writing
 from store.merge.rules import DERIVED, FieldPreview, Side, check_overrides, field_previews, merged_values, shown
 from store.merge.tables import CHILD_TABLES, TABLES, ChildTable, count_rows, fold, fold_pairs, move, raw_contact
 from store.merge.tables import side_fingerprint as _side_fingerprint
-from store.models import Contact, Event, MergeRecord
+from store.models import Contact, Event, MergeRecord, table_of
 from store.rows import ContactSummary, display_name
 
-C = Contact.__table__.c
+C = table_of(Contact).c
 MERGED_EVENT = "lead.merged"
 
 
@@ -140,7 +140,7 @@ def _summary(row) -> ContactSummary:
 
 
 def _live_contact(conn: Connection, contact_id: int, role: str):
-    row = conn.execute(select(Contact.__table__).where(C.id == contact_id)).first()
+    row = conn.execute(select(table_of(Contact)).where(C.id == contact_id)).first()
     if row is None:
         raise ContactNotFound(f"No contact has the id {contact_id}.")
     if row.merged_into_id is not None:
@@ -174,7 +174,7 @@ def _build(conn: Connection, survivor_id: int, other_id: int, now: datetime) -> 
         folds += [_fold_sentence(conn, table, other, own) for other, own in pairs]
         counts = (count_rows(conn, table, survivor_id), count_rows(conn, table, other_id))
         children.append(ChildCount(table.name, table.plural.capitalize(), *counts, len(pairs)))
-    derived = {
+    derived: dict[str, dict[Side, Any]] = {
         column: {"survivor": mine._mapping[column], "other": theirs._mapping[column]} for column in DERIVED.values()
     }
     return MergePreview(
@@ -240,9 +240,9 @@ def merge_contacts(
         before = {"survivor": raw_contact(conn, survivor_id), "other": raw_contact(conn, other_id)}
         folded = {table.name: fold(conn, table, survivor_id, other_id) for table in CHILD_TABLES if table.match}
         moved = {table.name: move(conn, table, survivor_id, other_id) for table in CHILD_TABLES}
-        conn.execute(update(Contact.__table__).where(C.id == survivor_id).values(**values, date_modified=now))
+        conn.execute(update(table_of(Contact)).where(C.id == survivor_id).values(**values, date_modified=now))
         conn.execute(
-            update(Contact.__table__).where(C.id == other_id).values(merged_into_id=survivor_id, deleted_at=now)
+            update(table_of(Contact)).where(C.id == other_id).values(merged_into_id=survivor_id, deleted_at=now)
         )
         payload = {
             "version": 1,
@@ -255,7 +255,7 @@ def merge_contacts(
         record = insert(MergeRecord).values(
             winner_id=survivor_id, loser_id=other_id, merged_at=now, merged_by=actor, payload=payload
         )
-        merge_id = conn.execute(record.returning(MergeRecord.id)).scalar_one()
+        merge_id = conn.execute(record.returning(table_of(MergeRecord).c.id)).scalar_one()
         moved_counts = {name: len(keys) for name, keys in moved.items()}
         folded_counts = {name: len(entries) for name, entries in folded.items()}
         details = {
@@ -274,7 +274,7 @@ def merge_contacts(
             details=details,
             actor=actor,
         )
-        event_id = conn.execute(event.returning(Event.id)).scalar_one()
+        event_id = conn.execute(event.returning(table_of(Event).c.id)).scalar_one()
     return MergeResult(merge_id, survivor_id, other_id, moved_counts, folded_counts, changes, event_id)
 
 

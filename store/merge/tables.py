@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -109,7 +109,8 @@ def raw_rows(conn: Connection, table: ChildTable, contact_id: int) -> list[Row]:
 
 def count_rows(conn: Connection, table: ChildTable, contact_id: int) -> int:
     """How many rows of one table a contact has."""
-    return conn.execute(text(f"SELECT count(*) FROM {table.name} WHERE contact_id = :id"), {"id": contact_id}).scalar()
+    query = text(f"SELECT count(*) FROM {table.name} WHERE contact_id = :id")
+    return conn.execute(query, {"id": contact_id}).scalar_one()
 
 
 def side_fingerprint(conn: Connection, contact_id: int) -> str:
@@ -139,7 +140,7 @@ def fold_pairs(conn: Connection, table: ChildTable, survivor_id: int, other_id: 
 
 def combined(table: ChildTable, mine: Row, other: Row) -> Row:
     """The survivor's row after folding the other's into it: the earliest date, the latest visit, all hits."""
-    functions = {"min": min, "max": max, "sum": lambda a, b: a + b}
+    functions: dict[str, Callable[[Any, Any], Any]] = {"min": min, "max": max, "sum": lambda a, b: a + b}
     return {column: functions[how](mine[column], other[column]) for column, how in table.combine.items()}
 
 
@@ -177,7 +178,7 @@ def count_present(conn: Connection, table: ChildTable, contact_id: int, keys: li
     """How many of these rows the contact still has."""
     query = text(f"SELECT count(*) FROM {table.name} WHERE contact_id = :id AND {table.key} IN :keys")
     query = query.bindparams(bindparam("keys", expanding=True))
-    return conn.execute(query, {"id": contact_id, "keys": list(keys)}).scalar()
+    return conn.execute(query, {"id": contact_id, "keys": list(keys)}).scalar_one()
 
 
 def get_row(conn: Connection, table: ChildTable, contact_id: int, key: Any) -> Row | None:

@@ -30,12 +30,12 @@ from store.merge.tables import (
     update_contact,
     update_row,
 )
-from store.models import Event, MergeRecord
+from store.models import Event, MergeRecord, table_of
 from store.rows import ContactSummary, display_name
 
 UNMERGED_EVENT = "lead.unmerged"
 LABELS = {**FIELD_LABELS, "custom_fields": "Custom fields"}
-M = MergeRecord.__table__.c
+M = table_of(MergeRecord).c
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +91,7 @@ def _shown_raw(name: str, value: Any) -> str:
 
 
 def _plan(conn: Connection, merge_id: int) -> _Work:
-    record = conn.execute(select(MergeRecord.__table__).where(M.id == merge_id)).first()
+    record = conn.execute(select(table_of(MergeRecord)).where(M.id == merge_id)).first()
     if record is None:
         raise MergeNotFound(f"No merge has the id {merge_id}.")
     if record.undone_at is not None:
@@ -243,7 +243,7 @@ def unmerge(engine: Engine, merge_id: int, *, actor: str, now: datetime) -> Unme
         update_contact(conn, survivor_id, values)
         before = work.payload["other_before"]
         update_contact(conn, other_id, {"merged_into_id": before["merged_into_id"], "deleted_at": before["deleted_at"]})
-        conn.execute(update(MergeRecord.__table__).where(M.id == merge_id).values(undone_at=now))
+        conn.execute(update(table_of(MergeRecord)).where(M.id == merge_id).values(undone_at=now))
         details = {
             "merge_id": merge_id,
             "restored": describe(plan.other),
@@ -258,5 +258,5 @@ def unmerge(engine: Engine, merge_id: int, *, actor: str, now: datetime) -> Unme
             details={key: value for key, value in details.items() if value},
             actor=actor,
         )
-        event_id = conn.execute(event.returning(Event.id)).scalar_one()
+        event_id = conn.execute(event.returning(table_of(Event).c.id)).scalar_one()
     return UnmergeResult(merge_id, survivor_id, other_id, moved_back, restored_folds, plan.conflicts, event_id)

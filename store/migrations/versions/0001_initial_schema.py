@@ -6,7 +6,7 @@ Create Date: 2026-11-29
 """
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 from store.fts import create_contact_search, drop_contact_search

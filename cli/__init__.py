@@ -1,0 +1,1 @@
+"""The `dossier` command line: `main.py` parses and runs, `registry.py` gathers the commands of `commands/`."""
