@@ -57,14 +57,6 @@ def timed(call: Callable[[], T]) -> tuple[float, T]:
     return (time.perf_counter_ns() - start) / 1e6, result
 
 
-def time_calls(call: Callable[[], Any], *, runs: int, warmup: int) -> Stats:
-    """Run `call` `warmup` times untimed, then `runs` times timed."""
-    gc.collect()
-    for _ in range(warmup):
-        call()
-    return Stats.of([elapsed_ms(call) for _ in range(runs)])
-
-
 def time_pair(first: Callable[[], Any], second: Callable[[], Any], *, runs: int, warmup: int) -> tuple[Stats, Stats]:
     """Time two calls alternately, so a drift of the machine (cache, frequency) affects both alike."""
     gc.collect()

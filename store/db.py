@@ -52,11 +52,6 @@ def _alembic_config(connection=None):
     return cfg
 
 
-def head_revision() -> str:
-    """The schema revision this version of Dossier writes."""
-    return _script_directory().get_current_head()
-
-
 def _known_revisions() -> set[str]:
     return {rev.revision for rev in _script_directory().walk_revisions()}
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Engine, func, select, update
+from sqlalchemy import Connection, Engine, select, update
 
 from store.db import writing
 from store.dialect import insert
@@ -165,47 +165,6 @@ def refresh_locations(
             break
         last_id = rows[-1].id
     return RefreshSummary(looked_up=looked_up, found=found, unknown=unknown, skipped_private=private)
-
-
-def record_visit(
-    engine: Engine,
-    contact_id: int,
-    ip: str,
-    *,
-    seen_at: datetime,
-    lookup: Lookup | None,
-) -> int:
-    """Record that the contact was seen at `ip` and return the address's id.
-
-    The address is added once; its contact link keeps the first and last time seen and counts hits. A new
-    address is geolocated right away when `lookup` is given (private ones are only marked); one already
-    decided is never looked up again, and with `lookup=None` a new one stays "pending" for `refresh_locations`.
-    `ValueError` if `ip` is not an address.
-    """
-    ip = normalize_ip(ip)
-    seen_at = seen_at.astimezone(UTC)
-    with writing(engine) as conn:
-        ip_id, status = ensure_ip(conn, ip)
-        if status == PENDING and (lookup is not None or not is_public(ip)):
-            values = _values(ip, lookup or (lambda _ip: None), seen_at)
-            conn.execute(update(_ip).where(_ip.c.id == ip_id).values(**values))
-        link = insert(conn, _contact_ip).values(
-            contact_id=contact_id, ip_address_id=ip_id, first_seen=seen_at, last_seen=seen_at, hits=1
-        )
-        excluded = link.excluded
-        # SQLite's two-argument min() and max() are PostgreSQL's least() and greatest().
-        least, greatest = (func.least, func.greatest) if conn.dialect.name == "postgresql" else (func.min, func.max)
-        conn.execute(
-            link.on_conflict_do_update(
-                index_elements=[_contact_ip.c.contact_id, _contact_ip.c.ip_address_id],
-                set_={
-                    "first_seen": least(_contact_ip.c.first_seen, excluded.first_seen),
-                    "last_seen": greatest(_contact_ip.c.last_seen, excluded.last_seen),
-                    "hits": _contact_ip.c.hits + 1,
-                },
-            )
-        )
-    return ip_id
 
 
 def ensure_ip(conn: Connection, ip: str) -> tuple[int, str]:

@@ -137,20 +137,6 @@ def list_groups(
     return sorted(states, key=lambda state: _sort_key(state, current_first))
 
 
-def contact_group_names(engine: Engine, kind: GroupKind, contact_id: int) -> list[str]:
-    """The names of the segments (or campaigns) the contact belongs to now, alphabetical."""
-    spec = _spec(kind)
-    g, m = spec.group.c, spec.membership.c
-    statement = (
-        select(g.name)
-        .join(spec.membership, spec.group_id == g.id)
-        .where(m.contact_id == contact_id, m.manually_removed.is_(False))
-    )
-    with engine.connect() as conn:
-        names = list(conn.execute(statement).scalars())
-    return sorted(names, key=lambda name: (fold(name), name))
-
-
 def find_group(engine: Engine, kind: GroupKind, name_or_id: str | int) -> Group:
     """A segment or campaign by id, or by its name (or a segment's alias), case ignored.
 

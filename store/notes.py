@@ -79,12 +79,6 @@ def list_notes(engine: Engine, contact_id: int) -> list[NoteRow]:
         return [_row(row) for row in conn.execute(query)]
 
 
-def get_note(engine: Engine, note_id: int) -> NoteRow:
-    """One note; raises `NoteNotFound` when it does not exist."""
-    with engine.connect() as conn:
-        return _fetch(conn, note_id)
-
-
 def _fetch(conn: Connection, note_id: int) -> NoteRow:
     row = conn.execute(select(table_of(Note)).where(N.id == note_id)).first()
     if row is None:

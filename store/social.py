@@ -141,13 +141,6 @@ def remove_profile(engine: Engine, profile_id: int) -> bool:
         return conn.execute(delete(table_of(SocialProfile)).where(_T.id == profile_id)).rowcount > 0
 
 
-def cached_feed(engine: Engine, profile_id: int) -> CachedFeed | None:
-    """The cached feed of one social profile, or None when no such profile exists."""
-    with engine.connect() as conn:
-        row = conn.execute(select(table_of(SocialProfile)).where(_T.id == profile_id)).first()
-    return None if row is None else _cached(row)
-
-
 def save_feed(engine: Engine, profile_id: int, result: FeedOutcome, now: datetime) -> None:
     """Store what a fetch found.
 

@@ -25,3 +25,27 @@ def test_store_imports_without_textual() -> None:
     code = "import sys, store.contacts, store.timeline, store.db, store.settings; print('textual' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_every_product_function_is_used_by_the_product() -> None:
+    """A public function or class that only tests use belongs in the tests (tests/store_helpers.py)."""
+    import ast
+    import re
+
+    packages = ["plain", "store", "services", "demo", "widgets", "tui", "cli", "bench"]
+    sources = {p: p.read_text(encoding="utf-8") for pkg in packages for p in (ROOT / pkg).rglob("*.py")}
+    unused = []
+    for path, text in sources.items():
+        if "migrations" in path.parts:
+            continue
+        for node in ast.parse(text).body:
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                continue
+            if node.name.startswith("_") or any(
+                isinstance(base, ast.Name) and base.id == "ContactTab" for base in getattr(node, "bases", [])
+            ):
+                continue  # private, or found by discovery (a contact tab)
+            uses = sum(len(re.findall(rf"\b{re.escape(node.name)}\b", other)) for other in sources.values())
+            if uses <= 1:
+                unused.append(f"{path.relative_to(ROOT)}: {node.name}")
+    assert unused == []

@@ -13,10 +13,11 @@ from bench.gen_activity import NOW, SPAN
 from bench.gen_contacts import Contacts
 from bench.generate import generate, main, plan_heavy
 from store.contacts import search_contacts
-from store.db import db_time, head_revision, open_database
+from store.db import db_time, open_database
 from store.normalize import normalize_email
 from store.phones import normalize_phone, region_for_country
 from store.timeline import timeline_page
+from tests.store_helpers import head_revision
 
 CONTACTS, EVENTS, HEAVY = 500, 5_000, 1_000
 

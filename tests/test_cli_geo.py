@@ -12,10 +12,10 @@ from sqlmodel import Session
 
 from services.geoip import GeoIpError
 from store.contacts import ContactNotFound
-from store.ip_geo import record_visit
 from store.models import IpAddress
 from tests.cli_helpers import run_command
 from tests.mmdb_fixture import LONDON, SYDNEY_V6, UNKNOWN, write_mmdb
+from tests.store_helpers import record_visit
 
 # The commands are the same on both databases; the store suite runs on PostgreSQL too.
 pytestmark = pytest.mark.sqlite_only

@@ -17,9 +17,10 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Engine, create_engine, text
 from sqlmodel import Session, SQLModel
 
-from store.db import HEAD_REVISION, DatabaseError, db_time, describe_error, head_revision, open_database
+from store.db import HEAD_REVISION, DatabaseError, db_time, describe_error, open_database
 from store.fts import APPLICATION_ID
 from store.models import Contact, Event
+from tests.store_helpers import head_revision
 
 MODEL_TABLES = {
     "avatar_cache",

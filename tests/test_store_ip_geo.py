@@ -12,9 +12,10 @@ from sqlmodel import Session
 
 from services.geoip import GeoResult, lookup, open_reader
 from store.geo import locations_for_contact
-from store.ip_geo import BATCH_SIZE, RefreshSummary, record_visit, refresh_locations
+from store.ip_geo import BATCH_SIZE, RefreshSummary, refresh_locations
 from store.models import ContactIp, IpAddress
 from tests.mmdb_fixture import LONDON, PARIS, SYDNEY_V6, UNKNOWN, write_mmdb
+from tests.store_helpers import record_visit
 
 T0 = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 

@@ -21,13 +21,13 @@ from store.memberships import (
     Group,
     GroupNotFound,
     GroupState,
-    contact_group_names,
     find_group,
     list_groups,
     set_membership,
 )
 from store.models import Campaign, Segment
 from tests.faults import refuse_inserts
+from tests.store_helpers import contact_group_names
 
 NOW = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)
 EARLIER = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)

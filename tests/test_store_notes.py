@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from store.calendar import calendar_entries, day_counts, local_days
 from store.contacts import ContactNotFound
-from store.db import MIGRATIONS, head_revision, make_engine, open_database
+from store.db import MIGRATIONS, make_engine, open_database
 from store.dialect import loads, stored_row
 from store.fts import APPLICATION_ID
 from store.models import Note
@@ -29,12 +29,12 @@ from store.notes import (
     NoteRow,
     add_note,
     delete_note,
-    get_note,
     list_notes,
     parse_when,
     update_note,
 )
 from tests.faults import refuse_inserts
+from tests.store_helpers import get_note, head_revision
 
 NOW = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)  # a Friday
 BERLIN = ZoneInfo("Europe/Berlin")

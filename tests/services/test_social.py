@@ -367,7 +367,8 @@ def test_offline_result() -> None:
 async def test_cache_within_ttl_then_conditional_304_keeps_feed(
     local_server: LocalServer, client: httpx.AsyncClient, engine, make_contact
 ) -> None:
-    from store.social import add_profile, cached_feed, is_fresh, save_feed
+    from store.social import add_profile, is_fresh, save_feed
+    from tests.store_helpers import cached_feed
 
     def statuses(handler: Handler) -> None:
         if handler.headers.get("If-None-Match") == 'W/"m1"':
