@@ -1,4 +1,4 @@
-"""JSON from the outside world, as text Dossier can store and show.
+"""JSON in and out: from the outside world as text Dossier can store and show, and values made ready for it.
 
 JSON may escape half of a surrogate pair on its own (`"\\ud800"`): Python keeps it as a lone surrogate,
 which cannot be encoded as UTF-8, so SQLite, a terminal or a file would fail on it. Each becomes U+FFFD.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime
 from typing import Any
 
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
@@ -28,4 +29,15 @@ def _clean(value: Any) -> Any:
         return [_clean(item) for item in value]
     if isinstance(value, dict):
         return {_clean(key): _clean(item) for key, item in value.items()}
+    return value
+
+
+def jsonable(value: Any) -> Any:
+    """A value ready for `json.dumps`: datetimes as ISO 8601 text, tuples as lists, inside dicts and lists."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(item) for item in value]
     return value

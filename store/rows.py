@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+from plain.json_text import jsonable
+
 EVENT_TYPE_NAMES = {
     "page.hit": "Page hit",
     "form.submitted": "Form submitted",
@@ -114,7 +116,7 @@ class ContactDetail:
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict, datetimes as ISO 8601 strings."""
-        return _jsonable(asdict(self))
+        return jsonable(asdict(self))
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,13 +146,3 @@ class TypeCount:
     type: str
     name: str
     count: int
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    return value

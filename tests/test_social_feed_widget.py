@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 from textual import on
 from textual.app import App, ComposeResult
 
-from widgets.social_feed import FeedPost, FeedSection, SocialFeed, ago
+from plain.times import relative
+from widgets.social_feed import FeedPost, FeedSection, SocialFeed
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 NASTY = "[@click=app.quit]boom[/] [b]x[/b] \x1b[31mred\x1b[0m"
@@ -66,12 +67,12 @@ def texts(feed: SocialFeed) -> list[str]:
     return [str(feed.get_option_at_index(index).prompt) for index in range(feed.option_count)]
 
 
-def test_ago() -> None:
-    assert ago(NOW - timedelta(seconds=5), NOW) == "just now"
-    assert ago(NOW - timedelta(minutes=7), NOW) == "7 min ago"
-    assert ago(NOW - timedelta(hours=3), NOW) == "3 h ago"
-    assert ago(NOW - timedelta(days=2), NOW) == "2 d ago"
-    assert ago(datetime(2025, 1, 2, tzinfo=UTC), NOW) == "02 Jan 2025"
+def test_relative() -> None:
+    assert relative(NOW - timedelta(seconds=5), NOW) == "just now"
+    assert relative(NOW - timedelta(minutes=7), NOW) == "7 min ago"
+    assert relative(NOW - timedelta(hours=3), NOW) == "3 h ago"
+    assert relative(NOW - timedelta(days=2), NOW) == "2 d ago"
+    assert relative(datetime(2025, 1, 2, tzinfo=UTC), NOW) == "2025-01-02"
 
 
 async def test_sections_states_and_literal_text() -> None:

@@ -20,6 +20,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from plain.literal import literal, one_line
+from plain.times import relative
 
 FeedState = Literal["ok", "loading", "not_found", "unreachable", "rate_limited", "offline"]
 
@@ -49,20 +50,6 @@ class FeedSection:
     posts: tuple[FeedPost, ...] = ()
 
 
-def ago(then: datetime, now: datetime) -> str:
-    """How long ago, coarsely: "just now", "5 min ago", "3 h ago", "2 d ago", else the date."""
-    seconds = (now - then).total_seconds()
-    if seconds < 60:
-        return "just now"
-    if seconds < 3600:
-        return f"{int(seconds // 60)} min ago"
-    if seconds < 86400:
-        return f"{int(seconds // 3600)} h ago"
-    if seconds < 30 * 86400:
-        return f"{int(seconds // 86400)} d ago"
-    return f"{then.astimezone():%d %b %Y}"
-
-
 def _header(section: FeedSection, now: datetime) -> Content:
     parts: list[Content | tuple[str, str]] = [
         (section.network, "bold $accent"),
@@ -79,12 +66,12 @@ def _header(section: FeedSection, now: datetime) -> Content:
     if counts:
         parts.append(Content(" · " + " · ".join(counts)))
     if section.updated_at is not None:
-        parts.append((f" · updated {ago(section.updated_at, now)}", "$text-muted"))
+        parts.append((f" · updated {relative(section.updated_at, now)}", "$text-muted"))
     return Content.assemble(*parts)
 
 
 def _post(post: FeedPost, now: datetime) -> Content:
-    meta = [ago(post.created_at, now)]
+    meta = [relative(post.created_at, now)]
     meta += [
         f"{mark} {value:,}"
         for mark, value in (("↩", post.replies), ("⟳", post.boosts), ("♥", post.likes))

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from cli.common import database
 from cli.registry import Command, db_option
+from plain.json_text import jsonable
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -99,7 +100,7 @@ def _merge(engine: Engine, args: argparse.Namespace) -> int:
             "folded": result.folded,
             "changes": changes,
         }
-        _print_json(_plain(document))
+        _print_json(jsonable(document))
         return 0
     from plain.literal import one_line
     from store.merge.merging import describe
@@ -110,16 +111,6 @@ def _merge(engine: Engine, args: argparse.Namespace) -> int:
     print(f"Moved {moved}" + (f"; folded {folded}" if folded else "") + ".")
     print(f"Undo it with: dossier unmerge {result.merge_id}")
     return 0
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(item) for item in value]
-    return value
 
 
 def _counts(counts: dict[str, int]) -> str:
@@ -173,7 +164,7 @@ def _unmerge(engine: Engine, args: argparse.Namespace) -> int:
             "restored_folds": result.restored_folds,
             "conflicts": result.conflicts,
         }
-        _print_json(_plain(document))
+        _print_json(jsonable(document))
         return 0
     from store.merge.merging import describe
 
@@ -204,7 +195,7 @@ def _duplicates(engine: Engine, args: argparse.Namespace) -> int:
         ]
         lines = [f"{_line(p.first)}  &  {_line(p.second).lstrip()}: {'; '.join(p.reasons)}" for p in found]
     if args.json:
-        _print_json(_plain(documents))
+        _print_json(jsonable(documents))
     else:
         from plain.literal import one_line
 

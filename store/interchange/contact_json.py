@@ -9,11 +9,11 @@ from typing import Any, TextIO
 
 from sqlalchemy import Engine
 
+from plain.json_text import jsonable
 from store.contacts import get_contact, resolve_contact
 from store.interchange.out_file import database_files, output_file
 from store.memberships import list_groups
 from store.notes import list_notes
-from store.rows import _jsonable
 from store.social import list_profiles
 from store.timeline import timeline_page
 
@@ -26,13 +26,13 @@ def export_contact(engine: Engine, contact_id: int, out: TextIO | Path) -> int:
         with output_file(out, protect=database_files(engine), newline=None) as stream:
             return export_contact(engine, contact_id, stream)
     detail = get_contact(engine, contact_id).to_json()
-    detail["notes"] = [_jsonable(_note(n)) for n in list_notes(engine, contact_id)]
+    detail["notes"] = [jsonable(_note(n)) for n in list_notes(engine, contact_id)]
     detail["memberships"] = {
-        kind: [_jsonable(_group(g)) for g in list_groups(engine, kind, contact_id) if g.member or g.manually_removed]
+        kind: [jsonable(_group(g)) for g in list_groups(engine, kind, contact_id) if g.member or g.manually_removed]
         for kind in ("segment", "campaign")
     }
     detail["social_profiles"] = [
-        {"network": a.network, "handle": a.handle, "fetched_at": _jsonable(a.cached.fetched_at)}
+        {"network": a.network, "handle": a.handle, "fetched_at": jsonable(a.cached.fetched_at)}
         for a in list_profiles(engine, contact_id)
     ]
     head = json.dumps(detail, ensure_ascii=False, indent=2)

@@ -18,6 +18,7 @@ from sqlalchemy import Engine, insert, select, text, update
 from sqlalchemy.engine import Connection
 
 from plain.errors import UserError
+from plain.json_text import jsonable
 from store.contacts import ContactNotFound
 from store.db import writing
 from store.merge.rules import DERIVED, FieldPreview, Side, check_overrides, field_previews, merged_values, shown
@@ -103,7 +104,7 @@ class MergePreview:
         document.pop("derived")
         for row, child in zip(document["children"], self.children, strict=True):
             row["moving"] = child.moving
-        return _plain(document)
+        return jsonable(document)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,16 +118,6 @@ class MergeResult:
     folded: dict[str, int]
     changes: tuple[FieldChange, ...]
     event_id: int
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(item) for item in value]
-    return value
 
 
 def describe(contact: ContactSummary) -> str:

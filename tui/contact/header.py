@@ -11,11 +11,11 @@ from textual.content import Content
 from textual.widgets import Static
 
 from plain.literal import one_line
+from plain.times import local_date, relative
 from store.activity import activity_series
 from store.rows import ContactDetail
 from tui.background import in_thread
 from tui.context import InApp
-from tui.timefmt import local_date, relative
 from widgets.activity_chart import ActivityChart
 from widgets.avatar import Avatar
 

@@ -11,12 +11,12 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from plain.literal import one_line
+from plain.times import relative
 from store.contacts import count_contacts, list_contacts, search_contacts
 from store.rows import ContactSummary
 from tui.background import in_thread
 from tui.context import InApp
 from tui.inputs import TextInput
-from tui.timefmt import relative
 
 # (title, key, share of the free width); narrow terminals drop City, then Company.
 FLEX_COLUMNS = [("Name", "name", 30), ("Email", "email", 30), ("Company", "company", 24), ("City", "city", 16)]
