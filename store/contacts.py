@@ -9,7 +9,6 @@ from sqlalchemy.engine import Connection
 from sqlmodel import col
 
 from plain.errors import UserError
-from store.db import stored_time
 from store.fts import contact_matches
 from store.models import (
     Campaign,
@@ -26,7 +25,7 @@ from store.models import (
     table_of,
 )
 from store.normalize import normalize_email
-from store.rows import ContactDetail, ContactSummary, Location, SocialHandle, display_name
+from store.rows import ContactDetail, ContactSummary, Location, SocialHandle, contact_summary, display_name
 
 C = table_of(Contact).c
 # last_active comes as the stored text and is parsed by `stored_time` (much cheaper than the DateTime processor).
@@ -48,13 +47,6 @@ NOTE_SEARCH_MIN = 3
 
 class ContactNotFound(UserError, LookupError):
     """No contact matches what was asked for; the message says what was looked up."""
-
-
-def _summary(row) -> ContactSummary:
-    # Unpacked by position: a page of a hundred rows is read on every key typed in the search box.
-    id, firstname, lastname, email, company, city, points, last_active = row
-    name = display_name(id, firstname, lastname, email)
-    return ContactSummary(id, name, email, company, city, points, stored_time(last_active))
 
 
 ListCursor = tuple[datetime | None, int]
@@ -80,7 +72,7 @@ def list_contacts(engine: Engine, *, after: ListCursor | None = None, limit: int
                 query = query.where(C.id < after[1])
             query = query.order_by(C.id.desc()).limit(limit - len(rows))
             rows += list(conn.execute(query))
-    return [_summary(row) for row in rows]
+    return [contact_summary(row) for row in rows]
 
 
 def search_contacts(
@@ -119,7 +111,7 @@ def search_contacts(
                 found = select(*_SUMMARY_COLUMNS).where(C.id.in_(by_notes), C.merged_into_id.is_(None))
                 rows += conn.execute(found)
                 rows = sorted(rows, key=lambda row: row.id, reverse=True)[:limit]
-    return [_summary(row) for row in rows]
+    return [contact_summary(row) for row in rows]
 
 
 def count_contacts(engine: Engine) -> int:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
 from plain.json_text import jsonable
+from store.db import stored_time
 
 EVENT_TYPE_NAMES = {
     "page.hit": "Page hit",
@@ -54,6 +56,23 @@ class ContactSummary:
     city: str
     points: int
     last_active: datetime | None
+
+
+SUMMARY_COLUMNS = ("id", "firstname", "lastname", "email", "company", "city", "points", "last_active")
+
+
+def contact_summary(values: Sequence[Any]) -> ContactSummary:
+    """A summary from the `SUMMARY_COLUMNS` of a contact, in that order (a row as a query returns it, or
+    stored values: `last_active` may be the stored text)."""
+    # Unpacked by position: a page of a hundred rows is read on every key typed in the search box.
+    id, firstname, lastname, email, company, city, points, last_active = values
+    name = display_name(id, firstname, lastname, email)
+    return ContactSummary(id, name, email, company, city, points, stored_time(last_active))
+
+
+def summary_of(row: Mapping[Any, Any]) -> ContactSummary:
+    """A summary from a contact row or stored values, by column name."""
+    return contact_summary([row[column] for column in SUMMARY_COLUMNS])
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ from store.dialect import email_domain as email_domain_sql
 from store.dialect import group_array, json_array, loads
 from store.models import Contact, table_of
 from store.phones import normalize_phone, pretty_phone, region_for_country
-from store.rows import ContactSummary, display_name
+from store.rows import ContactSummary, summary_of
 
 NAME_SIMILARITY = 85  # token_sort_ratio: "Doe Jane" and "Jane Doe" score 100, "Jon Smith"/"John Smith" 95
 GROUP_SCAN_LIMIT = 5000  # contacts compared per company or domain: bounds the cost of a giant group
@@ -62,18 +62,6 @@ class DuplicatePair:
     first: ContactSummary
     second: ContactSummary
     reasons: tuple[str, ...]
-
-
-def _summary(row) -> ContactSummary:
-    return ContactSummary(
-        id=row.id,
-        name=display_name(row.id, row.firstname, row.lastname, row.email),
-        email=row.email,
-        company=row.company,
-        city=row.city,
-        points=row.points,
-        last_active=row.last_active,
-    )
 
 
 def _name_key(firstname: str, lastname: str) -> str:
@@ -149,7 +137,7 @@ def find_duplicates_for(
             else:
                 matches = [(row, _name_reason(ratio, where)) for row, ratio in _similar(name, rows)]
             for row, reason in matches:
-                reasons = found.setdefault(row.id, (_summary(row), []))[1]
+                reasons = found.setdefault(row.id, (summary_of(row._mapping), []))[1]
                 # One name reason is enough: "at the same company" is listed before "the same domain".
                 if rank != NAME or all(r != NAME for r, _ in reasons):
                     reasons.append((rank, reason))
@@ -203,7 +191,7 @@ def find_all_duplicates(engine: Engine, *, limit: int = 100) -> list[DuplicatePa
         summaries: dict[int, ContactSummary] = {}
         for start in range(0, len(ids), 500):
             chunk = select(*_SUMMARY).where(C.id.in_(ids[start : start + 500]))
-            summaries.update((row.id, _summary(row)) for row in conn.execute(chunk))
+            summaries.update((row.id, summary_of(row._mapping)) for row in conn.execute(chunk))
     result = []
     for (a, b), reasons in ranked:
         first, second = summaries[a], summaries[b]

@@ -25,7 +25,7 @@ from store.merge.rules import DERIVED, FieldPreview, Side, check_overrides, fiel
 from store.merge.tables import CHILD_TABLES, TABLES, ChildTable, count_rows, fold, fold_pairs, move, raw_contact
 from store.merge.tables import side_fingerprint as _side_fingerprint
 from store.models import Contact, Event, MergeRecord, table_of
-from store.rows import ContactSummary, display_name
+from store.rows import ContactSummary, summary_of
 
 C = table_of(Contact).c
 MERGED_EVENT = "lead.merged"
@@ -125,22 +125,17 @@ def describe(contact: ContactSummary) -> str:
     return f"{contact.name} (#{contact.id})"
 
 
-def _summary(row) -> ContactSummary:
-    name = display_name(row.id, row.firstname, row.lastname, row.email)
-    return ContactSummary(row.id, name, row.email, row.company, row.city, row.points, row.last_active)
-
-
 def _live_contact(conn: Connection, contact_id: int, role: str):
     row = conn.execute(select(table_of(Contact)).where(C.id == contact_id)).first()
     if row is None:
         raise ContactNotFound(f"No contact has the id {contact_id}.")
     if row.merged_into_id is not None:
-        who = describe(_summary(row))
+        who = describe(summary_of(row._mapping))
         if role == "survivor":
             raise MergeRefused(f"{who} was merged into #{row.merged_into_id}; merge into that contact instead.")
         raise MergeRefused(f"{who} was already merged into #{row.merged_into_id}; there is nothing left to merge.")
     if row.deleted_at is not None:
-        raise MergeRefused(f"{describe(_summary(row))} was deleted; it cannot be merged.")
+        raise MergeRefused(f"{describe(summary_of(row._mapping))} was deleted; it cannot be merged.")
     return row
 
 
@@ -169,8 +164,8 @@ def _build(conn: Connection, survivor_id: int, other_id: int, now: datetime) -> 
         column: {"survivor": mine._mapping[column], "other": theirs._mapping[column]} for column in DERIVED.values()
     }
     return MergePreview(
-        survivor=_summary(mine),
-        other=_summary(theirs),
+        survivor=summary_of(mine._mapping),
+        other=summary_of(theirs._mapping),
         newer=newer,
         fields=field_previews(mine._mapping, theirs._mapping, newer),
         children=tuple(children),

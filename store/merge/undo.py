@@ -31,7 +31,7 @@ from store.merge.tables import (
     update_row,
 )
 from store.models import Event, MergeRecord, table_of
-from store.rows import ContactSummary, display_name
+from store.rows import ContactSummary, summary_of
 
 UNMERGED_EVENT = "lead.unmerged"
 LABELS = {**FIELD_LABELS, "custom_fields": "Custom fields"}
@@ -73,12 +73,6 @@ class _Work:
     folds: list[tuple[str, dict[str, Any], bool]]  # table, merge record entry, restore the survivor's row
 
 
-def _summary(raw: dict[str, Any]) -> ContactSummary:
-    name = display_name(raw["id"], raw["firstname"], raw["lastname"], raw["email"])
-    active = raw["last_active"] and datetime.fromisoformat(raw["last_active"]).replace(tzinfo=UTC)
-    return ContactSummary(raw["id"], name, raw["email"], raw["company"], raw["city"], raw["points"], active or None)
-
-
 def _shown_raw(name: str, value: Any) -> str:
     """A raw stored value as `shown` writes the typed one."""
     if name in ("date_added", "last_active") and isinstance(value, str):
@@ -103,26 +97,26 @@ def _plan(conn: Connection, merge_id: int) -> _Work:
         raise MergeRefused(f"A contact of merge #{merge_id} no longer exists; the merge cannot be undone.")
     if mine["merged_into_id"] is not None:
         raise MergeRefused(
-            f"{describe(_summary(mine))} was merged into #{mine['merged_into_id']} since; undo that merge first."
+            f"{describe(summary_of(mine))} was merged into #{mine['merged_into_id']} since; undo that merge first."
         )
     if theirs["merged_into_id"] != survivor_id:
-        raise MergeRefused(f"{describe(_summary(theirs))} is no longer merged into #{survivor_id}; nothing to undo.")
+        raise MergeRefused(f"{describe(summary_of(theirs))} is no longer merged into #{survivor_id}; nothing to undo.")
     conflicts: list[str] = []
     values, touch_modified, restored = _plan_fields(mine, payload, conflicts)
     moving = _plan_rows(conn, survivor_id, payload, conflicts)
     folds = _plan_folds(conn, survivor_id, payload, conflicts)
-    other = describe(_summary(theirs))
+    other = describe(summary_of(theirs))
     actions = [f"Restore {other} as a separate contact."]
     if moving:
         actions.append(f"Move back {_join(moving)} to {other}.")
     if folds:
         actions.append(f"Put back {len(folds):,} of {other}'s rows that were folded into the survivor's.")
     if restored:
-        actions.append(f"Give {describe(_summary(mine))} back its values for {_join(restored)}.")
+        actions.append(f"Give {describe(summary_of(mine))} back its values for {_join(restored)}.")
     plan = UnmergePlan(
         merge_id=merge_id,
-        survivor=_summary(mine),
-        other=_summary(theirs),
+        survivor=summary_of(mine),
+        other=summary_of(theirs),
         merged_at=record.merged_at,
         merged_by=record.merged_by,
         actions=tuple(actions),
