@@ -1,19 +1,20 @@
-"""Public social feeds: one provider module per network, all behind `base.Provider`.
+"""Public social feeds: one provider module per network, each a `provider.FeedProvider`.
 
 Adding a network means adding a module with a provider class and one line in `PROVIDERS`.
 """
 
 from __future__ import annotations
 
-from services.social.base import MAX_BODY_BYTES, FeedResult, FeedStatus, Provider, SocialError, offline_result
+from services.social.base import MAX_BODY_BYTES, FeedResult, FeedStatus, SocialError, offline_result
 from services.social.bluesky import Bluesky
 from services.social.github import GitHub
 from services.social.mastodon import Mastodon
+from services.social.provider import FeedProvider
 
-PROVIDERS: dict[str, Provider] = {"mastodon": Mastodon(), "bluesky": Bluesky(), "github": GitHub()}
+PROVIDERS: dict[str, FeedProvider] = {"mastodon": Mastodon(), "bluesky": Bluesky(), "github": GitHub()}
 
 
-def provider(network: str) -> Provider:
+def provider(network: str) -> FeedProvider:
     """The provider of a network; raises `SocialError` for one Dossier does not know."""
     try:
         return PROVIDERS[network]
@@ -25,9 +26,9 @@ def provider(network: str) -> Provider:
 __all__ = [
     "MAX_BODY_BYTES",
     "PROVIDERS",
+    "FeedProvider",
     "FeedResult",
     "FeedStatus",
-    "Provider",
     "SocialError",
     "offline_result",
     "provider",

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import Literal
 
-import httpx
-
-from store.social import CachedFeed, Post, Profile
+from store.social import Post, Profile
 
 FeedStatus = Literal["ok", "not_modified", "not_found", "rate_limited", "error", "offline"]
 MAX_BODY_BYTES = 2_000_000
@@ -41,33 +39,6 @@ class FeedResult:
     message: str = ""
     retry_after: datetime | None = None
     http_status: int | None = None
-
-
-class Provider(Protocol):
-    """One social network: `network` is its registry key, `label` its name in sentences, `hint` what a
-    handle looks like (shown where one is typed)."""
-
-    network: str
-    label: str
-    hint: str
-
-    def normalize_handle(self, text: str) -> str:
-        """The canonical handle for what a user typed; raises `SocialError` for one that cannot exist."""
-        ...
-
-    async def fetch(
-        self,
-        client: httpx.AsyncClient,
-        handle: str,
-        *,
-        cached: CachedFeed | None,
-        base_url: str | None = None,
-        token: str | None = None,
-        timeout: float,
-        max_bytes: int = MAX_BODY_BYTES,
-    ) -> FeedResult:
-        """Fetch the profile and latest posts of `handle`; never raises for network, HTTP or JSON trouble."""
-        ...
 
 
 def offline_result(label: str) -> FeedResult:

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-import httpx
-
-from services.social.base import FEED_LIMIT, MAX_BODY_BYTES, FeedResult, SocialError
-from services.social.http import Failure, Limits, bad_shape, base_headers, get_json, guarded, retry_time
+from services.social.base import FEED_LIMIT, FeedResult, SocialError
+from services.social.http import Failure, bad_shape, retry_time
+from services.social.provider import Exchange, FeedProvider
 from services.social.text import count, mapping, parse_time, string
-from store.social import CachedFeed, Post, Profile
+from store.social import Post, Profile
 
 DEFAULT_BASE_URL = "https://public.api.bsky.app"
 WEB = "https://bsky.app"
@@ -55,9 +54,10 @@ def _post(item: Any) -> Post | None:
     )
 
 
-class Bluesky:
+class Bluesky(FeedProvider):
     network = "bluesky"
     label = "Bluesky"
+    default_base_url = DEFAULT_BASE_URL
     hint = "name.bsky.social or a DID"
 
     def normalize_handle(self, text: str) -> str:
@@ -70,64 +70,32 @@ class Bluesky:
             raise SocialError(f"{text!r} is not a Bluesky handle; write it like alice.bsky.social or a did:plc: DID.")
         return handle
 
-    async def fetch(
-        self,
-        client: httpx.AsyncClient,
-        handle: str,
-        *,
-        cached: CachedFeed | None,
-        base_url: str | None = None,
-        token: str | None = None,
-        timeout: float,
-        max_bytes: int = MAX_BODY_BYTES,
-    ) -> FeedResult:
+    async def read(self, handle: str, exchange: Exchange, now: datetime) -> FeedResult:
         """The profile (`app.bsky.actor.getProfile`) and latest posts (`app.bsky.feed.getAuthorFeed`)."""
+        label, what = exchange.label, f"account {handle}"
         try:
-            handle = self.normalize_handle(handle)
-        except SocialError as exc:
-            return FeedResult("error", message=str(exc))
-        base = (base_url or DEFAULT_BASE_URL).rstrip("/")
-        label = self.label
-        common: Limits = {"label": label, "max_bytes": max_bytes, "timeout": timeout}
-        what = f"account {handle}"
-
-        async def run() -> FeedResult:
-            now = datetime.now(UTC)
-            try:
-                found = await get_json(
-                    client,
-                    f"{base}/xrpc/app.bsky.actor.getProfile",
-                    params={"actor": handle},
-                    headers=base_headers(token),
-                    what=what,
-                    **common,
-                )
-            except Failure as failure:
-                # The AppView answers an unknown actor with 400 InvalidRequest rather than 404.
-                if failure.result.http_status == 400:
-                    return FeedResult("not_found", message=f"{label} has no account {handle}.", http_status=400)
-                raise
-            if not isinstance(found.data, dict):
-                raise bad_shape(label)
-            profile = _profile(found.data, handle)
-            etag = cached.etag if cached is not None and cached.posts else None
-            feed = await get_json(
-                client,
-                f"{base}/xrpc/app.bsky.feed.getAuthorFeed",
-                params={"actor": handle, "limit": str(FEED_LIMIT)},
-                headers=base_headers(token, etag),
-                what=what,
-                **common,
-            )
-            if feed.code == 304:
-                etag = feed.headers.get("ETag") or etag
-                return FeedResult("not_modified", profile=profile, etag=etag, retry_after=retry_time(feed.headers, now))
-            if not isinstance(feed.data, dict) or not isinstance(feed.data.get("feed"), list):
-                raise bad_shape(label)
-            posts = tuple(post for item in feed.data["feed"] if (post := _post(item)) is not None)
-            after = retry_time(feed.headers, now)
-            return FeedResult(
-                "ok", profile=profile, posts=posts, etag=feed.headers.get("ETag"), retry_after=after, http_status=200
-            )
-
-        return await guarded(label, base, timeout, run)
+            found = await exchange.get("/xrpc/app.bsky.actor.getProfile", params={"actor": handle}, what=what)
+        except Failure as failure:
+            # The AppView answers an unknown actor with 400 InvalidRequest rather than 404.
+            if failure.result.http_status == 400:
+                return FeedResult("not_found", message=f"{label} has no account {handle}.", http_status=400)
+            raise
+        if not isinstance(found.data, dict):
+            raise bad_shape(label)
+        profile = _profile(found.data, handle)
+        feed = await exchange.get(
+            "/xrpc/app.bsky.feed.getAuthorFeed",
+            params={"actor": handle, "limit": str(FEED_LIMIT)},
+            what=what,
+            etag=exchange.etag,
+        )
+        if feed.code == 304:
+            etag = feed.headers.get("ETag") or exchange.etag
+            return FeedResult("not_modified", profile=profile, etag=etag, retry_after=retry_time(feed.headers, now))
+        if not isinstance(feed.data, dict) or not isinstance(feed.data.get("feed"), list):
+            raise bad_shape(label)
+        posts = tuple(post for item in feed.data["feed"] if (post := _post(item)) is not None)
+        after = retry_time(feed.headers, now)
+        return FeedResult(
+            "ok", profile=profile, posts=posts, etag=feed.headers.get("ETag"), retry_after=after, http_status=200
+        )

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
 
-from services.social.base import FEED_LIMIT, MAX_BODY_BYTES, FeedResult, SocialError
-from services.social.http import Limits, bad_shape, base_headers, get_json, guarded, retry_time
+from services.social.base import FEED_LIMIT, FeedResult, SocialError
+from services.social.http import bad_shape, retry_time
+from services.social.provider import Exchange, FeedProvider
 from services.social.text import count, mapping, parse_time, string
-from store.social import CachedFeed, Post, Profile
+from store.social import Post, Profile
 
 DEFAULT_BASE_URL = "https://api.github.com"
 WEB = "https://github.com"
@@ -89,9 +90,10 @@ def _poll_after(headers: httpx.Headers, now: datetime) -> datetime | None:
     return max(times, default=None)
 
 
-class GitHub:
+class GitHub(FeedProvider):
     network = "github"
     label = "GitHub"
+    default_base_url = DEFAULT_BASE_URL
     hint = "user name"
 
     def normalize_handle(self, text: str) -> str:
@@ -102,52 +104,26 @@ class GitHub:
             raise SocialError(f"{text!r} is not a GitHub user name; use letters, digits and single hyphens.")
         return name
 
-    async def fetch(
-        self,
-        client: httpx.AsyncClient,
-        handle: str,
-        *,
-        cached: CachedFeed | None,
-        base_url: str | None = None,
-        token: str | None = None,
-        timeout: float,
-        max_bytes: int = MAX_BODY_BYTES,
-    ) -> FeedResult:
-        """`GET /users/:user` and `/users/:user/events/public`; `token` (optional) raises the rate limit."""
-        try:
-            handle = self.normalize_handle(handle)
-        except SocialError as exc:
-            return FeedResult("error", message=str(exc))
-        base = (base_url or DEFAULT_BASE_URL).rstrip("/")
-        label = self.label
-        common: Limits = {"label": label, "max_bytes": max_bytes, "timeout": timeout}
-        what = f"user {handle}"
-
-        async def run() -> FeedResult:
-            now = datetime.now(UTC)
-            user = await get_json(
-                client, f"{base}/users/{handle}", headers=base_headers(token, accept=_ACCEPT), what=what, **common
-            )
-            if not isinstance(user.data, dict):
-                raise bad_shape(label)
-            profile = _profile(user.data)
-            etag = cached.etag if cached is not None and cached.posts else None
-            events = await get_json(
-                client,
-                f"{base}/users/{handle}/events/public",
-                params={"per_page": str(FEED_LIMIT)},
-                headers=base_headers(token, etag, accept=_ACCEPT),
-                what=what,
-                **common,
-            )
-            after = _poll_after(events.headers, now)
-            if events.code == 304:
-                result = FeedResult("not_modified", profile=profile, etag=events.headers.get("ETag") or etag)
-            elif not isinstance(events.data, list):
-                raise bad_shape(label)
-            else:
-                posts = tuple(post for item in events.data if (post := _post(item)) is not None)
-                result = FeedResult("ok", profile=profile, posts=posts, etag=events.headers.get("ETag"))
-            return replace(result, retry_after=after, http_status=events.code)
-
-        return await guarded(label, base, timeout, run)
+    async def read(self, handle: str, exchange: Exchange, now: datetime) -> FeedResult:
+        """`GET /users/:user` and `/users/:user/events/public`; a token (optional) raises the rate limit."""
+        label, what = exchange.label, f"user {handle}"
+        user = await exchange.get(f"/users/{handle}", what=what, accept=_ACCEPT)
+        if not isinstance(user.data, dict):
+            raise bad_shape(label)
+        profile = _profile(user.data)
+        events = await exchange.get(
+            f"/users/{handle}/events/public",
+            params={"per_page": str(FEED_LIMIT)},
+            what=what,
+            etag=exchange.etag,
+            accept=_ACCEPT,
+        )
+        after = _poll_after(events.headers, now)
+        if events.code == 304:
+            result = FeedResult("not_modified", profile=profile, etag=events.headers.get("ETag") or exchange.etag)
+        elif not isinstance(events.data, list):
+            raise bad_shape(label)
+        else:
+            posts = tuple(post for item in events.data if (post := _post(item)) is not None)
+            result = FeedResult("ok", profile=profile, posts=posts, etag=events.headers.get("ETag"))
+        return replace(result, retry_after=after, http_status=events.code)

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-import httpx
-
 from plain.html import html_to_text
-from services.social.base import FEED_LIMIT, MAX_BODY_BYTES, FeedResult, SocialError
-from services.social.http import Limits, bad_shape, base_headers, get_json, guarded, retry_time
+from services.social.base import FEED_LIMIT, FeedResult, SocialError
+from services.social.http import bad_shape, retry_time
+from services.social.provider import Exchange, FeedProvider
 from services.social.text import count, parse_time, string
-from store.social import CachedFeed, Post, Profile
+from store.social import Post, Profile
 
 _HANDLE = re.compile(r"@?(?P<user>[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?)@(?P<host>[A-Za-z0-9.-]+(?::\d+)?)")
 _HOST = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9-]+(?::\d+)?|localhost(?::\d+)?|[\d.]+:\d+")
@@ -46,7 +45,7 @@ def _post(status: Any) -> Post | None:
     )
 
 
-class Mastodon:
+class Mastodon(FeedProvider):
     network = "mastodon"
     label = "Mastodon"
     hint = "user@instance"
@@ -62,59 +61,31 @@ class Mastodon:
             raise SocialError(f"{text!r} is not a Mastodon handle; write it as user@instance, e.g. {example}.")
         return f"{match['user']}@{match['host'].lower()}"
 
-    async def fetch(
-        self,
-        client: httpx.AsyncClient,
-        handle: str,
-        *,
-        cached: CachedFeed | None,
-        base_url: str | None = None,
-        token: str | None = None,
-        timeout: float,
-        max_bytes: int = MAX_BODY_BYTES,
-    ) -> FeedResult:
-        """Look the account up on its instance (or on `base_url`, for tests), then list its latest own posts."""
-        try:
-            handle = self.normalize_handle(handle)
-        except SocialError as exc:
-            return FeedResult("error", message=str(exc))
-        user, _, instance = handle.partition("@")
-        base = (base_url or f"https://{instance}").rstrip("/")
-        label = instance
+    def where(self, handle: str, base_url: str | None) -> tuple[str, str]:
+        """The account's own instance (or `base_url`, for tests); the instance names it in sentences."""
+        instance = handle.partition("@")[2]
+        return (base_url or f"https://{instance}").rstrip("/"), instance
 
-        async def run() -> FeedResult:
-            now = datetime.now(UTC)
-            common: Limits = {"label": label, "max_bytes": max_bytes, "timeout": timeout}
-            lookup = await get_json(
-                client,
-                f"{base}/api/v1/accounts/lookup",
-                params={"acct": user},
-                headers=base_headers(token),
-                what=f"account named {user}",
-                **common,
-            )
-            account = lookup.data
-            if not isinstance(account, dict) or not isinstance(account.get("id"), str | int):
-                raise bad_shape(label)
-            profile = _profile(account)
-            etag = cached.etag if cached is not None and cached.posts else None
-            statuses = await get_json(
-                client,
-                f"{base}/api/v1/accounts/{quote(str(account['id']), safe='')}/statuses",
-                params={"limit": str(FEED_LIMIT), "exclude_reblogs": "true"},
-                headers=base_headers(token, etag),
-                **common,
-            )
-            if statuses.code == 304:
-                etag = statuses.headers.get("ETag") or etag
-                return FeedResult(
-                    "not_modified", profile=profile, etag=etag, retry_after=retry_time(statuses.headers, now)
-                )
-            if not isinstance(statuses.data, list):
-                raise bad_shape(label)
-            posts = tuple(post for item in statuses.data if (post := _post(item)) is not None)
-            etag = statuses.headers.get("ETag")
-            after = retry_time(statuses.headers, now)
-            return FeedResult("ok", profile=profile, posts=posts, etag=etag, retry_after=after, http_status=200)
-
-        return await guarded(label, base, timeout, run)
+    async def read(self, handle: str, exchange: Exchange, now: datetime) -> FeedResult:
+        """Look the account up on its instance, then list its latest own posts."""
+        user = handle.partition("@")[0]
+        label = exchange.label
+        lookup = await exchange.get("/api/v1/accounts/lookup", params={"acct": user}, what=f"account named {user}")
+        account = lookup.data
+        if not isinstance(account, dict) or not isinstance(account.get("id"), str | int):
+            raise bad_shape(label)
+        profile = _profile(account)
+        statuses = await exchange.get(
+            f"/api/v1/accounts/{quote(str(account['id']), safe='')}/statuses",
+            params={"limit": str(FEED_LIMIT), "exclude_reblogs": "true"},
+            etag=exchange.etag,
+        )
+        if statuses.code == 304:
+            etag = statuses.headers.get("ETag") or exchange.etag
+            return FeedResult("not_modified", profile=profile, etag=etag, retry_after=retry_time(statuses.headers, now))
+        if not isinstance(statuses.data, list):
+            raise bad_shape(label)
+        posts = tuple(post for item in statuses.data if (post := _post(item)) is not None)
+        etag = statuses.headers.get("ETag")
+        after = retry_time(statuses.headers, now)
+        return FeedResult("ok", profile=profile, posts=posts, etag=etag, retry_after=after, http_status=200)
