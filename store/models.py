@@ -96,6 +96,14 @@ class Event(SQLModel, table=True):
             sqlite_where=text("type = 'point.gained'"),
             postgresql_where=text("type = 'point.gained'"),
         ),
+        # An event that came from another system is that system's event once: "<source id>:<its type>:<its id>".
+        Index(
+            "ix_event_remote_key",
+            "remote_key",
+            unique=True,
+            sqlite_where=text("remote_key IS NOT NULL"),
+            postgresql_where=text("remote_key IS NOT NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -106,11 +114,21 @@ class Event(SQLModel, table=True):
     details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     points_delta: int | None = None
     actor: str | None = None
+    remote_key: str | None = None
 
 
 class Note(SQLModel, table=True):
     __tablename__ = "note"
-    __table_args__ = (Index("ix_note_date", "date_time"),)
+    __table_args__ = (
+        Index("ix_note_date", "date_time"),
+        Index(
+            "ix_note_remote_key",
+            "remote_key",
+            unique=True,
+            sqlite_where=text("remote_key IS NOT NULL"),
+            postgresql_where=text("remote_key IS NOT NULL"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     contact_id: int = Field(foreign_key="contact.id", index=True)
@@ -121,6 +139,10 @@ class Note(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     version: int = 1
+    # A note that came from (or went to) another system: "<source id>:<its id>", and a digest of what that
+    # system last had, so a change made there and here at once is seen as a conflict.
+    remote_key: str | None = None
+    remote_digest: str | None = None
 
 
 class Segment(SQLModel, table=True):
@@ -261,3 +283,36 @@ class SyncState(SQLModel, table=True):
     contact_id: int = Field(foreign_key="contact.id", index=True)
     remote_modified: str = ""
     synced_at: datetime = Field(default_factory=utcnow)
+
+
+class SyncSource(SQLModel, table=True):
+    """Another system Dossier syncs with (`mautic https://crm.example.com`): where each of its streams was
+    read up to (`cursors`), and when the last sync finished."""
+
+    __tablename__ = "sync_source"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    cursors: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    synced_at: datetime | None = None
+
+
+class SyncOutbox(SQLModel, table=True):
+    """A change made in Dossier that is on its way to the system a contact came from, kept until it arrives.
+
+    `state`: "pending" (will be sent, after `next_attempt_at` if set), "refused" (the system said no:
+    `message` says why) or "conflict" (changed there too since the last sync; the user decides).
+    """
+
+    __tablename__ = "sync_outbox"
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: int = Field(foreign_key="sync_source.id", index=True)
+    contact_id: int = Field(foreign_key="contact.id", index=True)
+    action: str
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    state: str = "pending"
+    message: str = ""

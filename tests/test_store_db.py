@@ -37,6 +37,8 @@ MODEL_TABLES = {
     "segment",
     "segment_membership",
     "social_profile",
+    "sync_outbox",
+    "sync_source",
     "sync_state",
 }
 FTS_TABLES = {
@@ -107,7 +109,7 @@ def test_new_database_is_marked_as_dossier_at_the_head_revision(engine: Engine, 
     assert pragma(db_path, "application_id") == APPLICATION_ID == 0x444F5353
     with engine.connect() as conn:
         versions = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
-    assert versions == [head_revision()] == [HEAD_REVISION] == ["0006_team"]
+    assert versions == [head_revision()] == [HEAD_REVISION] == ["0007_mautic_sync"]
 
 
 def test_fts_table_uses_external_content_and_folds_diacritics(engine: Engine) -> None:
@@ -135,7 +137,7 @@ def test_timeline_indexes_are_newest_first(engine: Engine) -> None:
     with engine.connect() as conn:
         query = text("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'event'")
         rows = {name: sql for name, sql in conn.execute(query)}
-    assert set(rows) == TIMELINE_INDEXES | {"ix_event_points"}
+    assert set(rows) == TIMELINE_INDEXES | {"ix_event_points", "ix_event_remote_key"}
     assert rows["ix_event_points"].endswith("(contact_id, occurred_at, points_delta) WHERE type = 'point.gained'")
     assert rows["ix_event_timeline"].endswith("(contact_id, occurred_at DESC, id DESC)")
     assert rows["ix_event_type_timeline"].endswith("(contact_id, type, occurred_at DESC, id DESC)")

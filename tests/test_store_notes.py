@@ -13,14 +13,12 @@ import pytest
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, event, text
-from sqlmodel import Session
 
 from store.calendar import calendar_entries, day_counts, local_days
 from store.contacts import ContactNotFound
 from store.db import MIGRATIONS, make_engine, open_database
 from store.dialect import loads, stored_row
 from store.fts import APPLICATION_ID
-from store.models import Note
 from store.note_search import search_contact_ids_by_notes
 from store.notes import (
     NoteConflict,
@@ -598,10 +596,24 @@ def test_upgrading_from_0001_indexes_existing_notes(db_path: Path, make_contact)
     engine = make_engine(db_path)
     with engine.begin() as conn:
         command.upgrade(_alembic(conn), "0001")
-    ada = make_contact(engine, firstname="Ada")
-    with Session(engine) as session:
-        session.add_all([Note(contact_id=ada, text="The renewal is due"), Note(contact_id=ada, text="Unrelated")])
-        session.commit()
+    with engine.begin() as conn:  # rows as that schema has them (the models describe the newest one)
+        conn.execute(
+            text(
+                "INSERT INTO contact (firstname, lastname, company, position, address1, address2, city, "
+                "region, zipcode, country, website, points, stage, owner, tags, avatar_source, date_added, "
+                "date_modified, custom_fields) VALUES ('Ada', '', '', '', '', '', '', '', '', '', '', 0, '', "
+                "'', '[]', 'gravatar', '2026-01-01', '2026-01-01', '{}')"
+            )
+        )
+        ada = conn.execute(text("SELECT id FROM contact")).scalar_one()
+        for body in ("The renewal is due", "Unrelated"):
+            conn.execute(
+                text(
+                    "INSERT INTO note (contact_id, type, text, author, created_at, updated_at, version) "
+                    "VALUES (:c, 'general', :t, '', '2026-01-01', '2026-01-01', 1)"
+                ),
+                {"c": ada, "t": body},
+            )
     engine.dispose()
     with sqlite3.connect(db_path) as raw:
         assert raw.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
