@@ -32,7 +32,14 @@ BOOKKEEPING_TYPES = frozenset(
         "point.gained",
         "stage.changed",
         "dnc.added",
+        "dnc.removed",
+        "lead.donotcontact",
         "email.sent",
+        "email.failed",
+        "campaign.event",
+        "campaign.event.scheduled",
+        "lead.imported",
+        "lead.utmtagsadded",
     }
 )
 

@@ -22,6 +22,7 @@ from store.models import (
     Segment,
     SegmentMembership,
     SocialProfile,
+    SyncState,
     table_of,
 )
 from store.normalize import normalize_email
@@ -190,6 +191,13 @@ def get_contact(engine: Engine, contact_id: int) -> ContactDetail:
                 .order_by(SocialProfile.network)
             )
         ]
+        origin = conn.execute(
+            select(col(SyncState.source), col(SyncState.remote_id), col(SyncState.synced_at))
+            .where(col(SyncState.contact_id) == contact_id)
+            .limit(1)
+        ).first()
+        if origin is not None:
+            detail.origin, detail.origin_id, detail.synced_at = origin.source, origin.remote_id, origin.synced_at
         return detail
 
 

@@ -26,6 +26,7 @@ from store.contacts import ContactNotFound
 from store.db import fold, writing
 from store.dialect import folded_contains
 from store.models import Campaign, CampaignMembership, Contact, Event, Segment, SegmentMembership, table_of
+from store.sync import outbox
 
 GroupKind = Literal["segment", "campaign"]
 
@@ -201,13 +202,16 @@ def set_membership(
             .values(manually_added=m.manually_added)
             .returning(m.manually_added, m.manually_removed)
         ).first()
-        group = conn.execute(select(g.name, g.is_published).where(g.id == group_id)).first()
+        group = conn.execute(select(g.name, g.is_published, g.external_id).where(g.id == group_id)).first()
         if group is None:
             raise GroupNotFound(f"No {kind} has the id {group_id}.")
         _check_contact(conn, contact_id)
         if member != (row is not None and not row.manually_removed):
             _change(conn, spec, this_row, row, member, {spec.group_id: group_id, m.contact_id: contact_id}, now)
             _record(conn, spec.event_type, kind, contact_id, group_id, group.name, member, actor, now)
+            if group.external_id:  # a group of the system the contact came from: the switch goes there too
+                action = f"{kind}.{'add' if member else 'remove'}"
+                outbox.queue(conn, contact_id, action, {"group_id": group_id}, now)
             row = conn.execute(flags).first()
     return GroupState(
         id=group_id,

@@ -17,6 +17,7 @@ from plain.errors import UserError
 from store.contacts import ContactNotFound
 from store.db import writing
 from store.models import Contact, Event, Note, table_of
+from store.sync import outbox
 from store.when import WhenInvalid, parse_when_text
 
 NOTE_TYPES = ("general", "email", "call", "meeting")
@@ -165,6 +166,7 @@ def add_note(
         row = conn.execute(insert(Note).values(**values).returning(*table_of(Note).c)).one()
         note = _row(row)
         _record(conn, note, "note.added", "Note added", author, now)
+        outbox.queue(conn, contact_id, "note.add", {"note_id": note.id}, now)
     return note
 
 
@@ -210,6 +212,9 @@ def update_note(
             return current
         note = _row(row)
         _record(conn, note, "note.updated", "Note edited", author, now)
+        # One queued add or edit sends the note as it is when it goes: a second would say nothing new.
+        if not outbox.pending_note(conn, note.id):
+            outbox.queue(conn, note.contact_id, "note.edit", {"note_id": note.id}, now)
     return note
 
 
@@ -226,4 +231,8 @@ def delete_note(
             raise NoteNotFound("This note no longer exists; someone may have deleted it.")
         note = _row(row)
         _record(conn, note, "note.deleted", "Note deleted", actor, now)
+        outbox.drop_note(conn, note.id)
+        if row.remote_key:  # it is in the other system too: deleted there as well
+            remote_id = row.remote_key.rpartition(":")[2]
+            outbox.queue(conn, note.contact_id, "note.delete", {"remote_note_id": remote_id}, now)
     return note

@@ -33,6 +33,12 @@ EVENT_TYPE_NAMES = {
     "asset.download": "Asset downloaded",
     "video.watched": "Video watched",
     "dnc.added": "Do not contact",
+    "dnc.removed": "Contactable again",
+    "lead.donotcontact": "Do not contact",
+    "email.replied": "Email replied",
+    "campaign.event.scheduled": "Campaign event scheduled",
+    "lead.utmtagsadded": "UTM tags recorded",
+    "lead.imported": "Imported",
 }
 
 
@@ -128,6 +134,11 @@ class ContactDetail:
     locations: list[Location] = field(default_factory=list)
     social_profiles: list[SocialHandle] = field(default_factory=list)
     merged_from: int | None = None
+    # Where the contact came from, when another system syncs it: "mautic https://crm.example.com", its id
+    # there, and when it was last synced.
+    origin: str = ""
+    origin_id: str = ""
+    synced_at: datetime | None = None
 
     @property
     def location(self) -> str:

@@ -145,6 +145,37 @@ class SmtpSettings(BaseModel):
             return ""
 
 
+MAUTIC_KEYRING_SERVICE = "dossier-mautic"
+
+
+class MauticSettings(BaseModel):
+    url: str = Field(default="", description="the instance's base URL, e.g. https://mautic.example.com")
+    auth: Literal["basic", "oauth2"] = Field(
+        default="basic", description="basic (a Mautic user) or oauth2 (client credentials, Mautic 4+)"
+    )
+    user: str = Field(default="", description="the Mautic user (basic) or the OAuth2 client id")
+    secret: SecretStr = Field(
+        default=SecretStr(""),
+        description=f"better in DOSSIER_MAUTIC__SECRET or the keyring (service {MAUTIC_KEYRING_SERVICE})",
+    )
+    interval: float = Field(default=0, ge=0, description="minutes between syncs while the app runs; 0: only ctrl+r")
+    timeout: float = Field(default=30.0, gt=0, description="seconds before one request is given up on")
+
+    def resolve_secret(self) -> str:
+        """The password or client secret: the configured one (or `$DOSSIER_MAUTIC_PASSWORD`), else the keyring's
+        entry for `user`, else ""."""
+        if secret := self.secret.get_secret_value() or os.environ.get("DOSSIER_MAUTIC_PASSWORD", ""):
+            return secret
+        if not self.user:
+            return ""
+        try:
+            import keyring
+
+            return keyring.get_password(MAUTIC_KEYRING_SERVICE, self.user) or ""
+        except Exception:  # no usable keyring counts as no secret
+            return ""
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DOSSIER_", env_nested_delimiter="__", extra="ignore")
 
@@ -155,6 +186,7 @@ class Settings(BaseSettings):
     ui: UiSettings = Field(default_factory=UiSettings)
     geo: GeoSettings = Field(default_factory=GeoSettings)
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
+    mautic: MauticSettings = Field(default_factory=MauticSettings)
 
     @classmethod
     def settings_customise_sources(

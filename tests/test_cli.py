@@ -61,6 +61,9 @@ DETAIL_KEYS = [
     "locations",
     "social_profiles",
     "merged_from",
+    "origin",
+    "origin_id",
+    "synced_at",
 ]
 
 

@@ -19,6 +19,7 @@ from plain.words import plural
 from store.db import describe_error
 from tui.commands import ScreenCommands
 from tui.context import AppContext
+from tui.sync import MauticSync
 from tui.terminal_guard import NoControlCharacters
 
 if TYPE_CHECKING:
@@ -45,6 +46,22 @@ class DossierApp(App[None]):
     BINDINGS = [
         Binding("f1", "help", "Help", id="app.help"),
         Binding("question_mark", "help", "Help", show=False, id="app.help_alias"),
+        Binding(
+            "ctrl+r",
+            "mautic_sync",
+            "Sync with Mautic",
+            show=False,
+            tooltip="Send the changes made here to Mautic and bring in Mautic's; again to stop",
+            id="app.mautic_sync",
+        ),
+        Binding(
+            "ctrl+o",
+            "mautic_waiting",
+            "Changes waiting for Mautic",
+            show=False,
+            tooltip="What waits to go to Mautic, and the changes it refused or that conflict",
+            id="app.mautic_waiting",
+        ),
     ]
 
     def __init__(self, context: AppContext, *, contact_id: int | None = None, merged_from: int | None = None) -> None:
@@ -56,6 +73,7 @@ class DossierApp(App[None]):
         self.drafts: dict[int, Draft] = {}  # unsent emails kept for later, by contact id
         self._watch: FileWatch | ServerWatch | None = None
         self._guard = NoControlCharacters()
+        self.sync = MauticSync(self)
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         # Every line every widget paints passes the guard last: nothing that drives a terminal gets through.
@@ -106,6 +124,7 @@ class DossierApp(App[None]):
         contact_id, merged_from = self._start
         self.push_screen(ContactListScreen(deferred=contact_id is not None))
         self._start_watching()
+        self.sync.start_timer()
         if contact_id is not None:
             self.open_contact(contact_id, merged_from=merged_from)
         # Everything alive once the first screen is up (modules, widgets) is long-lived: moving it out of the
@@ -153,6 +172,22 @@ class DossierApp(App[None]):
         from tui.contact.screen import ContactScreen
 
         self.push_screen(ContactScreen(contact_id, merged_from=merged_from, tab=tab))
+
+    def action_mautic_sync(self) -> None:
+        self.sync.toggle()
+
+    def action_mautic_waiting(self) -> None:
+        from tui.dialogs.outbox import OutboxDialog
+
+        self.push_screen(OutboxDialog(), lambda _changed: self.sync.count_waiting())
+
+    def refresh_contact_pages(self) -> None:
+        """Every open contact page reads its contact again (after a sync brought changes)."""
+        from tui.contact.screen import ContactScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, ContactScreen):
+                screen.contact_changed()
 
     def action_calendar(self) -> None:
         from tui.screens.calendar import CalendarScreen

@@ -1,107 +1,223 @@
-"""`dossier import mautic --url URL --user USER`: a live Mautic instance's contacts, for scripts (no Textual here).
+"""`dossier sync mautic` (and `dossier import mautic`, its first run): two-way sync with a live Mautic instance.
 
-The password is read from `$DOSSIER_MAUTIC_PASSWORD`, else asked for on the terminal (never echoed, never an
-argument, so it stays out of shell history and `ps`). `cli/commands/transfer.py` owns the `import` command
-and adds `mautic` from here. A run that stops (network, server, Ctrl+C) keeps every contact it finished; running
-the same command again resumes.
+A run first sends the changes made here (notes, segment and campaign switches, do-not-contact) that wait in
+the outbox, then brings in what changed in Mautic (store/interchange/mautic_sync.py). The instance and the
+user come from `--url`/`--user` or the `[mautic]` settings; the password or OAuth2 client secret from
+`$DOSSIER_MAUTIC__SECRET` (or `$DOSSIER_MAUTIC_PASSWORD`), the keyring, or a prompt on a terminal: never an
+argument, so it stays out of shell history and `ps`. A run that stops (network, server, Ctrl+C) keeps
+everything it finished; the next run resumes. `dossier sync status` lists what waits for Mautic, and
+`dossier sync resolve ID mine|theirs` settles a refused or conflicting change.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
+import json
 import sys
-from typing import Any
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from cli.common import database, print_failures, progress_bar, say
-from cli.registry import db_option
+from cli.registry import Command, db_option
 from plain.errors import UserError
 
-PASSWORD_ENV = "DOSSIER_MAUTIC_PASSWORD"
-COMMANDS = ()  # `import mautic` is a source of the `import` command (cli/commands/transfer.py)
+if TYPE_CHECKING:
+    from services.mautic import MauticClient
+    from store.settings import MauticSettings
+
+
+def _connection_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--url", help="the instance's base URL (default: mautic.url), e.g. https://mautic.example.com")
+    parser.add_argument("--user", help="a Mautic user, or the OAuth2 client id (default: mautic.user)")
+    parser.add_argument("--auth", choices=("basic", "oauth2"), help="basic (a user) or oauth2 (client credentials)")
+    parser.add_argument("--timeout", type=float, metavar="SECONDS", help="per request (default: mautic.timeout, 30)")
+    parser.add_argument(
+        "--retries", type=int, default=5, metavar="N", help="attempts per request on 5xx or a dropped connection"
+    )
+    db_option(parser)
 
 
 def add_import(import_subparsers: Any) -> None:
-    """Add `mautic --url URL --user USER` to the `dossier import` format subparsers."""
+    """Add `mautic` to the `dossier import` format subparsers: the first run of `dossier sync mautic`."""
     parser = import_subparsers.add_parser(
         "mautic",
-        help="contacts, activity, notes, segments, campaigns and emails from a Mautic instance (API, basic auth)",
+        help="contacts, activity, notes, segments, campaigns and emails from a Mautic instance (its API)",
     )
-    parser.add_argument("--url", required=True, help="the instance's base URL, e.g. https://mautic.example.com")
-    parser.add_argument("--user", required=True, help="a Mautic user name (API basic auth must be enabled)")
-    parser.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="per request (default 30)")
-    parser.add_argument(
-        "--retries", type=int, default=5, metavar="N", help="attempts per request on 5xx, 429 or a dropped connection"
-    )
-    db_option(parser)
-    parser.set_defaults(run_import=import_mautic_command)
+    _connection_options(parser)
+    parser.set_defaults(run_import=_sync)
 
 
-def _password(user: str) -> str:
-    password = os.environ.get(PASSWORD_ENV)
-    if password:
-        return password
+def _arguments(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(dest="sync_action", metavar="WHAT", required=True)
+    _connection_options(actions.add_parser("mautic", help="send the changes made here, then bring in Mautic's"))
+    status = actions.add_parser("status", help="what waits for Mautic: pending, refused and conflicting changes")
+    status.add_argument("--json", action="store_true", help="print one JSON document")
+    db_option(status)
+    resolve = actions.add_parser("resolve", help="settle a refused or conflicting change")
+    resolve.add_argument("change", type=int, metavar="ID", help="the change's number (dossier sync status)")
+    resolve.add_argument("keep", choices=("mine", "theirs"), help="mine: send it again, overwriting; theirs: drop it")
+    db_option(resolve)
+
+
+def _run(args: argparse.Namespace) -> int:
+    return {"mautic": _sync, "status": _status, "resolve": _resolve}[args.sync_action](args)
+
+
+def _secret(settings: MauticSettings, user: str) -> str:
+    secret = (
+        settings.resolve_secret()
+        if user == settings.user
+        else settings.model_copy(update={"user": user}).resolve_secret()
+    )
+    if secret:
+        return secret
     if not sys.stdin.isatty():
-        raise UserError(f"Set {PASSWORD_ENV} to the Mautic password of {user} (no terminal to ask for it on).")
+        raise UserError(
+            f"Set DOSSIER_MAUTIC__SECRET to the Mautic password (or client secret) of {user}, or keep it in the "
+            "keyring (service dossier-mautic); there is no terminal to ask on."
+        )
     import getpass
 
     try:
-        password = getpass.getpass(f"Mautic password for {user}: ")
+        secret = getpass.getpass(f"Mautic password (or client secret) for {user}: ")
     except EOFError:
-        password = ""
-    if not password:
-        raise UserError("No password given; nothing was imported.")
-    return password
+        secret = ""
+    if not secret:
+        raise UserError("No password given; nothing was synced.")
+    return secret
 
 
-def import_mautic_command(args: argparse.Namespace) -> int:
-    """Run the import with a progress bar; prints a summary. Exit code 1 when it stopped early or a contact failed."""
-    from services.mautic import MauticClient, MauticError
-    from store.interchange.mautic_import import MauticSummary, import_mautic, source_name
+def _client(args: argparse.Namespace, on_wait: Any) -> tuple[MauticClient, str]:
+    from services.mautic import MauticClient
+    from store.interchange.mautic_sync import source_name
+    from store.settings import load_settings
 
-    password = _password(args.user)
-    stopped: str | None = None
-    summary = MauticSummary()
-    try:
-        client = MauticClient(args.url, args.user, password, timeout=args.timeout, retries=args.retries)
-    except MauticError as exc:
-        raise UserError(str(exc)) from exc
-    with client:
-        try:
-            # Wrong URL, credentials or a disabled API are found before the database is created or touched.
-            total = client.check()
-        except MauticError as exc:
-            raise UserError(str(exc)) from exc
-        with (
-            database(args, create=True) as engine,
-            progress_bar(
-                "[bold]Importing from Mautic",
-                "contacts · {task.fields[rate]}/s · {task.fields[events]} events",
-                bar=True,
-            ) as bar,
-        ):
-            task = bar.add_task("mautic", total=total, rate="…", events="0")
-
-            def advance(done: MauticSummary) -> None:
-                elapsed = bar.tasks[task].elapsed or 0
-                rate = f"{done.rows / elapsed:,.1f}" if elapsed > 0 else "…"
-                bar.update(task, completed=done.rows, total=done.total, rate=rate, events=f"{done.events:,}")
-
-            try:
-                import_mautic(engine, client, origin=source_name(args.url), progress=advance, summary=summary)
-            except MauticError as exc:
-                stopped = str(exc)
-            except KeyboardInterrupt:
-                stopped = "Interrupted."
-    print_failures(summary.failed)
-    counts = (
-        f"{summary.created:,} created, {summary.updated:,} updated, {summary.unchanged:,} unchanged, "
-        f"{len(summary.failed):,} failed; {summary.events:,} events, {summary.notes:,} notes, "
-        f"{summary.segments:,} segments, {summary.campaigns:,} campaigns, {summary.templates:,} email templates"
+    settings = load_settings().mautic
+    url, user = args.url or settings.url, args.user or settings.user
+    if not url or not user:
+        raise UserError(
+            "Name the Mautic instance and user: --url and --user, or mautic.url and mautic.user in the settings."
+        )
+    auth = args.auth or settings.auth
+    client = MauticClient(
+        url,
+        user,
+        _secret(settings, user),
+        auth=auth,
+        timeout=args.timeout or settings.timeout,
+        retries=args.retries,
+        on_wait=on_wait,
     )
+    return client, source_name(url)
+
+
+def _sync(args: argparse.Namespace) -> int:
+    """Push, then pull, with a progress bar; prints a summary. Exit code 1 when it stopped early or something failed."""
+    from services.mautic import MauticError
+    from services.mautic.push import push_changes
+    from store.db import writing
+    from store.interchange.mautic_sync import MauticSummary, sync_mautic
+    from store.sync.sources import ensure_source
+
+    summary, stopped = MauticSummary(), None
+    with progress_bar("[bold]Mautic", "{task.fields[stage]}", "{task.fields[counts]}") as bar:
+        task = bar.add_task("mautic", total=None, stage="connecting", counts="")
+
+        def waiting(until: datetime) -> None:
+            bar.update(task, stage=f"waiting for Mautic's hourly API limit (until {until.astimezone():%H:%M})")
+
+        client, origin = _client(args, waiting)
+        with client:
+            try:
+                # Wrong URL, credentials or a disabled API are found before the database is created or touched.
+                summary.total = client.check()
+            except MauticError as exc:
+                raise UserError(str(exc)) from exc
+            with database(args, create=True) as engine:
+                with writing(engine) as conn:
+                    source_id = ensure_source(conn, origin)
+                now = datetime.now(UTC)
+                bar.update(task, stage="sending changes made here")
+                pushed = push_changes(engine, client, source_id, origin=origin, now=now)
+
+                def advance(done: MauticSummary) -> None:
+                    counts = f"{done.rows:,} contacts · {done.events:,} events · {client.requests:,} requests"
+                    bar.update(task, stage=done.stage, counts=counts)
+
+                try:
+                    sync_mautic(engine, client, origin=origin, now=now, progress=advance, summary=summary)
+                except MauticError as exc:
+                    stopped = str(exc)
+                except KeyboardInterrupt:
+                    stopped = "Interrupted."
+    print_failures(summary.failed)
+    sent = f"sent {pushed.sent:,} changes"
+    if pushed.refused or pushed.conflicts or pushed.waiting:
+        sent += f" ({pushed.refused:,} refused, {pushed.conflicts:,} in conflict, {pushed.waiting:,} waiting)"
+    counts = (
+        f"{sent}; {summary.created:,} contacts created, {summary.updated:,} updated, {summary.unchanged:,} unchanged, "
+        f"{summary.deleted:,} deleted, {summary.merged:,} merged, {len(summary.failed):,} failed; "
+        f"{summary.events:,} events, {summary.notes:,} notes, {summary.segments:,} segments, "
+        f"{summary.campaigns:,} campaigns, {summary.templates:,} email templates; {client.requests:,} requests"
+    )
+    if pushed.problem:
+        say(f"dossier: {pushed.problem}")
     if stopped is not None:
         say(f"dossier: {stopped}")
         print(f"Stopped after {summary.rows:,} contacts ({counts}). Run the same command again to resume.")
         return 1
-    print(f"Imported {summary.rows:,} of {summary.total:,} contacts from {client.base_url}: {counts}.")
-    return 1 if summary.failed else 0
+    print(f"Synced with {client.base_url}: {counts}.")
+    if pushed.refused or pushed.conflicts:
+        say("Some changes need you: dossier sync status lists them, dossier sync resolve settles each.")
+    return 1 if summary.failed or pushed.refused or pushed.conflicts else 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    from plain.literal import one_line
+    from store.sync.outbox import CONFLICT, PENDING, REFUSED, changes
+    from store.sync.sources import sources
+
+    with database(args) as engine:
+        known = sources(engine)
+        queued = changes(engine, states=(PENDING, REFUSED, CONFLICT))
+    if args.json:
+        document = {
+            "sources": [{"id": i, "name": n, "synced_at": t.isoformat() if t else None} for i, n, t in known],
+            "changes": [
+                {"id": c.id, "contact_id": c.contact_id, "contact": c.contact_name, "action": c.action,
+                 "state": c.state, "message": c.message, "created_at": c.created_at.isoformat()}
+                for c in queued
+            ],
+        }  # fmt: skip
+        print(json.dumps(document, ensure_ascii=False, indent=2))
+        return 0
+    for _id, name, synced in known:
+        when = synced.astimezone().strftime("%Y-%m-%d %H:%M") if synced else "not finished yet"
+        print(one_line(f"{name}: last synced {when}"))
+    if not queued:
+        print("Nothing waits for Mautic.")
+    for change in queued:
+        note = f" — {change.message}" if change.message else ""
+        print(one_line(f"{change.id:>6}  {change.state:<8}  {change.action:<15}  {change.contact_name}{note}"))
+    return 0
+
+
+def _resolve(args: argparse.Namespace) -> int:
+    from store.sync.outbox import CONFLICT, REFUSED, changes, forget, release
+
+    with database(args) as engine:
+        held = {c.id: c for c in changes(engine, states=(REFUSED, CONFLICT))}
+        if args.change not in held:
+            raise UserError(
+                f"No refused or conflicting change has the number {args.change}; dossier sync status lists them."
+            )
+        if args.keep == "mine":
+            release(engine, args.change, force=True)
+            say(f"Change {args.change} will be sent again at the next sync, overwriting Mautic's version.")
+        else:
+            forget(engine, args.change)
+            say(f"Change {args.change} was dropped; the next sync brings Mautic's version.")
+    return 0
+
+
+COMMANDS = (Command("sync", "two-way sync with a live Mautic instance; status and conflicts", _arguments, _run),)

@@ -7,6 +7,7 @@ missing or odd value except a contact without an id.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -132,15 +133,27 @@ def read_contact(remote: dict[str, Any]) -> RemoteContact:
     return RemoteContact(remote_id, marker, values, custom, tags, dnc, ips)
 
 
+def event_key(raw: dict[str, Any]) -> str | None:
+    """An activity event's identity in its instance: Mautic's type and id ("page.hit:8812"), or None.
+
+    Labels are built at read time (an email renamed in Mautic relabels its past events) and a scheduled
+    campaign event with no date is dated "now" on every read, so neither can tell two reads apart; the id can.
+    A page hit's id is the bare hit id, which is why the type is part of the key (LeadTimelineEvent::addEvent).
+    """
+    kind, event_id = text_of(raw.get("event")), text_of(raw.get("eventId"))
+    return f"{kind}:{event_id}" if kind and event_id else None
+
+
 def read_event(raw: dict[str, Any]) -> dict[str, Any] | None:
-    """One activity event as an `event` row (without contact_id), or None when it has no type or time.
+    """One activity event as an `event` row (without contact_id and remote_key), or None when it has no type,
+    time or id.
 
     The Mautic type name is kept as the type; the label is `eventLabel` (a string, or an object whose `label`
     is); `details` keeps everything Mautic sent about it; a `point.gained` event's delta becomes points_delta.
     """
     kind = text_of(raw.get("event"))
     when = parse_time(raw.get("timestamp"))
-    if not kind or when is None:
+    if not kind or when is None or event_key(raw) is None:
         return None
     label = raw.get("eventLabel")
     if isinstance(label, dict):
@@ -156,27 +169,44 @@ def read_event(raw: dict[str, Any]) -> dict[str, Any] | None:
     return {
         "type": kind,
         "occurred_at": when,
-        "label": text_of(label) or text_of(raw.get("eventType")),
+        # A cancelled campaign event's label carries HTML (LeadEventLogRepository): shown as its text.
+        "label": html_to_text(text_of(label)) or text_of(raw.get("eventType")),
         "details": details,
         "points_delta": delta,
         "actor": None,
     }
 
 
+def note_digest(raw: dict[str, Any]) -> str:
+    """What a Mautic note says, as a short digest: two reads with the same digest saw the same note."""
+    text = f"{text_of(raw.get('type'))}\x1f{text_of(raw.get('text'))}\x1f{text_of(raw.get('dateTime'))}"
+    return hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()[:16]
+
+
+def note_contact(raw: dict[str, Any]) -> str:
+    """The Mautic id of a note's contact: `lead` is an object (`/notes`) or an id."""
+    lead = raw.get("lead")
+    return text_of(lead.get("id") if isinstance(lead, dict) else lead)
+
+
 def read_note(raw: dict[str, Any], now: datetime) -> dict[str, Any] | None:
-    """One Mautic note (HTML text) as a `note` row (without contact_id), or None when it is empty."""
+    """One Mautic note (HTML text) as a `note` row (without contact_id), or None when it is empty.
+
+    Mautic's API gives a note only `id, text, type, dateTime, lead` (LeadNote::loadApiMetadata): the note's
+    date is the best creation time there is, and without one it is when Dossier first saw it.
+    """
     text = html_to_text(text_of(raw.get("text")))
     if not text:
         return None
     kind = text_of(raw.get("type")).lower()
-    created = parse_time(raw.get("dateAdded")) or now
-    author = raw.get("createdByUser") or raw.get("createdBy") or ""
+    when = parse_time(raw.get("dateTime"))
     return {
         "type": kind if kind in NOTE_TYPES else "general",
         "text": text,
-        "date_time": parse_time(raw.get("dateTime")),
-        "author": text_of(author),
-        "created_at": created,
-        "updated_at": parse_time(raw.get("dateModified")) or created,
+        "date_time": when,
+        "author": text_of(raw.get("createdByUser")),
+        "created_at": when or now,
+        "updated_at": when or now,
         "version": 1,
+        "remote_digest": note_digest(raw),
     }

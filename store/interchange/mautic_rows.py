@@ -1,14 +1,12 @@
 """Writing what Mautic knows about one contact, inside the importer's transaction for that contact.
 
 Segments, campaigns and email templates are upserted by their Mautic id (`external_id`); a contact's events
-and notes are added only when not stored already; its memberships follow Mautic's in the groups that came
-from Mautic; do-not-contact records and IP addresses are added once.
+and notes are stored once by their Mautic ids; its memberships and do-not-contact records follow Mautic's
+(except what was changed here and is on its way there); IP addresses are added once.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Hashable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -32,6 +30,7 @@ from store.models import (
     SegmentMembership,
     table_of,
 )
+from store.sync.outbox import pending_for, pending_note
 
 _E = table_of(Event).c
 _N = table_of(Note).c
@@ -79,41 +78,61 @@ def upsert_template(conn: Connection, raw: dict[str, Any], now: datetime) -> boo
     return True
 
 
-def _not_stored(stored: Iterable[Hashable], rows: list[dict[str, Any]], key: Callable[[dict], Hashable]) -> list:
-    """The rows not already stored, counted: two identical page hits stay two, and a third one is new."""
-    have = Counter(stored)
-    new = []
-    for row in rows:
-        if have[key(row)] > 0:
-            have[key(row)] -= 1
-        else:
-            new.append(row)
-    return new
+def add_events(conn: Connection, source_id: int, rows: list[tuple[int, str, dict[str, Any]]]) -> int:
+    """Insert events not stored yet, each `(contact_id, Mautic key, event row)`; how many were added.
 
-
-def add_events(conn: Connection, contact_id: int, events: list[dict[str, Any]]) -> int:
-    """Insert the events not stored yet (same type, time and label); how many were added."""
-    if not events:
+    An event is stored once per instance, by its key (`mautic_records.event_key`) under a unique index, so a
+    re-read, a relabelled event or one dated "now" again adds nothing. A campaign event that ran replaces its
+    scheduled self (the same log id, another prefix: LeadEventLogRepository)."""
+    if not rows:
         return 0
-    first = min(event["occurred_at"] for event in events)
-    stored = conn.execute(
-        select(_E.type, _E.occurred_at, _E.label).where(_E.contact_id == contact_id, _E.occurred_at >= first)
+    event = table_of(Event)
+    keys = [f"{source_id}:{key}" for _contact, key, _row in rows]
+    have = set(conn.execute(select(_E.remote_key).where(_E.remote_key.in_(keys))).scalars())
+    new, seen = [], set()
+    for (contact_id, _key, row), remote_key in zip(rows, keys, strict=True):
+        if remote_key in have or remote_key in seen:
+            continue
+        seen.add(remote_key)
+        new.append({**row, "contact_id": contact_id, "remote_key": remote_key})
+    if new:
+        conn.execute(insert(event), new)
+        executed = "campaign.event:campaign.event"
+        scheduled = f"{source_id}:campaign.event.scheduled:campaign.event.scheduled"
+        ran = [scheduled + key.removeprefix(executed) for _c, key, _r in rows if key.startswith(executed)]
+        if ran:
+            conn.execute(delete(event).where(_E.remote_key.in_(ran)))
+    return len(new)
+
+
+def upsert_note(conn: Connection, source_id: int, remote_id: str, contact_id: int, row: dict[str, Any]) -> str:
+    """Store a Mautic note by its id: "added", "updated" (it changed there), "kept" (unchanged, or changed here
+    and not sent yet: the outbox decides, as a conflict if need be)."""
+    remote_key = f"{source_id}:{remote_id}"
+    current = conn.execute(select(_N.id, _N.remote_digest).where(_N.remote_key == remote_key)).first()
+    if current is None:
+        conn.execute(insert(table_of(Note)).values(**row, contact_id=contact_id, remote_key=remote_key))
+        return "added"
+    if current.remote_digest == row["remote_digest"] or pending_note(conn, current.id):
+        return "kept"
+    changes = {name: row[name] for name in ("type", "text", "date_time", "remote_digest")}
+    conn.execute(
+        update(table_of(Note))
+        .where(_N.id == current.id)
+        .values(**changes, contact_id=contact_id, version=_N.version + 1)
     )
-    new = _not_stored(map(tuple, stored), events, lambda e: (e["type"], e["occurred_at"], e["label"]))
-    if new:
-        conn.execute(insert(table_of(Event)), [{**event, "contact_id": contact_id} for event in new])
-    return len(new)
+    return "updated"
 
 
-def add_notes(conn: Connection, contact_id: int, notes: list[dict[str, Any]]) -> int:
-    """Insert the notes not stored yet (same type and text); how many were added."""
-    if not notes:
-        return 0
-    stored = conn.execute(select(_N.type, _N.text).where(_N.contact_id == contact_id))
-    new = _not_stored(map(tuple, stored), notes, lambda n: (n["type"], n["text"]))
-    if new:
-        conn.execute(insert(table_of(Note)), [{**note, "contact_id": contact_id} for note in new])
-    return len(new)
+def remove_notes(conn: Connection, source_id: int, present: set[str]) -> int:
+    """Delete the notes that came from the instance and are gone there (`present`: the ids it has now), unless
+    they were changed here and wait to be sent; how many were deleted."""
+    prefix = f"{source_id}:"
+    rows = conn.execute(select(_N.id, _N.remote_key).where(_N.remote_key.like(f"{prefix}%"))).all()
+    gone = [row.id for row in rows if row.remote_key[len(prefix) :] not in present and not pending_note(conn, row.id)]
+    for chunk in range(0, len(gone), 500):
+        conn.execute(delete(table_of(Note)).where(_N.id.in_(gone[chunk : chunk + 500])))
+    return len(gone)
 
 
 def set_memberships(
@@ -123,6 +142,7 @@ def set_memberships(
     (`ids`: Mautic id -> local id, completed here); rows a Dossier user added by hand (`manually_added`) are kept,
     and groups not from Mautic are not touched."""
     link, key = (SegmentMembership, "segment_id") if kind is Segment else (CampaignMembership, "campaign_id")
+    kinds = "segment" if kind is Segment else "campaign"
     table = table_of(link)
     wanted: dict[int, dict[str, Any]] = {}
     for raw in raws:
@@ -132,12 +152,23 @@ def set_memberships(
         if remote_id in ids:
             wanted[ids[remote_id]] = raw
     imported = set(ids.values())
+    # A switch made here and not sent yet stands until Mautic has it (store.sync.outbox).
+    waiting = {
+        payload.get("group_id") for payload in pending_for(conn, contact_id, (f"{kinds}.add", f"{kinds}.remove"))
+    }
+    if kind is not Segment:
+        # Mautic lists only published campaigns for a contact (CampaignRepository::getPublishedCampaigns):
+        # a membership of an unpublished one is not gone because it is not listed.
+        groups = table_of(kind)
+        imported -= set(conn.execute(select(groups.c.id).where(groups.c.is_published.is_(False))).scalars())
     this = table.c.contact_id == contact_id
-    current = {row[0]: row for row in conn.execute(select(table.c[key], table.c.manually_added).where(this))}
-    for group_id, row in current.items():
-        if group_id in imported and group_id not in wanted and not row.manually_added:
+    current = set(conn.execute(select(table.c[key]).where(this)).scalars())
+    for group_id in current:
+        if group_id in imported and group_id not in wanted and group_id not in waiting:
             conn.execute(delete(table).where(this, table.c[key] == group_id))
     for group_id, raw in wanted.items():
+        if group_id in waiting:
+            continue
         manual = {"manually_added": raw.get("manuallyAdded"), "manually_removed": raw.get("manuallyRemoved")}
         values = {name: bool(value) for name, value in manual.items()}
         if group_id in current:
@@ -147,26 +178,24 @@ def set_memberships(
             conn.execute(insert(table).values(contact_id=contact_id, date_added=added, **{key: group_id}, **values))
 
 
-def add_do_not_contact(conn: Connection, contact_id: int, entries: list[dict[str, Any]], now: datetime) -> None:
-    """One do-not-contact record per channel Mautic lists (reason 0, "contactable", is not a record)."""
+def set_do_not_contact(conn: Connection, contact_id: int, entries: list[dict[str, Any]], now: datetime) -> None:
+    """The contact's do-not-contact records become Mautic's, one per channel (reason 0, "contactable", is not a
+    record), except a channel changed here and not sent yet."""
     table = table_of(DoNotContact)
+    waiting = {payload.get("channel") for payload in pending_for(conn, contact_id, ("dnc.add", "dnc.remove"))}
     have = {row.channel for row in conn.execute(select(table.c.channel).where(table.c.contact_id == contact_id))}
+    wanted: dict[str, dict[str, Any]] = {}
     for entry in entries:
         channel = text_of(entry.get("channel")) or "email"
         code = text_of(entry.get("reason"))
         reason = DNC_REASONS.get(int(code), "manual") if code.isdigit() else "manual"
-        if channel in have or reason == "contactable":
-            continue
-        have.add(channel)
-        conn.execute(
-            insert(table).values(
-                contact_id=contact_id,
-                channel=channel,
-                reason=reason,
-                comments=text_of(entry.get("comments")),
-                date_added=parse_time(entry.get("dateAdded")) or now,
-            )
-        )
+        if reason != "contactable":
+            wanted.setdefault(channel, {"reason": reason, "comments": text_of(entry.get("comments"))})
+    for channel in have - set(wanted) - waiting:
+        conn.execute(delete(table).where(table.c.contact_id == contact_id, table.c.channel == channel))
+    for channel, values in wanted.items():
+        if channel not in have and channel not in waiting:
+            conn.execute(insert(table).values(contact_id=contact_id, channel=channel, date_added=now, **values))
 
 
 def _number(value: Any) -> float | None:

@@ -68,6 +68,16 @@ def card(detail: ContactDetail, now: datetime) -> Content:
             (" notes" if detail.note_count != 1 else " note", "$text-muted"),
         )
     )
+    if detail.origin:
+        system, _, address = detail.origin.partition(" ")
+        lines.append(
+            Content.assemble(
+                (f"From {system.capitalize()} ", "$text-muted"),
+                one_line(f"#{detail.origin_id}"),
+                (f" · {one_line(address.split('://')[-1])} · synced ", "$text-muted"),
+                relative(detail.synced_at, now),
+            )
+        )
     if detail.do_not_contact:
         lines.append(Content.styled(f"Do not contact: {', '.join(detail.do_not_contact)}", "bold $error"))
     return Content("\n").join(lines)

@@ -60,6 +60,14 @@ class ContactScreen(InApp, Screen[None]):
         Binding("M", "merge", "Merge", tooltip="Merge another record of this person into this one", id="contact.merge"),
         Binding("E", "email", "Email", tooltip="Write and send an email to this contact", id="contact.email"),
         Binding("n", "new_note", "Note", tooltip="Write a note on this contact", id="contact.new_note"),
+        Binding(
+            "U",
+            "do_not_contact",
+            "Do not contact",
+            show=False,
+            tooltip="Mark the contact as not to be emailed, or contactable again",
+            id="contact.do_not_contact",
+        ),
         Binding("c", "app.calendar", "Calendar", show=False, tooltip="Open the calendar", id="contact.calendar"),
     ]
 
@@ -106,6 +114,7 @@ class ContactScreen(InApp, Screen[None]):
         self.query_one(ContactHeader).load_activity(self.contact_id, self.chart_period)
         for tab in self.tabs:
             tab.post_message(ContactChanged())
+        self.dossier.sync.count_waiting()  # a change to a Mautic contact may wait for Mautic now
 
     def action_chart(self, period: str) -> None:
         self.chart_period = period
@@ -257,6 +266,44 @@ class ContactScreen(InApp, Screen[None]):
 
         draft = self.dossier.drafts.get(self.contact_id)
         self.app.push_screen(ComposeEmail(self.detail, draft), done)
+
+    def action_do_not_contact(self) -> None:
+        from textual.content import Content
+
+        from store.do_not_contact import set_do_not_contact
+        from tui.dialogs.confirm import ConfirmDialog
+
+        if self.detail is None:
+            return
+        blocked = "email" not in self.detail.do_not_contact
+        name = one_line(self.detail.name)
+        if blocked:
+            question = Content(f"Mark {name} as not to be emailed? Sending will need an explicit override.")
+        else:
+            question = Content(f"Make {name} contactable by email again?")
+        context = self.ctx
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            in_thread(
+                self,
+                lambda: set_do_not_contact(
+                    context.engine,
+                    self.contact_id,
+                    "email",
+                    blocked,
+                    actor=context.settings.user.name,
+                    now=context.clock(),
+                ),
+                lambda _changed: self.contact_changed(),
+                group="do-not-contact",
+            )
+
+        title = "Do not contact" if blocked else "Contactable again"
+        self.app.push_screen(
+            ConfirmDialog(title, question, yes="Mark" if blocked else "Allow", default=False), answered
+        )
 
     def action_new_note(self) -> None:
         self.action_tab("notes")

@@ -113,8 +113,8 @@ def status_message(code: int, said: str, where: str, base_url: str, api_path: st
     note = f" (Mautic said: {said.rstrip('.')})" if said else ""
     if code == 401:
         return (
-            f"Mautic at {where} rejected the user name or password{note}; check them, and that API basic"
-            " auth is enabled in Mautic's Configuration → API Settings."
+            f"Mautic at {where} rejected the credentials{note}; check them, and that API basic auth (or the"
+            " OAuth2 credential) is enabled in Mautic's Configuration → API Settings."
         )
     if code == 403:
         return (

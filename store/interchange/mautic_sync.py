@@ -1,0 +1,338 @@
+"""Syncing from a live Mautic instance: the first run imports everything, each later run brings in what changed.
+
+The data comes from a `MauticSource` (services.mautic.MauticClient in real use). One run, in order:
+1. Segments, campaigns and emails (as templates), upserted by their Mautic id.
+2. Contacts added or changed since the last run (`date_added` / `date_modified`; all of them the first time),
+   paged by id. Each is written in ONE transaction with its fields, tags, stage, owner, do-not-contact records
+   and IP addresses, its `sync_state` row, and the run's position: a run that stops anywhere resumes there.
+   A contact is identified by its Mautic id alone, never by email: Mautic allows two contacts one address,
+   and only Dossier's merge, asked by a user, may join two records.
+3. Every contact's activity since the last run (all of it the first time), from `/contacts/activity`:
+   events are stored once by their Mautic identity (type and id), whatever their label says today. Page hits
+   and email opens change Mautic's `last_active` without touching `date_modified`, so the activity, not the
+   contact list, brings them, and moves the contact's last active time. A contact met in the activity and
+   not known yet is fetched.
+4. Memberships of the contacts whose activity shows a segment or campaign change (and, the first time, of
+   every contact with a name or email: anonymous visitors cost nothing more than their activity).
+5. Notes: every note of the instance, paged by id (Mautic gives notes no modification date): new ones are
+   added, changed ones updated, deleted ones deleted, except notes changed here and still waiting to be sent.
+6. Contacts deleted or merged in Mautic, found when Mautic counts fewer contacts than Dossier knows: a deleted
+   one is deleted here too (kept, hidden, as Dossier keeps merged-away records), a merged one is merged here.
+
+What a run cannot see: a field emptied in Mautic stays (Mautic's own import ignores blanks too), and changes
+in the short overlap before the previous run's end are read twice (and stored once).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from sqlalchemy import Engine, func, select, update
+from sqlalchemy.engine import Connection
+
+from store.db import writing
+from store.interchange.counts import ImportCounts
+from store.interchange.mautic_contacts import ContactWriter, live_contact
+from store.interchange.mautic_records import event_key, note_contact, read_contact, read_event, read_note, text_of
+from store.interchange.mautic_rows import (
+    add_events,
+    remove_notes,
+    set_memberships,
+    upsert_group,
+    upsert_note,
+    upsert_template,
+)
+from store.models import Campaign, Contact, Segment, SyncState, table_of
+from store.sync.sources import cursors, ensure_source, save_cursors
+
+PAGE_SIZE = 200
+# Changes made in the seconds before the previous run ended are read again (and stored once): clocks differ.
+OVERLAP = timedelta(minutes=5)
+# Activity that follows from a contact's own action: it moves the contact's last active time.
+ENGAGEMENT = frozenset({"page.hit", "email.read", "form.submitted", "asset.download", "email.replied", "page.videohit"})
+MEMBERSHIP_EVENTS = frozenset({"segment_membership", "campaign_membership"})
+_S = table_of(SyncState).c
+_C = table_of(Contact).c
+
+
+class MauticSource(Protocol):
+    """What a sync reads; services.mautic.MauticClient implements it."""
+
+    def contacts(self, *, after_id: int, changed_since: datetime | None = None, limit: int = ...) -> list[dict]: ...
+    def contact_ids(self, *, after_id: int, limit: int = ...) -> list[int]: ...
+    def contact(self, contact_id: int) -> dict | None: ...
+    def activity(self, *, since: datetime | None = None, limit: int = ...) -> Iterator[dict]: ...
+    def notes(self, *, after_id: int = ..., limit: int = ...) -> Iterator[dict]: ...
+    def contact_segments(self, contact_id: int) -> list[dict]: ...
+    def contact_campaigns(self, contact_id: int) -> list[dict]: ...
+    def segments(self) -> Iterator[dict]: ...
+    def campaigns(self) -> Iterator[dict]: ...
+    def emails(self) -> Iterator[dict]: ...
+    def check(self) -> int: ...
+
+
+class Stopped(Exception):
+    """The user asked the sync to stop; everything done so far is kept and the next run goes on from there."""
+
+
+@dataclass(slots=True)
+class MauticSummary(ImportCounts):
+    """What a sync did (`rows`: contacts handled); `failed` holds `contact #ID: reason` lines."""
+
+    total: int = 0  # Mautic's count of contacts
+    stage: str = ""  # what the sync is doing now, for a progress display
+    events: int = 0
+    notes: int = 0
+    deleted: int = 0
+    merged: int = 0
+    segments: int = 0
+    campaigns: int = 0
+    templates: int = 0
+    first: bool = False  # the first run: everything was read
+    seen: set[str] = field(default_factory=set)  # contacts written by this run (by Mautic id)
+
+
+def source_name(url: str) -> str:
+    """The `sync_state.source` of an instance: its base URL without credentials, scheme-less slashes or a
+    trailing slash, so `https://crm.example.com/` and `https://crm.example.com` are one instance."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.strip())
+    host = parts.hostname or ""
+    port = f":{parts.port}" if parts.port else ""
+    return f"mautic {parts.scheme}://{host}{port}{parts.path.rstrip('/')}"
+
+
+def _time(value: Any) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+class _Sync:
+    def __init__(self, engine: Engine, source: MauticSource, origin: str, now: datetime, region: str) -> None:
+        self.engine, self.source, self.origin, self.now = engine, source, origin, now
+        with writing(engine) as conn:
+            self.source_id = ensure_source(conn, origin)
+            self.cursors = cursors(conn, self.source_id)
+        self.writer = ContactWriter(origin, now, region)
+        self.segments: dict[str, int] = {}
+        self.campaigns: dict[str, int] = {}
+        self.refresh: set[str] = set()  # contacts whose memberships are read again
+
+    def save(self, conn: Connection, **changes: Any) -> None:
+        self.cursors.update(changes)
+        save_cursors(conn, self.source_id, self.cursors)
+
+    def groups(self, summary: MauticSummary) -> None:
+        for model, fetch, ids in (
+            (Segment, self.source.segments, self.segments),
+            (Campaign, self.source.campaigns, self.campaigns),
+        ):
+            with writing(self.engine) as conn:
+                for raw in fetch():
+                    if (group_id := upsert_group(conn, model, raw, self.now)) is not None:
+                        ids[text_of(raw.get("id"))] = group_id
+        summary.segments, summary.campaigns = len(self.segments), len(self.campaigns)
+        with writing(self.engine) as conn:
+            summary.templates = sum(upsert_template(conn, raw, self.now) for raw in self.source.emails())
+
+    def write_contact(self, raw: dict[str, Any], summary: MauticSummary, **cursor: Any) -> int:
+        """Write one contact with the run's position; its local id."""
+        contact = read_contact(raw)
+        with writing(self.engine) as conn:
+            contact_id, outcome = self.writer.write(conn, contact)
+            if cursor:
+                self.save(conn, **cursor)
+        setattr(summary, outcome, getattr(summary, outcome) + 1)
+        summary.seen.add(contact.remote_id)
+        if summary.first and (
+            contact.values.get("email") or contact.values.get("firstname") or contact.values.get("lastname")
+        ):
+            self.refresh.add(contact.remote_id)
+        return contact_id
+
+    def contacts(self, summary: MauticSummary, stop: Callable[[], bool], progress: Callable[[], None]) -> None:
+        """Step 2: the contacts added or changed since the last run, resumably."""
+        since = _time(self.cursors.get("contacts_since"))
+        pass_start = _time(self.cursors.get("contacts_pass")) or self.now
+        after = int(self.cursors.get("contacts_after", 0))
+        summary.first = since is None
+        while page := self.source.contacts(after_id=after, changed_since=since, limit=PAGE_SIZE):
+            for raw in page:
+                if stop():
+                    raise Stopped
+                after = int(raw["id"])
+                try:
+                    self.write_contact(raw, summary, contacts_after=after, contacts_pass=pass_start.isoformat())
+                except (ValueError, TypeError, KeyError, AttributeError) as exc:  # data that cannot be read
+                    summary.failed.append(f"contact #{text_of(raw.get('id')) or '?'}: {exc}")
+                progress()
+        with writing(self.engine) as conn:
+            self.save(conn, contacts_since=(pass_start - OVERLAP).isoformat(), contacts_after=0, contacts_pass=None)
+
+    def local_id(self, conn: Connection, remote_id: str) -> int | None:
+        known = conn.execute(select(_S.contact_id).where(_S.source == self.origin, _S.remote_id == remote_id)).scalar()
+        return live_contact(conn, known) if known is not None else None
+
+    def activity(self, summary: MauticSummary, stop: Callable[[], bool], progress: Callable[[], None]) -> None:
+        """Step 3: every contact's events since the last run."""
+        since = _time(self.cursors.get("activity_since"))
+        pass_start = _time(self.cursors.get("activity_pass")) or self.now
+        with writing(self.engine) as conn:
+            self.save(conn, activity_pass=pass_start.isoformat())
+        for batch in _batches(self.source.activity(since=since), 500):
+            if stop():
+                raise Stopped
+            self._store_events(batch, summary)
+            progress()
+        with writing(self.engine) as conn:
+            self.save(conn, activity_since=(pass_start - OVERLAP).isoformat(), activity_pass=None)
+
+    def _store_events(self, batch: list[dict], summary: MauticSummary) -> None:
+        rows: list[tuple[int, str, dict[str, Any]]] = []
+        active: dict[int, datetime] = {}
+        for raw in batch:
+            remote_id, row, key = text_of(raw.get("contactId")), read_event(raw), event_key(raw)
+            if not remote_id or row is None or key is None:
+                continue  # a video view names no contact (PageBundle LeadSubscriber::onTimelineGenerateVideo)
+            contact_id = self._contact_for(remote_id, summary)
+            if contact_id is None:
+                continue
+            rows.append((contact_id, key, row))
+            if row["type"] in MEMBERSHIP_EVENTS:
+                self.refresh.add(remote_id)
+            if row["type"] in ENGAGEMENT:
+                active[contact_id] = max(active.get(contact_id, row["occurred_at"]), row["occurred_at"])
+        with writing(self.engine) as conn:
+            summary.events += add_events(conn, self.source_id, rows)
+            for contact_id, moment in active.items():
+                latest = func.coalesce(_C.last_active, moment)
+                conn.execute(
+                    update(table_of(Contact))
+                    .where(_C.id == contact_id, (_C.last_active.is_(None)) | (latest < moment))
+                    .values(last_active=moment)
+                )
+
+    def _contact_for(self, remote_id: str, summary: MauticSummary) -> int | None:
+        with self.engine.connect() as conn:
+            local = self.local_id(conn, remote_id)
+        if local is not None or not remote_id.isdigit():
+            return local
+        raw = self.source.contact(int(remote_id))  # added after the contact pass, or anonymous and never listed
+        if raw is None or text_of(raw.get("id")) != remote_id:
+            return None
+        return self.write_contact(raw, summary)
+
+    def memberships(self, summary: MauticSummary, stop: Callable[[], bool], progress: Callable[[], None]) -> None:
+        """Step 4: segment and campaign memberships of the contacts that need them."""
+        for remote_id in sorted(self.refresh, key=lambda value: int(value) if value.isdigit() else 0):
+            if stop():
+                raise Stopped
+            if not remote_id.isdigit():
+                continue
+            segments = self.source.contact_segments(int(remote_id))
+            campaigns = self.source.contact_campaigns(int(remote_id))
+            with writing(self.engine) as conn:
+                contact_id = self.local_id(conn, remote_id)
+                if contact_id is not None:
+                    set_memberships(conn, contact_id, Segment, segments, self.segments, self.now)
+                    set_memberships(conn, contact_id, Campaign, campaigns, self.campaigns, self.now)
+            progress()
+
+    def notes(self, summary: MauticSummary, progress: Callable[[], None]) -> None:
+        """Step 5: every note of the instance, compared with what is here."""
+        present: set[str] = set()
+        for batch in _batches(self.source.notes(), 500):
+            with writing(self.engine) as conn:
+                for raw in batch:
+                    remote_id, row = text_of(raw.get("id")), read_note(raw, self.now)
+                    present.add(remote_id)
+                    contact_id = self.local_id(conn, note_contact(raw))
+                    if row is not None and contact_id is not None:
+                        summary.notes += upsert_note(conn, self.source_id, remote_id, contact_id, row) != "kept"
+            progress()
+        with writing(self.engine) as conn:
+            remove_notes(conn, self.source_id, present)
+
+    def removals(self, summary: MauticSummary, stop: Callable[[], bool], progress: Callable[[], None]) -> None:
+        """Step 6: contacts deleted or merged in Mautic, looked for only when the counts say some are."""
+        summary.total = self.source.check()
+        with self.engine.connect() as conn:
+            known = conn.execute(
+                select(func.count()).select_from(table_of(SyncState)).where(_S.source == self.origin)
+            ).scalar_one()
+        if known <= summary.total:
+            return
+        remote: set[str] = set()
+        after = 0
+        while ids := self.source.contact_ids(after_id=after):
+            remote.update(str(value) for value in ids)
+            after = ids[-1]
+        with self.engine.connect() as conn:
+            mine = [row.remote_id for row in conn.execute(select(_S.remote_id).where(_S.source == self.origin))]
+        for remote_id in (value for value in mine if value not in remote and value.isdigit()):
+            if stop():
+                raise Stopped
+            answer = self.source.contact(int(remote_id))
+            outcome = self.writer.gone(self.engine, remote_id, answer, self.now)
+            if outcome:
+                setattr(summary, outcome, getattr(summary, outcome) + 1)
+            progress()
+
+
+def _batches(values: Iterable[dict], size: int) -> Iterator[list[dict]]:
+    batch: list[dict] = []
+    for value in values:
+        batch.append(value)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def sync_mautic(
+    engine: Engine,
+    source: MauticSource,
+    *,
+    origin: str,
+    now: datetime | None = None,
+    default_region: str = "US",
+    progress: Callable[[MauticSummary], None] | None = None,
+    stop: Callable[[], bool] | None = None,
+    summary: MauticSummary | None = None,
+) -> MauticSummary:
+    """Bring in what changed in Mautic since the last run (everything the first time); see the module docstring.
+
+    `origin` names the instance (`source_name(url)`). `progress(summary)` follows each step's work; `stop()`,
+    asked between contacts and batches, ends the run with `Stopped` (after everything done is saved). Errors
+    of the source (the network, the server) propagate the same way; the next run resumes. Pass `summary` to
+    read the counts of a run that raised.
+    """
+    now = now or datetime.now(UTC)
+    summary = summary if summary is not None else MauticSummary()
+    asked_to_stop = stop or (lambda: False)
+    sync = _Sync(engine, source, origin, now, default_region)
+
+    def tell(stage: str | None = None) -> Callable[[], None]:
+        def report() -> None:
+            if stage is not None:
+                summary.stage = stage
+            if progress is not None:
+                progress(summary)
+
+        return report
+
+    tell("segments, campaigns and emails")()
+    sync.groups(summary)
+    sync.contacts(summary, asked_to_stop, tell("contacts"))
+    sync.activity(summary, asked_to_stop, tell("activity"))
+    sync.memberships(summary, asked_to_stop, tell("memberships"))
+    sync.notes(summary, tell("notes"))
+    sync.removals(summary, asked_to_stop, tell("deleted and merged contacts"))
+    with writing(engine) as conn:
+        save_cursors(conn, sync.source_id, sync.cursors, synced_at=now)
+    tell("done")()
+    return summary

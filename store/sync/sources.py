@@ -1,0 +1,65 @@
+"""The systems Dossier syncs with: one row each, with the read positions ("cursors") of its streams.
+
+A cursor is written in the same transaction as the rows read up to it, so a sync interrupted at any point
+resumes where it stopped with nothing lost or doubled.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, select, update
+
+from store.dialect import insert
+from store.models import Contact, SyncSource, SyncState, table_of
+
+_S = table_of(SyncSource).c
+_ST = table_of(SyncState).c
+_C = table_of(Contact).c
+
+
+def ensure_source(conn: Connection, name: str) -> int:
+    """The id of the source named `name` (`mautic https://crm.example.com`), made on first use."""
+    conn.execute(insert(conn, table_of(SyncSource)).values(name=name, cursors={}).on_conflict_do_nothing())
+    return conn.execute(select(_S.id).where(_S.name == name)).scalar_one()
+
+
+def cursors(conn: Connection, source_id: int) -> dict[str, Any]:
+    return dict(conn.execute(select(_S.cursors).where(_S.id == source_id)).scalar_one() or {})
+
+
+def save_cursors(
+    conn: Connection, source_id: int, values: dict[str, Any], *, synced_at: datetime | None = None
+) -> None:
+    changes: dict[str, Any] = {"cursors": values}
+    if synced_at is not None:
+        changes["synced_at"] = synced_at
+    conn.execute(update(table_of(SyncSource)).where(_S.id == source_id).values(**changes))
+
+
+def contact_origin(engine: Engine, contact_id: int) -> tuple[str, str, datetime] | None:
+    """(source name, the contact's id there, when it was last synced) for a contact that came from another
+    system, else None."""
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(_ST.source, _ST.remote_id, _ST.synced_at).where(_ST.contact_id == contact_id).limit(1)
+        ).first()
+    return (row.source, row.remote_id, row.synced_at) if row is not None else None
+
+
+def remote_contact(conn: Connection, contact_id: int) -> tuple[int, str] | None:
+    """(source id, remote id) of a contact that came from a synced system, else None."""
+    row = conn.execute(
+        select(_S.id, _ST.remote_id)
+        .join(table_of(SyncSource), _S.name == _ST.source)
+        .where(_ST.contact_id == contact_id)
+    ).first()
+    return (row.id, row.remote_id) if row is not None else None
+
+
+def sources(engine: Engine) -> list[tuple[int, str, datetime | None]]:
+    """(id, name, last finished sync) of every source."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(_S.id, _S.name, _S.synced_at).order_by(_S.id)).all()
+    return [(row.id, row.name, row.synced_at) for row in rows]
