@@ -13,13 +13,13 @@ from store.social import (
     Post,
     Profile,
     add_profile,
-    cached_feed,
     is_fresh,
     list_profiles,
     remove_profile,
     save_feed,
 )
 from tests.conftest import MakeContact
+from tests.store_helpers import cached_feed
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 PROFILE = Profile("Alice", "bio", 12, 340, "https://example.social/@alice", "https://example.social/a.png")
