@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import math
-from array import array
+from collections.abc import Sequence
 from typing import Any
 
 from tests.mautic.history import Table
@@ -53,6 +53,7 @@ class Kind:
     standing for a NULL column; `event` renders one row; `text` is what filters[search] looks in."""
 
     key = ""
+    nullable = False  # whether a timestamp may be NULL (then candidates are not sorted by their raw value)
 
     def candidates(self, model: Model, contact: int | None) -> tuple[list[Any], list[float]]:
         return [], []
@@ -91,13 +92,17 @@ class TableKind(Kind):
         if contact is not None:
             return self._ordered(table, table.rows_of(contact))
         if self._cache is None or self._cache[0] != table.version:
-            live = array("i", (row for row in range(len(table)) if table.contact[row]))
+            everyone = range(len(table))
+            live = everyone if 0 not in table.contact else [row for row in everyone if table.contact[row]]
             self._cache = (table.version, *self._ordered(table, live))
         return self._cache[1], self._cache[2]
 
-    def _ordered(self, table: Table, rows: array) -> tuple[list[int], list[float]]:
-        chosen = [row for row in rows if self.keep(table, row)]
-        stamps = [self.stamp_of(table, row) for row in chosen]
+    def _ordered(self, table: Table, rows: Sequence[int]) -> tuple[list[int], list[float]]:
+        column = table.ts if self.column == "ts" else table.cols[self.column]
+        unfiltered = type(self).keep is TableKind.keep
+        chosen = list(rows) if unfiltered else [row for row in rows if self.keep(table, row)]
+        whole = isinstance(rows, range) and len(chosen) == len(column)
+        stamps = column.tolist() if whole else [column[row] for row in chosen]
         order = sorted(range(len(chosen)), key=stamps.__getitem__)
         return [chosen[i] for i in order], [stamps[i] for i in order]
 
@@ -114,7 +119,7 @@ class TableKind(Kind):
         }
 
 
-def _site(model: Model, path: str) -> str:
+def site_href(model: Model, path: str) -> str:
     return model.site_url + path  # a relative href is prefixed with site_url (LeadTimelineEvent::addEvent())
 
 
@@ -153,7 +158,7 @@ class EmailSent(TableKind):
         name = email.name if email else ""
         data = self.base(model, row, f"{self.key}{row + 1}", self.stamp_of(table, row))
         tracking = f"{(row + 1) * 2654435761 % 16**13:013x}"
-        data["eventLabel"] = {"label": name, "href": _site(model, f"/email/view/{tracking}"), "isExternal": True}
+        data["eventLabel"] = {"label": name, "href": site_href(model, f"/email/view/{tracking}"), "isExternal": True}
         read = table.get(row, "read")
         stat = {
             "id": str(row + 1),
@@ -190,7 +195,7 @@ class FormSubmissions(TableKind):
         form_name = strings[table.get(row, "form")]
         form_id = model.forms.get(form_name, 0)
         data = self.base(model, row, f"{self.key}{row + 1}", table.ts[row])
-        data["eventLabel"] = {"label": form_name, "href": _site(model, f"/s/forms/view/{form_id}")}
+        data["eventLabel"] = {"label": form_name, "href": site_href(model, f"/s/forms/view/{form_id}")}
         submission = {
             "id": str(row + 1),
             "form_id": str(form_id),

@@ -53,7 +53,9 @@ def gate(settings: Settings, headers: dict[str, str], uri: str) -> Reply | None:
         message = "API disabled. You need to enable the API in the API settings of Mautic's Configuration."
         return subscriber_error(403, message, "api_disabled")
     if headers.get("authorization", "").lower().startswith("basic") and not settings.basic_auth:
-        message = "Basic Auth disabled. You need to enable HTTP basic auth in the API settings of Mautic's Configuration."
+        message = (
+            "Basic Auth disabled. You need to enable HTTP basic auth in the API settings of Mautic's Configuration."
+        )
         return subscriber_error(403, message, "access_denied")
     return None
 

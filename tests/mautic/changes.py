@@ -46,19 +46,24 @@ def modify_tags(model: Model, contact: Contact, tags: list[str]) -> bool:
 
 
 # -- do not contact ---------------------------------------------------------------------------------------------
-def add_dnc(model: Model, contact: Contact, channel: str, reason: int, comments: str, channel_id: int | None = None) -> bool:
+def add_dnc(
+    model: Model, contact: Contact, channel: str, reason: int, comments: str, channel_id: int | None = None,
+    when: datetime | None = None,
+) -> bool:  # fmt: skip
     """DoNotContact::addDncForContact() (5.1.1:app/bundles/LeadBundle/Model/DoNotContact.php): a new row when
     contactable; a different reason rewrites reason, comments and date_added, except over "unsubscribed"; the same
     reason is a no-op. True when a row was written (Lead::addDoNotContactEntry records dnc_channel_status)."""
+    at = when or model.now
     existing = next((row for row in contact.dnc if row.channel == channel), None)
     if existing is None:
-        row = Dnc(id=model.next_id("dnc"), channel=channel, reason=reason, comments=comments, date_added=model.now)
-        row.channel_id = channel_id
-        contact.dnc.append(row)
+        dnc_id = model.next_id("dnc")
+        contact.dnc.append(
+            Dnc(id=dnc_id, channel=channel, reason=reason, comments=comments, date_added=at, channel_id=channel_id)
+        )
         return True
     if existing.reason == reason or existing.reason == UNSUBSCRIBED:
         return False
-    existing.reason, existing.comments, existing.date_added = reason, comments, model.now
+    existing.reason, existing.comments, existing.date_added = reason, comments, at
     return True
 
 
@@ -202,8 +207,8 @@ def delete(model: Model, contact: Contact) -> None:
     """A deleted contact cascades: notes, DNC, memberships, IP links, merge records naming it as the winner (so
     its losers become 404s) and, in this fake, its timeline rows (spec §12)."""
     del model.contacts[contact.id]
-    for note in model.notes_of(contact.id):
-        del model.notes[note.id]
+    for note_id in [key for key, note in model.notes.items() if note.contact == contact.id]:
+        del model.notes[note_id]
     model.segment_members.pop(contact.id, None)
     model.campaign_members.pop(contact.id, None)
     for merged_id in [key for key, target in model.merged.items() if target == contact.id]:

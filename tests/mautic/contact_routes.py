@@ -7,9 +7,9 @@ from typing import Any
 from tests.mautic import changes
 from tests.mautic.edit import edit_contact
 from tests.mautic.model import Model
-from tests.mautic.php import clean, iso, to_int, truthy, values_of
 from tests.mautic.note_routes import NOTE_COLUMNS
-from tests.mautic.query import order_specs, page, sort, where
+from tests.mautic.php import clean, iso, to_int, truthy, values_of
+from tests.mautic.query import limits, order_specs, page, sort, where
 from tests.mautic.replies import Reply, error, keyed, not_found, view
 from tests.mautic.routes import Call, route
 from tests.mautic.search import lead_columns, search
@@ -40,9 +40,10 @@ def list_contacts(model: Model, call: Call) -> Reply:
         and (contact.published or not published_only)
     ]
     specs = order_specs(columns, params, [("last_active", "DESC")])  # LeadRepository::getDefaultOrder()
-    start, limit = max(0, to_int(params.get("start", 0))), to_int(params.get("limit", 30))
-    chosen, _, _ = page(sort(rows, specs, (start, limit), lambda c: c.id), params)
-    select = [str(name) for name in clean(values_of(params.get("select")) or ([params["select"]] if params.get("select") else []))]
+    start, limit = limits(params)
+    chosen = page(sort(rows, specs, (start, limit), lambda c: c.id), start, limit)
+    raw_select = params.get("select")
+    select = [str(name) for name in clean(values_of(raw_select) if isinstance(raw_select, list | dict) else [])]
     minimal = truthy(call.get("minimal"))
     contacts: dict[str, Any] = {}
     for contact in chosen:
@@ -76,10 +77,10 @@ def delete_contact(model: Model, call: Call) -> Reply:
 
 
 def _registry(model: Model) -> list[Any]:
-    registry = getattr(model, "_timeline_kinds", None)
-    if registry is None:
-        registry = kinds()
-        model._timeline_kinds = registry  # type: ignore[attr-defined]
+    """One set of event types per instance: they cache the all-contacts ordering of their tables."""
+    if "kinds" not in model.caches:
+        model.caches["kinds"] = kinds()
+    registry: list[Any] = model.caches["kinds"]
     return registry
 
 
@@ -112,7 +113,7 @@ def contact_notes(model: Model, call: Call) -> Reply:
     params.setdefault("orderBy", "n.dateAdded")
     params.setdefault("orderByDir", "DESC")
     specs = order_specs(NOTE_COLUMNS, params, [])
-    chosen, _, _ = page(sort(rows, specs, (0, 0), lambda n: n.id), params)
+    chosen = page(sort(rows, specs, (0, 0), lambda n: n.id), *limits(params))
     notes = [without_nulls(note_json(model, note, nested_lead=False)) for note in chosen]
     return view({"total": len(rows), "notes": notes})
 

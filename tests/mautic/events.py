@@ -42,7 +42,9 @@ class EventsControl:
         with self.model.lock:
             person, moment = self._contact(contact), when(self.model, at)
             strings = self.model.history.strings
-            hit = self.model.history.hits.append(person.id, stamp(moment), url=strings.add(url), title=strings.add(title))
+            hit = self.model.history.hits.append(
+                person.id, stamp(moment), url=strings.add(url), title=strings.add(title)
+            )
             seen(person, moment)
             return hit
 

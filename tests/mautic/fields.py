@@ -11,7 +11,7 @@ GROUPS = ("core", "social", "personal", "professional")  # LeadRepository::getFi
 
 # (alias, label, type, fixed, properties): FieldModel::$coreFields, installed in this order by
 # InstallBundle/InstallFixtures/ORM/LeadFieldData.php (group "core" unless given; same list in 4.4.13).
-_CORE = [
+_CORE: list[tuple[str, str, str, bool, dict[str, Any]]] = [
     ("title", "Title", "lookup", True, {"list": "Mr|Mrs|Miss"}),
     ("firstname", "First Name", "text", True, {}),
     ("lastname", "Last Name", "text", True, {}),
@@ -62,6 +62,11 @@ class Field:
     @property
     def scale(self) -> Any:
         return self.properties.get("scale")
+
+    def redefine(self, label: str, kind: str, group: str, properties: dict[str, Any] | None) -> None:
+        self.label, self.type, self.group = label, kind, group
+        self.properties = dict(properties or self.properties)
+        self._base = None
 
     def base(self) -> dict[str, Any]:
         """The raw lead_fields columns as DBAL returns them: id and is_fixed are strings, properties
@@ -144,6 +149,6 @@ def coerce(spec: Field, value: Any) -> Any:
         return number if spec.scale else int(number)
     if spec.type == "boolean":
         return str(value).lower() in ("1", "true", "yes", "on")
-    if spec.type in ("multiselect",) and isinstance(value, list | tuple):
+    if spec.type == "multiselect" and isinstance(value, list | tuple):
         return "|".join(str(item) for item in value)
     return str(value)

@@ -137,3 +137,19 @@ class History:
     def move(self, loser: int, winner: int) -> None:
         for table in self.tables():
             table.move(loser, winner)
+
+
+def bulk_extend(table: Table, contacts: list[int], stamps: list[float], **columns: list[Any]) -> None:
+    """Append many rows at once (the sample's million events), keeping the per-contact index."""
+    first = len(table.contact)
+    table.contact.extend(array("i", contacts))
+    table.ts.extend(array("d", stamps))
+    for name, values in columns.items():
+        table.cols[name].extend(array(table.cols[name].typecode, values))
+    index = table.by_contact
+    for offset, contact in enumerate(contacts):
+        rows = index.get(contact)
+        if rows is None:
+            rows = index[contact] = array("i")
+        rows.append(first + offset)
+    table.version += 1

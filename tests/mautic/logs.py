@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from tests.mautic.activity import TYPES, Kind, StoredLabel, TableKind, _site
+from tests.mautic.activity import TYPES, Kind, StoredLabel, TableKind, site_href
 from tests.mautic.history import Table
 from tests.mautic.model import Model, moment, stamp
 from tests.mautic.php import db_time, iso
@@ -41,7 +41,9 @@ class CampaignMembership(MembershipLog):
 
 
 # The tooltip a failed or unscheduled log adds to the label: raw HTML inside eventLabel.label (spec §4.3).
-_WARNING = '<i class="fa fa-warning text-danger" data-toggle="tooltip" title="The contact was removed from the campaign"></i>'
+_WARNING = (
+    '<i class="fa fa-warning text-danger" data-toggle="tooltip" title="The contact was removed from the campaign"></i>'
+)
 
 
 class CampaignEvents(TableKind):
@@ -64,7 +66,7 @@ class CampaignEvents(TableKind):
         campaign_id, state = table.get(row, "campaign"), table.get(row, "state")
         data = self.base(model, row, f"{self.key}{row + 1}", table.ts[row])
         label = self.text(model, row) + (f" {_WARNING}" if state == 2 else "")
-        data["eventLabel"] = {"label": label, "href": _site(model, f"/s/campaigns/view/{campaign_id}")}
+        data["eventLabel"] = {"label": label, "href": site_href(model, f"/s/campaigns/view/{campaign_id}")}
         trigger = table.get(row, "trigger")
         log = {
             "id": str(row + 1),
@@ -83,6 +85,7 @@ class ScheduledEvents(CampaignEvents):
     """The same log rows while scheduled: same id, another prefix; date_triggered NULL is shown as "now"."""
 
     key = "campaign.event.scheduled"
+    nullable = True
 
     def keep(self, table: Table, row: int) -> bool:
         return table.cols["state"][row] == 1

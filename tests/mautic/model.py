@@ -63,6 +63,7 @@ class Model:
         self.campaign_members: dict[int, dict[int, Membership]] = {}
         self.merged: dict[int, int] = {}  # contact_merge_records: loser id -> winner id
         self.history = History()
+        self.caches: dict[str, Any] = {}  # the timeline's event types, which cache table orderings
         self._ids: dict[str, int] = {"field": len(self.fields)}
 
     @property
@@ -86,6 +87,10 @@ class Model:
 
     def add_field(self, spec: Field) -> None:
         self.fields.append(spec)
+        self.forget_field_order()
+
+    def forget_field_order(self) -> None:
+        """Forget the cached field order after a field was added or changed."""
         self._published = None
 
     def raw_value(self, contact: Contact, alias: str) -> Any:

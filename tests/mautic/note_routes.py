@@ -8,7 +8,7 @@ from typing import Any
 from tests.mautic.entities import Note
 from tests.mautic.model import Model
 from tests.mautic.php import db_time, parse_datetime, php_str, truthy
-from tests.mautic.query import DATE, NUMBER, TEXT, Columns, Getter, order_specs, page, sort, where
+from tests.mautic.query import DATE, NUMBER, TEXT, Columns, Getter, limits, order_specs, page, sort, where
 from tests.mautic.replies import Reply, bad_request, contact_not_found, invalid, not_found, view
 from tests.mautic.routes import Call, route
 from tests.mautic.shapes import note_json
@@ -40,7 +40,7 @@ def list_notes(model: Model, call: Call) -> Reply:
         if all(test(note) for test in tests) and (not isinstance(text, str) or text.lower() in note.text.lower())
     ]
     specs = order_specs(NOTE_COLUMNS, params, [("id", "ASC")])
-    chosen, _, _ = page(sort(rows, specs, (0, 0), lambda n: n.id), params)
+    chosen = page(sort(rows, specs, (0, 0), lambda n: n.id), *limits(params))
     minimal = truthy(call.get("minimal"))
     return view({"total": len(rows), "notes": [{} if minimal else note_json(model, note) for note in chosen]})
 
@@ -136,6 +136,7 @@ def delete_note(model: Model, call: Call) -> Reply:
 
 def stamp_note(model: Model, contact: int, text: str, kind: str, when: datetime | None) -> Note:
     """A note added through the control API."""
-    note = Note(id=model.next_id("note"), contact=contact, text=text, type=kind, date_time=when, date_added=model.now)
-    model.notes[note.id] = note
+    note_id = model.next_id("note")
+    note = Note(id=note_id, contact=contact, text=text, type=kind, date_time=when, date_added=model.now)
+    model.notes[note_id] = note
     return note

@@ -9,7 +9,7 @@ from tests.mautic import changes
 from tests.mautic.history import NULL
 from tests.mautic.model import Model, stamp
 from tests.mautic.php import db_time, truthy
-from tests.mautic.query import DATE, NUMBER, TEXT, Columns, Getter, like, order_specs, page, sort, where
+from tests.mautic.query import DATE, NUMBER, TEXT, Columns, Getter, like, limits, order_specs, page, sort, where
 from tests.mautic.replies import Reply, access_denied, contact_not_found, keyed, not_found, view
 from tests.mautic.routes import Call, route
 from tests.mautic.shapes import campaign_json, email_json, segment_json
@@ -59,7 +59,7 @@ def _listing(
         and (raw_where or force is None or force(row))
     ]
     specs = order_specs(columns, params, [("id", "ASC")])
-    shown, _, _ = page(sort(chosen, specs, (0, 0), lambda row: row.id), params)
+    shown = page(sort(chosen, specs, (0, 0), lambda row: row.id), *limits(params))
     return view({"total": len(chosen), envelope: keyed({str(row.id): render(row) for row in shown})})
 
 

@@ -80,7 +80,7 @@ def _date_constant(value: str) -> str:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return value
-    return db_time(parsed) if parsed.tzinfo else parsed.strftime("%Y-%m-%d %H:%M:%S")
+    return (db_time(parsed) or value) if parsed.tzinfo else parsed.strftime("%Y-%m-%d %H:%M:%S")
 
 
 def sort_key(kind: str, value: Any) -> Any:
@@ -178,13 +178,19 @@ def _sanitize(text: str, keep: str) -> str:
     return re.sub(rf"[^A-Za-z0-9{re.escape(keep)}]", "", text)
 
 
-def order_specs(columns: Columns, params: dict[str, Any], default: Sequence[tuple[str, str]]) -> list[tuple[str, Getter, bool]]:
+def order_specs(
+    columns: Columns, params: dict[str, Any], default: Sequence[tuple[str, str]]
+) -> list[tuple[str, Getter, bool]]:
     """`order[i][col|dir]` wins over `orderBy`/`orderByDir`; orderBy is a comma list of column names, all
     sorted in one direction (CommonRepository::buildOrderByClause(), buildOrderByClauseFromArray())."""
     pairs: list[tuple[str, str]] = []
     array = params.get("order")
     if isinstance(array, list | dict) and any(isinstance(item, dict) for item in values_of(array)):
-        pairs = [(str(item.get("col", "")), str(item.get("dir", "ASC"))) for item in values_of(array) if isinstance(item, dict)]
+        pairs = [
+            (str(item.get("col", "")), str(item.get("dir", "ASC")))
+            for item in values_of(array)
+            if isinstance(item, dict)
+        ]
     elif params.get("orderBy"):
         direction = _sanitize(str(params.get("orderByDir") or "ASC"), "")
         pairs = [(_sanitize(name, "_."), direction) for name in str(params["orderBy"]).split(",")]
@@ -205,6 +211,7 @@ def sort(rows: list[Any], specs: list[tuple[str, Getter, bool]], salt: tuple[int
     (LeadRepository::getDefaultOrder() has no tiebreaker, spec §12). NULLs sort first ASC, last DESC."""
     ordered = sorted(rows, key=lambda row: hash((ident(row), *salt)))
     for kind, getter, descending in reversed(specs):
+
         def key(row: Any, kind: str = kind, getter: Getter = getter) -> tuple[int, Any]:
             value = getter(row)
             return (0, 0) if value is None else (1, sort_key(kind, value))
@@ -213,10 +220,12 @@ def sort(rows: list[Any], specs: list[tuple[str, Getter, bool]], salt: tuple[int
     return ordered
 
 
-def page(rows: list[Any], params: dict[str, Any], default_limit: int = 30) -> tuple[list[Any], int, int]:
+def limits(params: dict[str, Any], default_limit: int = 30) -> tuple[int, int]:
     """`start` and `limit`: limit defaults to default_pagelimit (30, CoreBundle/Config/config.php:919) and 0 means
     no LIMIT at all (CommonRepository::buildLimiterClauses(), `if (!empty($limit))`)."""
     start = max(0, to_int(params.get("start", 0)))
-    limit = to_int(params["limit"]) if "limit" in params else default_limit
-    chosen = rows[start : start + limit] if limit > 0 else rows[start:]
-    return chosen, start, limit
+    return start, to_int(params["limit"]) if "limit" in params else default_limit
+
+
+def page(rows: list[Any], start: int, limit: int) -> list[Any]:
+    return rows[start : start + limit] if limit > 0 else rows[start:]

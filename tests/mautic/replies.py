@@ -35,7 +35,9 @@ def view(data: Any, status: int = 200, headers: list[tuple[str, str]] | None = N
 def error(status: int, message: str, details: Any = None) -> Reply:
     """returnError(): `{code, message, details, type: null}` serialized without nulls, so `type` is absent
     (5.1.1:FetchCommonApiController.php; 4.4.13:CommonApiController.php:1182)."""
-    return view({"errors": [{"code": status, "message": message, "details": [] if details is None else details}]}, status)
+    return view(
+        {"errors": [{"code": status, "message": message, "details": [] if details is None else details}]}, status
+    )
 
 
 def not_found() -> Reply:

@@ -130,8 +130,9 @@ def _term(model: Model, command: str, value: str, actor_id: int | None) -> Predi
     if command == "stage":
         return lambda c: c.stage in model.stages and prefix(model.stages[c.stage].name)
     if command == "owner":
-        return lambda c: c.owner in model.users and (
-            prefix(model.users[c.owner].first_name) or prefix(model.users[c.owner].last_name)
+        return lambda c: (
+            c.owner in model.users
+            and (prefix(model.users[c.owner].first_name) or prefix(model.users[c.owner].last_name))
         )
     if command == "segment":
         chosen = {sid for sid, segment in model.segments.items() if prefix(segment.alias)}

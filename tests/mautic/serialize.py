@@ -98,7 +98,13 @@ def tags_json(model: Model, contact: Contact) -> dict[str, Any] | list:
 def dnc_json(contact: Contact) -> list[dict[str, Any]]:
     """`doNotContactList` (DoNotContact.php:94): no dateAdded, which is excluded at depth 2."""
     return [
-        {"id": row.id, "reason": row.reason, "comments": row.comments, "channel": row.channel, "channelId": row.channel_id}
+        {
+            "id": row.id,
+            "reason": row.reason,
+            "comments": row.comments,
+            "channel": row.channel,
+            "channelId": row.channel_id,
+        }
         for row in contact.dnc
     ]
 

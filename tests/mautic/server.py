@@ -72,7 +72,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: _Server
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the base class's name)
+    def log_message(self, format: str, *args: Any) -> None:
         return
 
     def _handle(self) -> None:
@@ -121,16 +121,16 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, fake: Any) -> None:
+    def __init__(self, fake: Any, port: int) -> None:
         self.fake = fake
-        super().__init__(("127.0.0.1", 0), _Handler)
+        super().__init__(("127.0.0.1", port), _Handler)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         return  # a client that hangs up mid-response is not the fake's error
 
 
-def serve(fake: Any) -> tuple[_Server, threading.Thread]:
-    server = _Server(fake)
-    thread = threading.Thread(target=server.serve_forever, name="fake-mautic", daemon=True)
+def serve(fake: Any, port: int = 0) -> tuple[_Server, threading.Thread]:
+    server = _Server(fake, port)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), name="fake-mautic", daemon=True)
     thread.start()
     return server, thread

@@ -3,12 +3,22 @@
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from typing import Any
 
-from tests.mautic.activity import LEAD_SUBSCRIBER, TYPES, EmailRead, EmailSent, FormSubmissions, Kind, PageHits
-from tests.mautic.activity import PointsGained, StageChanged
+from tests.mautic.activity import (
+    LEAD_SUBSCRIBER,
+    TYPES,
+    EmailRead,
+    EmailSent,
+    FormSubmissions,
+    Kind,
+    PageHits,
+    PointsGained,
+    StageChanged,
+)
 from tests.mautic.logs import CampaignEvents, CampaignMembership, DoNotContact, ScheduledEvents, SegmentMembership
 from tests.mautic.model import Model, stamp
 from tests.mautic.php import clean, iso, parse_datetime, to_int, values_of
@@ -81,13 +91,20 @@ def engagements(model: Model, contact: int | None, params: dict[str, Any], regis
     totals: dict[str, int] = {}
     chosen: list[tuple[float, dict[str, Any]]] = []
     for kind in registry:
-        if kind.key in filters["excludeEvents"] or (filters["includeEvents"] and kind.key not in filters["includeEvents"]):
+        if kind.key in filters["excludeEvents"] or (
+            filters["includeEvents"] and kind.key not in filters["includeEvents"]
+        ):
             continue  # LeadTimelineEvent::isApplicable(): exclusions first, then the whitelist
         if search and kind.key in LEAD_SUBSCRIBER:
             continue
         rows, stamps = kind.candidates(model, contact)
-        if date_from is not None or date_to is not None:
-            # TimelineTrait: BETWEEN (inclusive) or >= / <= on Y-m-d H:i:s; a NULL date never matches.
+        if (date_from is not None or date_to is not None) and not kind.nullable:
+            # TimelineTrait: BETWEEN (inclusive) or >= / <= on Y-m-d H:i:s: whole seconds, so ts < dateTo + 1.
+            low = 0 if date_from is None else bisect.bisect_left(stamps, date_from)
+            high = len(stamps) if date_to is None else bisect.bisect_left(stamps, date_to + 1)
+            rows, stamps = rows[low:high], stamps[low:high]
+        elif date_from is not None or date_to is not None:
+            # A NULL date never matches.
             kept = [
                 (row, ts)
                 for row, ts in zip(rows, stamps, strict=True)
