@@ -151,14 +151,15 @@ class MauticClient(Transport):
                 return
             after_id = max(int(note["id"]) for note in notes)
 
-    def contact_segments(self, contact_id: int) -> list[dict]:
-        """The segments a contact is in (manually removed ones are not listed; unpublished ones are)."""
-        return self._collection(f"/contacts/{int(contact_id)}/segments", "lists")
+    def contact_segments(self, contact_id: int) -> list[dict] | None:
+        """The segments a contact is in (manually removed ones are not listed; unpublished ones are), or None
+        when the contact is gone (deleted or merged away since it was listed: Mautic answers 404)."""
+        return self._collection(f"/contacts/{int(contact_id)}/segments", "lists", contact=True)
 
-    def contact_campaigns(self, contact_id: int) -> list[dict]:
-        """The published campaigns a contact is in: an unpublished one is never listed here (CampaignRepository::
-        getPublishedCampaigns), so its absence says nothing."""
-        return self._collection(f"/contacts/{int(contact_id)}/campaigns", "campaigns")
+    def contact_campaigns(self, contact_id: int) -> list[dict] | None:
+        """The published campaigns a contact is in, or None when the contact is gone: an unpublished campaign is
+        never listed here (CampaignRepository::getPublishedCampaigns), so its absence says nothing."""
+        return self._collection(f"/contacts/{int(contact_id)}/campaigns", "campaigns", contact=True)
 
     def segments(self) -> Iterator[dict]:
         return self._listing("/segments", "lists")
@@ -169,8 +170,14 @@ class MauticClient(Transport):
     def emails(self) -> Iterator[dict]:
         return self._listing("/emails", "emails")
 
-    def _collection(self, path: str, key: str) -> list[dict]:
-        found = items(self.call("GET", path).get(key))
+    def _collection(self, path: str, key: str, *, contact: bool = False) -> list[dict] | None:
+        try:
+            body = self.call("GET", path)
+        except MauticError as exc:
+            if contact and exc.status == 404:
+                return None
+            raise
+        found = items(body.get(key))
         if found is None:
             raise self.shape(f"/api{path}")
         return found
