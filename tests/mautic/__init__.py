@@ -1,5 +1,5 @@
 """A fake Mautic REST API (5.1.1 as version "5", 4.4.13 as version "4"), built from Mautic's source as
-/tmp/mautic_api_spec.md describes it; each behaviour cites the Mautic file it copies.
+tests/mautic/SPEC.md describes it; each behaviour cites the Mautic file it copies.
 
     with FakeMautic.sample(n_contacts=50, seed=3, rate_limit=100) as fake:
         httpx.get(f"{fake.url}/api/contacts", auth=("api", "secret"))

@@ -1,4 +1,4 @@
-"""The fake Mautic against the spec (/tmp/mautic_api_spec.md): shapes, types, paging, auth and rate limits."""
+"""The fake Mautic against the spec (tests/mautic/SPEC.md): shapes, types, paging, auth and rate limits."""
 
 from __future__ import annotations
 
