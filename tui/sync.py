@@ -65,9 +65,11 @@ class MauticSync:
             return
         self.stop_asked = False
         self._show("Mautic: connecting…")
-        self.worker = self.app.run_worker(self._run, thread=True, group="mautic-sync", exit_on_error=False)
+        self.worker = self.app.run_worker(
+            lambda: self._run(timed=quiet), thread=True, group="mautic-sync", exit_on_error=False
+        )
 
-    def _run(self) -> None:
+    def _run(self, *, timed: bool) -> None:
         from services.mautic import MauticClient, MauticError
         from services.mautic.push import push_changes
         from store.db import describe_error, writing
@@ -95,7 +97,9 @@ class MauticSync:
                 with writing(context.engine) as conn:
                     source_id = ensure_source(conn, origin)
                 call(self._show, "Mautic: sending changes made here")
-                pushed = push_changes(context.engine, client, source_id, origin=origin, now=datetime.now(UTC))
+                pushed = push_changes(
+                    context.engine, client, source_id, origin=origin, now=datetime.now(UTC), due_only=timed
+                )
 
                 def progress(done: MauticSummary) -> None:
                     call(

@@ -50,11 +50,15 @@ def push_changes(
     origin: str,
     now: datetime,
     progress: Callable[[PushSummary], None] | None = None,
+    due_only: bool = False,
 ) -> PushSummary:
-    """Send every pending change for this instance whose retry time has come; see the module docstring."""
+    """Send every pending change for this instance; see the module docstring. A sync the user asks for tries
+    them all at once; a timed one (`due_only`) leaves those whose retry time has not come."""
     summary = PushSummary()
     queued = [
-        c for c in outbox.changes(engine, source_id=source_id) if c.next_attempt_at is None or c.next_attempt_at <= now
+        c
+        for c in outbox.changes(engine, source_id=source_id)
+        if not due_only or c.next_attempt_at is None or c.next_attempt_at <= now
     ]
     for index, change in enumerate(queued):
         try:

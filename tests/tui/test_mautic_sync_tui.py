@@ -1,0 +1,162 @@
+"""Pilot tests: what a user changes in the app on a contact from Mautic reaches the fake Mautic (tests/mautic)
+with ctrl+r, waits in the outbox while Mautic is down (across a restart of the app), and a refusal is shown with
+Mautic's own words."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from services.mautic import MauticClient
+from store.db import open_database
+from store.interchange.mautic_sync import source_name, sync_mautic
+from store.settings import load_settings
+from tests.mautic import FakeMautic
+from tests.tui.conftest import screen_text, settle
+from tests.tui.test_notes_calendar import type_note
+from tui.app import DossierApp
+from tui.contact.screen import ContactScreen
+from tui.dialogs.confirm import ConfirmDialog
+from tui.dialogs.memberships import MembershipsDialog
+from tui.dialogs.note_editor import NoteEditor
+from tui.dialogs.outbox import OutboxDialog
+from tui.factory import make_app
+
+NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeMautic]:
+    with FakeMautic(version="5") as server:
+        server.now = NOW
+        yield server
+
+
+@pytest.fixture
+def crm(fake: FakeMautic, new_database) -> tuple[Path, dict[str, int]]:
+    """A database holding Ada, synced from the fake: she is in the Newsletter segment and may be emailed."""
+    ada = fake.add_contact(firstname="Ada", lastname="Lovelace", email="ada@example.com")
+    news = fake.add_segment("Newsletter", "newsletter")
+    fake.join_segment(ada, news)
+    path = new_database("crm")
+    engine = open_database(path)
+    with MauticClient(fake.url, "api", "secret", timeout=5) as client:
+        sync_mautic(engine, client, origin=source_name(fake.url), now=NOW)
+    with engine.connect() as conn:
+        local = conn.execute(text("SELECT contact_id FROM sync_state")).scalar_one()
+    engine.dispose()
+    return path, {"ada": ada, "news": news, "local": local}
+
+
+def build(url: str, path: Path, contact_id: int) -> DossierApp:
+    settings = load_settings(
+        ui={"cursor_blink": False, "live_interval": 0},
+        network={"offline": True},
+        mautic={"url": url, "user": "api", "secret": "secret", "timeout": 2},
+    )
+    return make_app(settings, path, contact_id=contact_id)
+
+
+def posted(fake: FakeMautic, method: str, path: str) -> list:
+    return [request for request in fake.requests if request.method == method and request.path == path]
+
+
+async def sync_now(pilot) -> None:
+    await pilot.press("ctrl+r")
+    await settle(pilot)
+    await pilot.app.workers.wait_for_complete()
+    await settle(pilot)
+
+
+async def test_a_note_a_segment_switch_and_do_not_contact_reach_mautic(fake, crm) -> None:
+    path, ids = crm
+    url = fake.url
+    app = build(url, path, ids["local"])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert "Mautic" in screen_text(app)  # the header says where the contact comes from
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, NoteEditor)
+        await type_note(pilot, "Asked for a quote")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, MembershipsDialog)
+        await pilot.press("space")  # Newsletter off
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("U")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("tab", "enter")  # the safe answer has the focus: move to "Mark"
+        await settle(pilot)
+        assert isinstance(app.screen, ContactScreen)
+        assert "3 changes waiting for Mautic" in screen_text(app)
+
+        await sync_now(pilot)
+        assert "waiting for Mautic" not in screen_text(app)
+
+    [note] = posted(fake, "POST", "/api/notes/new")
+    assert note.form["text"] == "Asked for a quote" and int(note.form["lead"]) == ids["ada"]
+    assert posted(fake, "POST", f"/api/segments/{ids['news']}/contact/{ids['ada']}/remove")
+    assert posted(fake, "POST", f"/api/contacts/{ids['ada']}/dnc/email/add")
+    with fake.model.lock:
+        contact = fake.model.contacts[ids["ada"]]
+        assert [dnc.channel for dnc in contact.dnc] == ["email"]
+        assert [n.text for n in fake.model.notes.values() if n.contact == ids["ada"]] == ["Asked for a quote"]
+
+
+async def test_changes_wait_while_mautic_is_down_and_arrive_after_a_restart(fake, crm) -> None:
+    path, ids = crm
+    url = fake.url
+    fake.stop()
+    app = build(url, path, ids["local"])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await type_note(pilot, "Called while Mautic was down")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await sync_now(pilot)
+        assert "1 change waiting for Mautic" in screen_text(app)
+        said = [notification.message for notification in app._notifications]
+        assert any("could not" in m.lower() or "refused" in m.lower() for m in said)  # the failure, in a sentence
+    # Dossier is closed; Mautic comes back on the same address; a new app sends what waited.
+    fake.start()
+    app = build(url, path, ids["local"])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert "1 change waiting for Mautic" in screen_text(app)
+        await sync_now(pilot)
+        assert "waiting for Mautic" not in screen_text(app)
+    assert [r.form["text"] for r in posted(fake, "POST", "/api/notes/new")] == ["Called while Mautic was down"]
+
+
+async def test_a_change_mautic_refuses_is_shown_with_its_reason(fake, crm) -> None:
+    path, ids = crm
+    url = fake.url
+    app = build(url, path, ids["local"])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await type_note(pilot, "Refused one")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        message = "text: This value should not be blank."
+        fake.fail_next(400, body={"errors": [{"code": 400, "message": message, "details": {}}]})
+        await sync_now(pilot)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert isinstance(app.screen, OutboxDialog)
+        shown = screen_text(app)
+        assert "This value should not be blank" in shown
+        assert "Refused one" in shown or "note" in shown.lower()
