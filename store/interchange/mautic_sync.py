@@ -25,7 +25,7 @@ in the short overlap before the previous run's end are read twice (and stored on
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
@@ -176,6 +176,23 @@ class _Sync:
         known = conn.execute(select(_S.contact_id).where(_S.source == self.origin, _S.remote_id == remote_id)).scalar()
         return live_contact(conn, known) if known is not None else None
 
+    def local_ids(self, conn: Connection, remote_ids: Collection[str]) -> dict[str, int]:
+        """`local_id` of many contacts in a query per 500 (a batch of activity names hundreds); unknown and
+        deleted ones are left out."""
+        found: dict[str, int] = {}
+        wanted = sorted(remote_ids)
+        for start in range(0, len(wanted), 500):
+            rows = conn.execute(
+                select(_S.remote_id, _S.contact_id, _C.merged_into_id, _C.deleted_at)
+                .join(table_of(Contact), _C.id == _S.contact_id)
+                .where(_S.source == self.origin, _S.remote_id.in_(wanted[start : start + 500]))
+            )
+            for remote_id, contact_id, merged_into, deleted_at in rows:
+                live = contact_id if merged_into is None and deleted_at is None else live_contact(conn, contact_id)
+                if live is not None:
+                    found[remote_id] = live
+        return found
+
     def activity(self, summary: MauticSummary, stop: Callable[[], bool], progress: Callable[[], None]) -> None:
         """Step 3: every contact's events since the last run."""
         since = _time(self.cursors.get("activity_since"))
@@ -191,13 +208,20 @@ class _Sync:
             self.save(conn, activity_since=(pass_start - OVERLAP).isoformat(), activity_pass=None)
 
     def _store_events(self, batch: list[dict], summary: MauticSummary) -> None:
-        rows: list[tuple[int, str, dict[str, Any]]] = []
-        active: dict[int, datetime] = {}
+        readable = []
         for raw in batch:
             remote_id, row, key = text_of(raw.get("contactId")), read_event(raw), event_key(raw)
-            if not remote_id or row is None or key is None:
-                continue  # a video view names no contact (PageBundle LeadSubscriber::onTimelineGenerateVideo)
-            contact_id = self._contact_for(remote_id, summary)
+            # A video view names no contact (PageBundle LeadSubscriber::onTimelineGenerateVideo).
+            if remote_id and row is not None and key is not None:
+                readable.append((remote_id, row, key))
+        with self.engine.connect() as conn:
+            local: dict[str, int | None] = dict(self.local_ids(conn, {remote_id for remote_id, _r, _k in readable}))
+        rows: list[tuple[int, str, dict[str, Any]]] = []
+        active: dict[int, datetime] = {}
+        for remote_id, row, key in readable:
+            if remote_id not in local:  # asked once a batch, even when Mautic no longer has it
+                local[remote_id] = self._contact_for(remote_id, summary)
+            contact_id = local[remote_id]
             if contact_id is None:
                 continue
             rows.append((contact_id, key, row))
