@@ -44,6 +44,7 @@ class TemplateSummary:
     id: int
     name: str
     subject: str
+    external_id: str | None = None  # the Mautic email it came from, which Mautic can send itself
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,11 +58,14 @@ class TemplateRow:
 
 def list_templates(engine: Engine, query: str = "") -> list[TemplateSummary]:
     """Templates whose name or subject contains `query` (case and accents ignored), by name."""
-    statement = select(T.id, T.name, T.subject).order_by(func.dossier_fold(T.name), T.id)
+    statement = select(T.id, T.name, T.subject, T.external_id).order_by(func.dossier_fold(T.name), T.id)
     if needle := query.strip():
         statement = statement.where(folded_contains(T.name, needle) | folded_contains(T.subject, needle))
     with engine.connect() as conn:
-        return [TemplateSummary(id=row.id, name=row.name, subject=row.subject) for row in conn.execute(statement)]
+        return [
+            TemplateSummary(id=row.id, name=row.name, subject=row.subject, external_id=row.external_id)
+            for row in conn.execute(statement)
+        ]
 
 
 def _template(row: Any) -> TemplateRow:

@@ -70,8 +70,8 @@ class MauticSync:
         )
 
     def _run(self, *, timed: bool) -> None:
-        from services.mautic import MauticClient, MauticError
         from services.mautic.push import push_changes
+        from services.mautic.send import client_for
         from store.db import describe_error, writing
         from store.interchange.mautic_sync import MauticSummary, Stopped, source_name, sync_mautic
         from store.sync.sources import ensure_source
@@ -85,15 +85,8 @@ class MauticSync:
             call(self._show, f"Mautic: waiting for its hourly API limit (until {until.astimezone():%H:%M})")
 
         try:
-            secret = settings.resolve_secret()
-            if not secret:
-                raise MauticError(
-                    "No Mautic secret: set DOSSIER_MAUTIC__SECRET or keep it in the keyring (dossier-mautic)."
-                )
             origin = source_name(settings.url)
-            with MauticClient(
-                settings.url, settings.user, secret, auth=settings.auth, timeout=settings.timeout, on_wait=waiting
-            ) as client:
+            with client_for(settings, on_wait=waiting) as client:
                 with writing(context.engine) as conn:
                     source_id = ensure_source(conn, origin)
                 call(self._show, "Mautic: sending changes made here")

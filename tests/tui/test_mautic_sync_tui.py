@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from textual.widgets import Checkbox, Select
 
 from services.mautic import MauticClient
 from store.db import open_database
@@ -20,6 +21,7 @@ from tests.tui.conftest import screen_text, settle
 from tests.tui.test_notes_calendar import type_note
 from tui.app import DossierApp
 from tui.contact.screen import ContactScreen
+from tui.dialogs.compose_email import ComposeEmail
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.memberships import MembershipsDialog
 from tui.dialogs.note_editor import NoteEditor
@@ -42,6 +44,7 @@ def crm(fake: FakeMautic, new_database) -> tuple[Path, dict[str, int]]:
     ada = fake.add_contact(firstname="Ada", lastname="Lovelace", email="ada@example.com")
     news = fake.add_segment("Newsletter", "newsletter")
     fake.join_segment(ada, news)
+    welcome = fake.add_email("Welcome", "Welcome aboard", text="Hello")
     path = new_database("crm")
     engine = open_database(path)
     with MauticClient(fake.url, "api", "secret", timeout=5) as client:
@@ -49,7 +52,7 @@ def crm(fake: FakeMautic, new_database) -> tuple[Path, dict[str, int]]:
     with engine.connect() as conn:
         local = conn.execute(text("SELECT contact_id FROM sync_state")).scalar_one()
     engine.dispose()
-    return path, {"ada": ada, "news": news, "local": local}
+    return path, {"ada": ada, "news": news, "local": local, "welcome": welcome}
 
 
 def build(url: str, path: Path, contact_id: int) -> DossierApp:
@@ -160,3 +163,60 @@ async def test_a_change_mautic_refuses_is_shown_with_its_reason(fake, crm) -> No
         shown = screen_text(app)
         assert "This value should not be blank" in shown
         assert "Refused one" in shown or "note" in shown.lower()
+
+
+async def choose_mautic_email(pilot, app: DossierApp) -> None:
+    """Open the compose dialog (E), pick the template that came from Mautic, tick "Have Mautic send"."""
+    await pilot.press("E")
+    await settle(pilot)
+    assert isinstance(app.screen, ComposeEmail)
+    via = app.screen.query_one("#email-via-mautic", Checkbox)
+    assert not via.display  # no template chosen: nothing Mautic could send
+    select = app.screen.query_one("#email-template", Select)
+    options = [(str(label), value) for label, value in select._options if value is not Select.NULL]
+    [(_, welcome)] = options
+    select.value = welcome
+    await settle(pilot)
+    assert via.display
+    via.focus()
+    await pilot.press("space")
+    await settle(pilot)
+    assert app.screen.query_one("#email-subject").disabled  # Mautic sends its own subject and message
+
+
+async def test_an_email_sent_through_mautic_is_tracked_there_and_comes_back_in_history(fake, crm) -> None:
+    path, ids = crm
+    app = build(fake.url, path, ids["local"])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await choose_mautic_email(pilot, app)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.app.workers.wait_for_complete()
+        await settle(pilot)
+        assert isinstance(app.screen, ContactScreen)
+        assert any("Mautic sent its email “Welcome”" in n.message for n in app._notifications)
+    assert posted(fake, "POST", f"/api/emails/{ids['welcome']}/contact/{ids['ada']}/send")
+    engine = open_database(path)
+    with engine.connect() as conn:
+        sent = conn.execute(
+            text("SELECT count(*) FROM event WHERE contact_id = :i AND type = 'email.sent' AND remote_key IS NOT NULL"),
+            {"i": ids["local"]},
+        ).scalar_one()
+    engine.dispose()
+    assert sent == 1  # Mautic's record of the send, brought in by the sync that followed
+
+
+async def test_an_email_mautic_refuses_to_send_keeps_the_dialog_and_says_why(fake, crm) -> None:
+    path, ids = crm
+    app = build(fake.url, path, ids["local"])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await choose_mautic_email(pilot, app)
+        fake.fail_next(404, body={"errors": [{"code": 404, "message": "Item was not found.", "details": []}]})
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.app.workers.wait_for_complete()
+        await settle(pilot)
+        assert isinstance(app.screen, ComposeEmail)
+        assert "Item was not found" in screen_text(app)

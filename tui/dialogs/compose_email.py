@@ -1,4 +1,5 @@
-"""Write an email to the contact and send it over SMTP; a failure keeps the draft and says why."""
+"""Write an email to the contact and send it over SMTP, or have Mautic send one of its own emails to a contact
+from Mautic (tracked there); a failure keeps the draft and says why."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Label, LoadingIndicator, Select, Static
 
@@ -17,7 +19,7 @@ from services.mailer import MailError, SendResult
 from services.outbox import Draft, MailBlocked, NotRecorded, UnknownPlaceholders, default_sender, send_to_contact
 from store.db import describe_error
 from store.rows import ContactDetail
-from store.templates import email_block_reason, get_template, list_templates
+from store.templates import TemplateSummary, email_block_reason, get_template, list_templates
 from tui.background import in_thread
 from tui.context import InApp
 from tui.dialogs.confirm import ConfirmDialog
@@ -38,6 +40,8 @@ class ComposeEmail(InApp, ModalScreen[bool]):
         self._draft = draft
         self._allow_unknown = False
         self._template_text: tuple[str, str] = ("", "")
+        self._templates: dict[int, TemplateSummary] = {}
+        self._blocked: str | None = None
 
     def compose(self) -> ComposeResult:
         smtp = self.ctx.settings.smtp
@@ -65,6 +69,7 @@ class ComposeEmail(InApp, ModalScreen[bool]):
             with Horizontal(classes="email-row"):
                 yield Label("Template", classes="email-label")
                 yield Select[int]([], prompt="Import from a template…", id="email-template", compact=True)
+            yield Checkbox("Have Mautic send its own email (tracked in Mautic)", id="email-via-mautic")
             with Horizontal(classes="email-row"):
                 yield Label("Subject", classes="email-label")
                 yield TextInput(draft.subject, id="email-subject", compact=True)
@@ -77,6 +82,7 @@ class ComposeEmail(InApp, ModalScreen[bool]):
 
     def on_mount(self) -> None:
         self.query_one("#email-override").display = False
+        self.query_one("#email-via-mautic").display = False
         self.query_one("#email-sending").display = False
         self.set_focus(self.query_one("#email-subject"))
         self._prepare()
@@ -90,7 +96,9 @@ class ComposeEmail(InApp, ModalScreen[bool]):
             group="email-prepare",
         )
 
-    def _prepared(self, reason: str | None, templates: list) -> None:
+    def _prepared(self, reason: str | None, templates: list[TemplateSummary]) -> None:
+        self._blocked = reason
+        self._templates = {template.id: template for template in templates}
         block = self.query_one("#email-block", Static)
         if reason:
             block.update(Content.styled(reason, "bold $warning"))
@@ -115,9 +123,13 @@ class ComposeEmail(InApp, ModalScreen[bool]):
 
     @on(Select.Changed, "#email-template")
     def _template_chosen(self, event: Select.Changed) -> None:
-        if event.value is Select.BLANK:
-            return
-        self._load_template(int(event.value))
+        chosen = event.value if isinstance(event.value, int) else None  # None: the blank choice
+        via = self.query_one("#email-via-mautic", Checkbox)
+        via.display = chosen is not None and self._mautic_email(chosen) is not None
+        if not via.display:
+            via.value = False
+        if chosen is not None:
+            self._load_template(chosen)
 
     def _load_template(self, template_id: int) -> None:
         engine = self.ctx.engine
@@ -146,13 +158,61 @@ class ComposeEmail(InApp, ModalScreen[bool]):
         else:
             apply()
 
+    def _mautic_email(self, template_id: int) -> str | None:
+        """The Mautic id of a template Mautic can send to this contact: the template is one of Mautic's emails
+        and the contact came from the configured Mautic."""
+        from store.interchange.mautic_sync import source_name
+
+        template, settings = self._templates.get(template_id), self.ctx.settings.mautic
+        from_mautic = bool(settings.url) and self._detail.origin == source_name(settings.url)
+        if template is None or not template.external_id or not from_mautic or not self._detail.origin_id.isdigit():
+            return None
+        return template.external_id
+
+    @on(Checkbox.Changed, "#email-via-mautic")
+    def _via_mautic(self, event: Checkbox.Changed) -> None:
+        for selector in ("#email-from-name", "#email-from", "#email-reply-to", "#email-subject", "#email-body"):
+            self.query_one(selector).disabled = event.value
+        if event.value:
+            self._status("Mautic sends its email as it is there: the sender, subject and message above are not used.")
+        else:
+            self._status("")
+
     def action_send(self) -> None:
         if self.query_one("#email-sending").display:
             return
+        override = self.query_one("#email-override", Checkbox).value
+        template = self.query_one("#email-template", Select).value
+        if self.query_one("#email-via-mautic", Checkbox).value and isinstance(template, int):
+            if self._blocked and not override:
+                self._status(self._blocked + " Tick “Send anyway” to override.")
+                return
+            self.query_one("#email-sending").display = True
+            self._status("Asking Mautic to send…", "$text-muted")
+            self._send_through_mautic(template)
+            return
         self.query_one("#email-sending").display = True
         self._status("Sending…", "$text-muted")
-        override = self.query_one("#email-override", Checkbox).value
         self._send(self._current(), override, self._allow_unknown)
+
+    def _send_through_mautic(self, template_id: int) -> None:
+        from services.mautic.send import send_through_mautic
+
+        settings, email_id = self.ctx.settings.mautic, self._mautic_email(template_id)
+        name = one_line(self._templates[template_id].name)
+        recipient = one_line(self._detail.email or self._detail.name)
+
+        def sent(_: None) -> None:
+            self._sent(f"Mautic sent its email “{name}” to {recipient}; History shows it after the sync.")
+            self.dossier.sync.start(quiet=True)  # bring the send (and Mautic's tracking) in
+
+        in_thread(
+            self,
+            lambda: send_through_mautic(settings, email_id or "", self._detail.origin_id),
+            sent,
+            group="email-send",
+            failed=lambda exc: self._failed(f"{describe_error(exc)} Press ctrl+s to try again."),
+        )
 
     def _send(self, draft: Draft, override: bool, allow_unknown: bool) -> None:
         context = self.ctx
@@ -202,7 +262,7 @@ class ComposeEmail(InApp, ModalScreen[bool]):
         self.query_one("#email-sending").display = False
         self._status(message)
 
-    def _sent(self, message: str, severity: str = "information") -> None:
+    def _sent(self, message: str, severity: SeverityLevel = "information") -> None:
         self.dossier.drafts.pop(self._detail.id, None)
         self.dossier.say(message, title="Email", severity=severity)
         self.dismiss(True)
