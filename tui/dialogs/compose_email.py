@@ -174,7 +174,10 @@ class ComposeEmail(InApp, ModalScreen[bool]):
         for selector in ("#email-from-name", "#email-from", "#email-reply-to", "#email-subject", "#email-body"):
             self.query_one(selector).disabled = event.value
         if event.value:
-            self._status("Mautic sends its email as it is there: the sender, subject and message above are not used.")
+            self._status(
+                "Mautic sends its email as it is there: the sender, subject and message above are not used.",
+                "$text-muted",
+            )
         else:
             self._status("")
 
