@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, bindparam, func, select, update
 from sqlalchemy.engine import Connection
 
 from store.db import writing
@@ -229,15 +229,16 @@ class _Sync:
                 self.refresh.add(remote_id)
             if row["type"] in ENGAGEMENT:
                 active[contact_id] = max(active.get(contact_id, row["occurred_at"]), row["occurred_at"])
+        moment = bindparam("moment", type_=_C.last_active.type)
+        later = (
+            update(table_of(Contact))
+            .where(_C.id == bindparam("contact"), _C.last_active.is_(None) | (_C.last_active < moment))
+            .values(last_active=moment)
+        )
         with writing(self.engine) as conn:
             summary.events += add_events(conn, self.source_id, rows)
-            for contact_id, moment in active.items():
-                latest = func.coalesce(_C.last_active, moment)
-                conn.execute(
-                    update(table_of(Contact))
-                    .where(_C.id == contact_id, (_C.last_active.is_(None)) | (latest < moment))
-                    .values(last_active=moment)
-                )
+            if active:  # one statement for the batch: building one per contact cost more than running it
+                conn.execute(later, [{"contact": key, "moment": value} for key, value in active.items()])
 
     def _contact_for(self, remote_id: str, summary: MauticSummary) -> int | None:
         with self.engine.connect() as conn:
