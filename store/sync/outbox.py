@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
 from store.db import writing
-from store.models import Contact, SyncOutbox, table_of
+from store.models import Campaign, Contact, Note, Segment, SyncOutbox, table_of
 from store.rows import display_name
 from store.sync.sources import remote_contact
 
@@ -43,6 +43,7 @@ class QueuedChange:
     next_attempt_at: datetime | None
     state: str
     message: str
+    what: str = ""  # what it is about: the note's first words, the segment's or campaign's name, the channel
 
 
 def queue(conn: Connection, contact_id: int, action: str, payload: dict[str, Any], now: datetime) -> bool:
@@ -87,6 +88,7 @@ def changes(
         query = query.where(_O.source_id == source_id)
     with engine.connect() as conn:
         rows = conn.execute(query).all()
+        about = _about(conn, [(row.action, dict(row.payload or {})) for row in rows])
     return [
         QueuedChange(
             row.id,
@@ -100,8 +102,9 @@ def changes(
             row.next_attempt_at,
             row.state,
             row.message,
+            about.get(index, ""),
         )
-        for row in rows
+        for index, row in enumerate(rows)
     ]
 
 
@@ -170,3 +173,28 @@ def drop_note(conn: Connection, note_id: int) -> None:
     for change_id, payload in rows:
         if (payload or {}).get("note_id") == note_id:
             done(conn, change_id)
+
+
+def _about(conn: Connection, rows: list[tuple[str, dict[str, Any]]]) -> dict[int, str]:
+    """What each change (by position) is about, in a query per kind of thing it names."""
+    kinds: dict[str, Any] = {"note": Note, "segment": Segment, "campaign": Campaign}
+    named: dict[int, tuple[Any, int]] = {}  # position -> (model, its id)
+    for index, (action, payload) in enumerate(rows):
+        kind = kinds.get(action.partition(".")[0])
+        key = payload.get("note_id" if kind is Note else "group_id")
+        if kind is not None and isinstance(key, int):
+            named[index] = (kind, key)
+    names: dict[tuple[Any, int], str] = {}
+    for kind in kinds.values():
+        ids = sorted({key for model, key in named.values() if model is kind})
+        if not ids:
+            continue
+        table = table_of(kind).c
+        column = table.text if kind is Note else table.name
+        for key, value in conn.execute(select(table.id, column).where(table.id.in_(ids))):
+            names[(kind, key)] = " ".join(str(value).split())[:60]
+    about = {index: names.get(thing, "") for index, thing in named.items()}
+    for index, (action, payload) in enumerate(rows):
+        if action.startswith("dnc."):
+            about[index] = str(payload.get("channel", ""))
+    return about

@@ -38,6 +38,8 @@ def change_line(change: QueuedChange) -> Content:
     state, style = STATES.get(change.state, (change.state, ""))
     parts: list[tuple[str, str] | str] = [(f"{state:<9}", style), one_line(change.contact_name), " · "]
     parts.append(ACTIONS.get(change.action, change.action))
+    if change.what:
+        parts.append(f" “{one_line(change.what)}”")
     if change.message:
         parts.append((f" — {one_line(change.message)}", "$text-muted"))
     return Content.assemble(*parts)
