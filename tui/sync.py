@@ -149,14 +149,17 @@ class MauticSync:
 
     def _show(self, status: str) -> None:
         if not status and self.waiting:
-            parts = (
-                [plural(self.waiting.get("pending", 0), "change") + " waiting for Mautic"]
-                if self.waiting.get("pending")
-                else []
-            )
-            held = self.waiting.get("refused", 0) + self.waiting.get("conflict", 0)
-            if held:
-                parts.append(f"{held} need you")
-            status = " · ".join(parts)
+            status = waiting_words(self.waiting)
         self.status = status
         self.app.sub_title = f"{self.app.context.database_name}{' · ' + status if status else ''}"
+
+
+def waiting_words(counts: dict[str, int]) -> str:
+    """What the title bar says of the outbox, short enough for 80 columns beside a name."""
+    pending, held = counts.get("pending", 0), counts.get("refused", 0) + counts.get("conflict", 0)
+    need = "needs" if held == 1 else "need"
+    if pending and held:
+        return f"Mautic: {pending:,} waiting, {held:,} {need} you"
+    if held:
+        return f"{plural(held, 'change')} for Mautic {need} you"
+    return f"{plural(pending, 'change')} waiting for Mautic" if pending else ""

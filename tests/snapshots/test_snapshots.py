@@ -143,3 +143,18 @@ class TestImport:
         )
         keys = _then("i", *"people.csv", "enter")
         assert snap_compare(app_factory(), terminal_size=size, run_before=keys)
+
+
+@pytest.mark.parametrize("size", SIZES)
+class TestMautic:
+    def test_contact_from_mautic_with_changes_waiting(self, snap_compare, app_factory, sample_db, size):
+        from tests.tui.test_mautic_sync_tui import seed_mautic
+
+        seed_mautic(sample_db)
+        assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then())
+
+    def test_outbox_dialog(self, snap_compare, app_factory, sample_db, size):
+        from tests.tui.test_mautic_sync_tui import seed_mautic
+
+        seed_mautic(sample_db)
+        assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("ctrl+o"))

@@ -220,3 +220,37 @@ async def test_an_email_mautic_refuses_to_send_keeps_the_dialog_and_says_why(fak
         await settle(pilot)
         assert isinstance(app.screen, ComposeEmail)
         assert "Item was not found" in screen_text(app)
+
+
+def seed_mautic(path: Path) -> None:
+    """Make the sample's Ada (contact 1) a contact from Mautic with two changes waiting, one of them refused:
+    what the contact header and the outbox dialog show, with no server and nothing that depends on a port."""
+    from datetime import timedelta
+
+    from sqlalchemy import insert
+
+    from store.db import writing
+    from store.models import SyncState, table_of
+    from store.sync.outbox import REFUSED, mark, queue
+    from store.sync.sources import ensure_source
+    from tests.tui.sample import NOW as SAMPLE_NOW
+
+    engine = open_database(path)
+    with writing(engine) as conn:
+        origin = "mautic https://crm.example.com"
+        ensure_source(conn, origin)
+        conn.execute(
+            insert(table_of(SyncState)).values(
+                source=origin, remote_id="47", contact_id=1, synced_at=SAMPLE_NOW - timedelta(minutes=5)
+            )
+        )
+        note = conn.execute(text("SELECT id FROM note WHERE contact_id = 1 ORDER BY id LIMIT 1")).scalar_one()
+        segment = conn.execute(
+            text("SELECT segment_id FROM segment_membership WHERE contact_id = 1 ORDER BY segment_id LIMIT 1")
+        ).scalar_one()
+        queue(conn, 1, "note.edit", {"note_id": note}, SAMPLE_NOW)
+        queue(conn, 1, "segment.remove", {"group_id": segment}, SAMPLE_NOW)
+        first = conn.execute(text("SELECT min(id) FROM sync_outbox")).scalar_one()
+        said = "Mautic at crm.example.com answered 400 (Bad Request) for /api/notes/3/edit (Mautic said: text: "
+        mark(conn, first, REFUSED, said + "This value should not be blank.).")
+    engine.dispose()

@@ -37,6 +37,21 @@ def card(detail: ContactDetail, now: datetime) -> Content:
         lines.append(Content(reach))
     if detail.location:
         lines.append(Content(one_line(detail.location)))
+    # What a user must not miss comes before what may be cut at 80x24: do-not-contact, and where the record
+    # lives (changes made here go back there).
+    if detail.do_not_contact:
+        lines.append(Content.styled(f"Do not contact: {', '.join(detail.do_not_contact)}", "bold $error"))
+    if detail.origin:
+        system, _, address = detail.origin.partition(" ")
+        lines.append(
+            Content.assemble(
+                (f"From {system.capitalize()} ", "$text-muted"),
+                one_line(f"#{detail.origin_id}"),
+                (" · synced ", "$text-muted"),
+                relative(detail.synced_at, now),
+                (f" · {one_line(address.split('://')[-1])}", "$text-muted"),
+            )
+        )
     facts: list[tuple[str, str] | str] = [
         ("Points ", "$text-muted"),
         (f"{detail.points:,}", "bold"),
@@ -68,18 +83,6 @@ def card(detail: ContactDetail, now: datetime) -> Content:
             (" notes" if detail.note_count != 1 else " note", "$text-muted"),
         )
     )
-    if detail.origin:
-        system, _, address = detail.origin.partition(" ")
-        lines.append(
-            Content.assemble(
-                (f"From {system.capitalize()} ", "$text-muted"),
-                one_line(f"#{detail.origin_id}"),
-                (f" · {one_line(address.split('://')[-1])} · synced ", "$text-muted"),
-                relative(detail.synced_at, now),
-            )
-        )
-    if detail.do_not_contact:
-        lines.append(Content.styled(f"Do not contact: {', '.join(detail.do_not_contact)}", "bold $error"))
     return Content("\n").join(lines)
 
 
