@@ -22,13 +22,6 @@ _D = table_of(DoNotContact).c
 _C = table_of(Contact).c
 
 
-def do_not_contact_channels(engine: Engine, contact_id: int) -> dict[str, str]:
-    """The channels the contact must not be contacted on, with the reason for each."""
-    with engine.connect() as conn:
-        rows = conn.execute(select(_D.channel, _D.reason).where(_D.contact_id == contact_id).order_by(_D.id)).all()
-    return {row.channel: row.reason for row in rows}
-
-
 def set_do_not_contact(
     engine: Engine,
     contact_id: int,

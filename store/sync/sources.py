@@ -38,16 +38,6 @@ def save_cursors(
     conn.execute(update(table_of(SyncSource)).where(_S.id == source_id).values(**changes))
 
 
-def contact_origin(engine: Engine, contact_id: int) -> tuple[str, str, datetime] | None:
-    """(source name, the contact's id there, when it was last synced) for a contact that came from another
-    system, else None."""
-    with engine.connect() as conn:
-        row = conn.execute(
-            select(_ST.source, _ST.remote_id, _ST.synced_at).where(_ST.contact_id == contact_id).limit(1)
-        ).first()
-    return (row.source, row.remote_id, row.synced_at) if row is not None else None
-
-
 def remote_contact(conn: Connection, contact_id: int) -> tuple[int, str] | None:
     """(source id, remote id) of a contact that came from a synced system, else None."""
     row = conn.execute(
