@@ -95,10 +95,9 @@ class MauticSync:
                 )
 
                 def progress(done: MauticSummary) -> None:
-                    call(
-                        self._show,
-                        f"Mautic: {done.stage} · {plural(done.rows, 'contact')} · {plural(done.events, 'event')}",
-                    )
+                    counts = [plural(done.rows, "contact"), plural(done.events, "event")]
+                    counts.append(plural(client.requests, "request"))
+                    call(self._show, f"Mautic: {done.stage} · {' · '.join(counts)}")
 
                 sync_mautic(
                     context.engine,
