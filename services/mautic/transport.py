@@ -150,21 +150,25 @@ class Transport:
         return {"Authorization": f"Bearer {self._token}"}
 
     def _fetch_token(self) -> str:
-        """A client-credentials access token (`POST /oauth/v2/token`; Mautic 4.0+)."""
+        """A client-credentials access token (`POST /oauth/v2/token`; Mautic 4.0+). Called inside `_exchange`, so
+        a dropped connection or a 5xx here is retried like any other request."""
         form = {"grant_type": "client_credentials", "client_id": self._user, "client_secret": self._secret}
-        try:
-            response = self._client.post("/oauth/v2/token", data=form)
-        except httpx.HTTPError as exc:
-            raise self._error(f"Cannot reach {self.where} for an OAuth2 token ({type(exc).__name__}).") from None
         self.requests += 1
-        said = error_text(response.content)
-        if response.status_code != 200:
+        response = self._client.post("/oauth/v2/token", data=form)
+        code, said = response.status_code, error_text(response.content)
+        if code == 429 or code >= 500:
+            words = phrase(code)
+            message = f"The Mautic server at {self.where} kept answering {code} ({words}) to the token request"
+            raise Transient(lambda n: f"{message} after {n} attempts.", retry_after(response), code)
+        if code in (400, 401):  # oauth2-php's invalid_client / unauthorized_client (SPEC.md §1.5)
             note = f" (Mautic said: {said.rstrip('.')})" if said else ""
             raise self._error(
                 f"Mautic at {self.where} refused the OAuth2 client credentials{note}; check the client id and secret, "
                 "and that an administrator created the credential.",
-                response.status_code,
+                code,
             )
+        if code != 200:  # a disabled API is a 403 here too (ApiSubscriber, SPEC.md §1.2); a wrong URL a 404
+            raise self._error(status_message(code, said, self.where, self.base_url, "/oauth/v2/token"), code)
         try:
             token = json_text.loads(response.content).get("access_token")
         except (ValueError, AttributeError):
@@ -183,7 +187,9 @@ class Transport:
                 self._note_limit(response)
                 if code == 429:
                     until = self._reset(response)
-                    if until is not None:
+                    # A window's end already past by our clock means the clocks disagree: asking again at once
+                    # would be refused again, forever; back off as from any other 429 instead.
+                    if until is not None and until > self._clock():
                         raise RateLimited(until)
                 if code == 429 or code >= 500:
                     words = phrase(code)
