@@ -94,20 +94,30 @@ class MauticClient(Transport):
             ("orderByDir", "ASC"),
             ("limit", limit),
         ]
-        return self._contacts(params)
+        return self._contacts(params, after_id)
 
     def contact_ids(self, *, after_id: int, limit: int = 1000) -> list[int]:
         """The ids of every contact above `after_id` (up to `limit`), in order: only the id is read."""
         params = [*_where([("id", "gt", after_id)]), ("orderBy", "id"), ("orderByDir", "ASC"), ("limit", limit)]
         params.append(("select[]", "id"))
-        return [int(contact["id"]) for contact in self._contacts(params)]
+        return [int(contact["id"]) for contact in self._contacts(params, after_id)]
 
-    def _contacts(self, params: Params) -> list[dict]:
+    def _contacts(self, params: Params, after_id: int) -> list[dict]:
         body = self.call("GET", "/contacts", params)
         contacts = items(body.get("contacts"))
         if contacts is None or any(number(contact.get("id")) is None for contact in contacts):
             raise self.shape("/api/contacts")
-        return sorted(contacts, key=lambda contact: int(contact["id"]))
+        return self._after(sorted(contacts, key=lambda contact: int(contact["id"])), after_id, "/api/contacts")
+
+    def _after(self, found: list[dict], after_id: int, api_path: str) -> list[dict]:
+        """A page read by id must hold only ids above the last page's: a server that ignores `where[]` would
+        otherwise serve the same page forever."""
+        if any(int(entry["id"]) <= after_id for entry in found):
+            raise self._error(
+                f"Mautic at {self.where} ignored the id filter of {api_path} (where[]), so it cannot be read page "
+                "by page: Dossier syncs with Mautic 4 or later."
+            )
+        return found
 
     def contact(self, contact_id: int) -> dict | None:
         """One contact in the full form (a merged-away id answers with the winner), or None when deleted."""
@@ -146,6 +156,7 @@ class MauticClient(Transport):
             notes = items(self.call("GET", "/notes", params).get("notes"))
             if notes is None or any(number(note.get("id")) is None for note in notes):
                 raise self.shape("/api/notes")
+            notes = self._after(notes, after_id, "/api/notes")
             yield from notes
             if len(notes) < limit:
                 return

@@ -166,6 +166,16 @@ def test_contacts_keyed_by_id_are_sorted_and_a_string_total_is_a_number(local_se
     assert (client.check(), [c["id"] for c in client.contacts(after_id=0)]) == (40, ["3", 9, 12])
 
 
+def test_a_server_that_ignores_the_id_filter_is_named_not_read_forever(local_server: LocalServer, connect) -> None:
+    # Always the same page, whatever where[] asks: paging by id would never end.
+    contacts = [{"id": n, "fields": {}} for n in range(1, 4)]
+    local_server.routes["/api/contacts"] = json_route(200, {"total": "3", "contacts": contacts})
+    client = connect(local_server.url(""))
+    assert [c["id"] for c in client.contacts(after_id=0)] == [1, 2, 3]
+    with pytest.raises(MauticError, match=r"ignored the id filter of /api/contacts \(where\[\]\)"):
+        client.contacts(after_id=3)
+
+
 def test_a_contact_gone_is_none_and_a_merged_one_answers_with_the_winner(fake: FakeMautic, connect: Connect) -> None:
     gone, winner, loser = (fake.add_contact(firstname=name) for name in ("Gone", "Ann", "Annie"))
     note = fake.add_note(gone, "about to go")
