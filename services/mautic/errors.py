@@ -108,6 +108,9 @@ def retry_after(response: httpx.Response) -> float | None:
     return min(max(seconds, 0.0), MAX_WAIT_S) if math.isfinite(seconds) else None
 
 
+WRITES = ("/new", "/edit", "/delete", "/add", "/remove", "/send")  # the last parts of Mautic's writing routes
+
+
 def status_message(code: int, said: str, where: str, base_url: str, api_path: str) -> str:
     """The sentence for an answer other than 200; `said` is Mautic's own error message, if it sent one."""
     note = f" (Mautic said: {said.rstrip('.')})" if said else ""
@@ -117,9 +120,11 @@ def status_message(code: int, said: str, where: str, base_url: str, api_path: st
             " OAuth2 credential) is enabled in Mautic's Configuration → API Settings."
         )
     if code == 403:
+        writing = api_path.endswith(WRITES)
+        needed = "edit contacts" if writing else "view contacts"
         return (
-            f"Mautic at {where} refused access{note}: enable the API in Configuration → API Settings,"
-            " or give this user's role permission to view contacts."
+            f"Mautic at {where} refused access to {api_path}{note}: enable the API in Configuration → API"
+            f" Settings, or give this user's role permission to {needed}."
         )
     if code == 404 and not said:
         return f"Is {base_url} the Mautic base URL? {api_path} was not found there (404)."

@@ -314,8 +314,8 @@ def test_a_disabled_api_or_basic_auth_is_a_403_sentence(fake, connect: Connect, 
     setattr(fake, setting, False)
     error = failure(connect(fake.url).check)
     assert str(error) == (
-        f"Mautic at {where(fake)} refused access (Mautic said: {said}): enable the API in {SETTINGS},"
-        " or give this user's role permission to view contacts."
+        f"Mautic at {where(fake)} refused access to /api/contacts (Mautic said: {said}): enable the API in"
+        f" {SETTINGS}, or give this user's role permission to view contacts."
     )
     assert (error.status, len(fake.requests)) == (403, 1)
 
@@ -423,7 +423,7 @@ def test_a_wrong_client_secret_is_one_sentence(fake: FakeMautic, connect: Connec
 def test_oauth2_with_the_api_disabled_says_so_not_the_credentials(fake: FakeMautic, connect: Connect) -> None:
     fake.api_enabled = False  # ApiSubscriber answers /oauth/v2/token too (SPEC §1.2)
     error = failure(connect(fake.url, CLIENT_ID, CLIENT_SECRET, auth="oauth2").check)
-    assert str(error).startswith(f"Mautic at {where(fake)} refused access (Mautic said: API disabled.")
+    assert str(error).startswith(f"Mautic at {where(fake)} refused access to /oauth/v2/token (Mautic said: API")
     assert f"enable the API in {SETTINGS}" in str(error) and error.status == 403
 
 
@@ -719,3 +719,16 @@ def test_client_errors_other_than_429_are_not_retried(fake5: FakeMautic, connect
     fake5.fail_next(status, body={"errors": [{"code": status, "message": "No."}]})
     assert failure(connect(fake5.url).check).status == status
     assert (len(fake5.requests), sleeps) == (1, [])
+
+
+def test_a_write_refused_for_want_of_permission_names_the_permission(fake: FakeMautic, connect: Connect) -> None:
+    ada = fake.add_contact(firstname="Ada")
+    fake.fail_next(
+        403,
+        body={
+            "errors": [{"code": 403, "message": "You do not have access to the requested area/action.", "details": []}]
+        },
+    )
+    error = failure(lambda: connect(fake.url).add_note(ada, "Hello", "general", None))
+    assert "refused access to /api/notes/new (Mautic said: You do not have access" in str(error)
+    assert str(error).endswith("or give this user's role permission to edit contacts.")
