@@ -44,19 +44,22 @@ def database(args: argparse.Namespace, *, create: bool = False) -> Iterator[Engi
 
 def progress_bar(title: str, *texts: str, bar: bool = False) -> Progress:
     """A transient progress display on standard error: a spinner, the title, a bar with done/total when `bar`,
-    then the other text columns (rich's `{task.…}` fields) and the time elapsed."""
+    then the other text columns (rich's `{task.…}` fields) and the time elapsed. Off when standard error is not
+    a terminal: there rich would leave a blank line before the command's own messages."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     bars = (BarColumn(bar_width=None), MofNCompleteColumn()) if bar else ()
+    console = Console(stderr=True)
     return Progress(
         SpinnerColumn(),
         TextColumn(title),
         *bars,
         *(TextColumn(text) for text in texts),
         TimeElapsedColumn(),
-        console=Console(stderr=True),
+        console=console,
         transient=True,
+        disable=not console.is_terminal,
     )
 
 

@@ -184,7 +184,7 @@ def _status(args: argparse.Namespace) -> int:
         document = {
             "sources": [{"id": i, "name": n, "synced_at": t.isoformat() if t else None} for i, n, t in known],
             "changes": [
-                {"id": c.id, "contact_id": c.contact_id, "contact": c.contact_name, "action": c.action,
+                {"id": c.id, "contact_id": c.contact_id, "contact": c.contact_name, "action": c.action, "what": c.what,
                  "state": c.state, "message": c.message, "created_at": c.created_at.isoformat()}
                 for c in queued
             ],
@@ -197,8 +197,9 @@ def _status(args: argparse.Namespace) -> int:
     if not queued:
         print("Nothing waits for Mautic.")
     for change in queued:
+        about = f" ({change.what})" if change.what else ""
         note = f" — {change.message}" if change.message else ""
-        print(one_line(f"{change.id:>6}  {change.state:<8}  {change.action:<15}  {change.contact_name}{note}"))
+        print(one_line(f"{change.id:>6}  {change.state:<8}  {change.action:<15}  {change.contact_name}{about}{note}"))
     return 0
 
 

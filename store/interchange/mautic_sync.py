@@ -12,8 +12,10 @@ The data comes from a `MauticSource` (services.mautic.MauticClient in real use).
    and email opens change Mautic's `last_active` without touching `date_modified`, so the activity, not the
    contact list, brings them, and moves the contact's last active time. A contact met in the activity and
    not known yet is fetched.
-4. Memberships of the contacts whose activity shows a segment or campaign change (and, the first time, of
-   every contact with a name or email: anonymous visitors cost nothing more than their activity).
+4. Memberships of the contacts whose activity shows a segment or campaign change, or whose change a user
+   dropped for Mautic's version (`outbox.forget`: the contact is read again after step 2), and, the first
+   time, of every contact with a name or email (anonymous visitors cost nothing more than their activity).
+   The contacts still to do are kept with the run's position, so a run stopped here resumes here too.
 5. Notes: every note of the instance, paged by id (Mautic gives notes no modification date): new ones are
    added, changed ones updated, deleted ones deleted, except notes changed here and still waiting to be sent.
 6. Contacts deleted or merged in Mautic, found when Mautic counts fewer contacts than Dossier knows: a deleted
@@ -46,7 +48,7 @@ from store.interchange.mautic_rows import (
     upsert_template,
 )
 from store.models import Campaign, Contact, Segment, SyncState, table_of
-from store.sync.sources import cursors, ensure_source, save_cursors
+from store.sync.sources import RECHECK, cursors, ensure_source, rechecked, save_cursors
 
 PAGE_SIZE = 200
 # Changes made in the seconds before the previous run ended are read again (and stored once): clocks differ.
@@ -119,10 +121,12 @@ class _Sync:
         self.writer = ContactWriter(origin, now, region)
         self.segments: dict[str, int] = {}
         self.campaigns: dict[str, int] = {}
-        self.refresh: set[str] = set()  # contacts whose memberships are read again
+        self.refresh: set[str] = set()  # contacts whose memberships are read again, found in the activity
 
     def save(self, conn: Connection, **changes: Any) -> None:
         self.cursors.update(changes)
+        # The contacts to read again are added outside the run (`outbox.forget`): the stored list stands.
+        self.cursors[RECHECK] = cursors(conn, self.source_id).get(RECHECK, [])
         save_cursors(conn, self.source_id, self.cursors)
 
     def groups(self, summary: MauticSummary) -> None:
@@ -147,10 +151,6 @@ class _Sync:
                 self.save(conn, **cursor)
         setattr(summary, outcome, getattr(summary, outcome) + 1)
         summary.seen.add(contact.remote_id)
-        if summary.first and (
-            contact.values.get("email") or contact.values.get("firstname") or contact.values.get("lastname")
-        ):
-            self.refresh.add(contact.remote_id)
         return contact_id
 
     def contacts(self, summary: MauticSummary, stop: Callable[[], bool], progress: Callable[[], None]) -> None:
@@ -159,6 +159,8 @@ class _Sync:
         pass_start = _time(self.cursors.get("contacts_pass")) or self.now
         after = int(self.cursors.get("contacts_after", 0))
         summary.first = since is None
+        if summary.first:
+            self.cursors["memberships_all"] = True  # saved with the first contact: step 4 reads every named one
         while page := self.source.contacts(after_id=after, changed_since=since, limit=PAGE_SIZE):
             for raw in page:
                 if stop():
@@ -169,8 +171,27 @@ class _Sync:
                 except (ValueError, TypeError, KeyError, AttributeError) as exc:  # data that cannot be read
                     summary.failed.append(f"contact #{text_of(raw.get('id')) or '?'}: {exc}")
                 progress()
+        self.recheck(summary)
         with writing(self.engine) as conn:
             self.save(conn, contacts_since=(pass_start - OVERLAP).isoformat(), contacts_after=0, contacts_pass=None)
+
+    def recheck(self, summary: MauticSummary) -> None:
+        """The contacts whose change a user dropped for Mautic's version: read again, memberships in step 4."""
+        for remote_id in list(self.cursors.get(RECHECK, [])):
+            raw = self.source.contact(int(remote_id)) if remote_id.isdigit() else None
+            due = self._due({remote_id})
+            with writing(self.engine) as conn:
+                rechecked(conn, self.source_id, remote_id)
+                if raw is not None and text_of(raw.get("id")) == remote_id:  # else gone: step 6 follows it
+                    _contact_id, outcome = self.writer.write(conn, read_contact(raw))
+                    setattr(summary, outcome, getattr(summary, outcome) + 1)
+                    summary.seen.add(remote_id)
+                self.save(conn, memberships_due=due)
+
+    def _due(self, more: set[str]) -> list[str]:
+        """The contacts whose memberships step 4 reads, with `more`, in id order."""
+        due = {value for value in [*self.cursors.get("memberships_due", []), *more] if value.isdigit()}
+        return sorted(due, key=int)
 
     def local_id(self, conn: Connection, remote_id: str) -> int | None:
         known = conn.execute(select(_S.contact_id).where(_S.source == self.origin, _S.remote_id == remote_id)).scalar()
@@ -205,7 +226,8 @@ class _Sync:
             self._store_events(batch, summary)
             progress()
         with writing(self.engine) as conn:
-            self.save(conn, activity_since=(pass_start - OVERLAP).isoformat(), activity_pass=None)
+            until = (pass_start - OVERLAP).isoformat()
+            self.save(conn, activity_since=until, activity_pass=None, memberships_due=self._due(self.refresh))
 
     def _store_events(self, batch: list[dict], summary: MauticSummary) -> None:
         readable = []
@@ -251,22 +273,39 @@ class _Sync:
         return self.write_contact(raw, summary)
 
     def memberships(self, summary: MauticSummary, stop: Callable[[], bool], progress: Callable[[], None]) -> None:
-        """Step 4: segment and campaign memberships of the contacts that need them."""
-        for remote_id in sorted(self.refresh, key=lambda value: int(value) if value.isdigit() else 0):
+        """Step 4: segment and campaign memberships of the contacts that need them, resumably: each contact
+        done leaves the list (or, the first time, moves the position) in the transaction that writes it."""
+        due = set(self._due(set()))
+        if self.cursors.get("memberships_all"):
+            after = int(self.cursors.get("memberships_after", 0))
+            due.update(remote_id for remote_id in self._named() if int(remote_id) > after)
+        for remote_id in sorted(due, key=int):
             if stop():
                 raise Stopped
-            if not remote_id.isdigit():
-                continue
             segments = self.source.contact_segments(int(remote_id))
             campaigns = self.source.contact_campaigns(int(remote_id)) if segments is not None else None
-            if segments is None or campaigns is None:
-                continue  # deleted or merged away since it was listed: step 6 follows it
             with writing(self.engine) as conn:
                 contact_id = self.local_id(conn, remote_id)
-                if contact_id is not None:
+                # None: deleted or merged away since it was listed, and step 6 follows it.
+                if contact_id is not None and segments is not None and campaigns is not None:
                     set_memberships(conn, contact_id, Segment, segments, self.segments, self.now)
                     set_memberships(conn, contact_id, Campaign, campaigns, self.campaigns, self.now)
+                left = [value for value in self.cursors.get("memberships_due", []) if value != remote_id]
+                self.save(conn, memberships_due=left, memberships_after=int(remote_id))
             progress()
+        with writing(self.engine) as conn:
+            self.save(conn, memberships_all=False, memberships_after=0, memberships_due=[])
+
+    def _named(self) -> list[str]:
+        """The Mautic ids of the contacts with a name or an email."""
+        named = (func.coalesce(_C.email, "") != "") | (_C.firstname != "") | (_C.lastname != "")
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(_S.remote_id)
+                .join(table_of(Contact), _C.id == _S.contact_id)
+                .where(_S.source == self.origin, named)
+            )
+            return [remote_id for remote_id in rows.scalars() if remote_id.isdigit()]
 
     def notes(self, summary: MauticSummary, progress: Callable[[], None]) -> None:
         """Step 5: every note of the instance, compared with what is here."""

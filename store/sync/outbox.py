@@ -23,7 +23,7 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from store.db import writing
 from store.models import Campaign, Contact, Note, Segment, SyncOutbox, table_of
 from store.rows import display_name
-from store.sync.sources import remote_contact
+from store.sync.sources import recheck, remote_contact
 
 _O = table_of(SyncOutbox).c
 _C = table_of(Contact).c
@@ -147,9 +147,14 @@ def release(engine: Engine, change_id: int, *, force: bool = True) -> None:
 
 
 def forget(engine: Engine, change_id: int) -> None:
-    """Drop a queued change (the user chose "theirs"; the next sync brings the other system's version)."""
+    """Drop a queued change (the user chose "theirs"): the next sync reads the contact again, so what the change
+    made here gives way to the other system's version."""
     with writing(engine) as conn:
+        contact_id = conn.execute(select(_O.contact_id).where(_O.id == change_id)).scalar()
         done(conn, change_id)
+        origin = remote_contact(conn, contact_id) if contact_id is not None else None
+        if origin is not None:
+            recheck(conn, *origin)
 
 
 def pending_for(conn: Connection, contact_id: int, actions: tuple[str, ...]) -> list[dict[str, Any]]:

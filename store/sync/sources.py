@@ -6,6 +6,7 @@ resumes where it stopped with nothing lost or doubled.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +18,7 @@ from store.models import Contact, SyncSource, SyncState, table_of
 _S = table_of(SyncSource).c
 _ST = table_of(SyncState).c
 _C = table_of(Contact).c
+RECHECK = "recheck"  # the cursor listing records the next sync reads again, whatever changed
 
 
 def ensure_source(conn: Connection, name: str) -> int:
@@ -36,6 +38,24 @@ def save_cursors(
     if synced_at is not None:
         changes["synced_at"] = synced_at
     conn.execute(update(table_of(SyncSource)).where(_S.id == source_id).values(**changes))
+
+
+def recheck(conn: Connection, source_id: int, remote_id: str) -> None:
+    """Have the next sync read the record `remote_id` again (and its memberships), in the caller's transaction."""
+    _edit_recheck(conn, source_id, lambda ids: ids | {remote_id})
+
+
+def rechecked(conn: Connection, source_id: int, remote_id: str) -> None:
+    """The record `remote_id` was read again: it leaves the list, in the caller's transaction."""
+    _edit_recheck(conn, source_id, lambda ids: ids - {remote_id})
+
+
+def _edit_recheck(conn: Connection, source_id: int, change: Callable[[set[str]], set[str]]) -> None:
+    # Locked while it changes: a sync running meanwhile saves its own cursors around this list.
+    row = select(_S.cursors).where(_S.id == source_id).with_for_update()
+    values = dict(conn.execute(row).scalar_one() or {})
+    values[RECHECK] = sorted(change(set(values.get(RECHECK, []))))
+    save_cursors(conn, source_id, values)
 
 
 def remote_contact(conn: Connection, contact_id: int) -> tuple[int, str] | None:
