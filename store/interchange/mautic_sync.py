@@ -312,10 +312,11 @@ class _Sync:
         present: set[str] = set()
         for batch in _batches(self.source.notes(), 500):
             with writing(self.engine) as conn:
+                local = self.local_ids(conn, {note_contact(raw) for raw in batch})
                 for raw in batch:
                     remote_id, row = text_of(raw.get("id")), read_note(raw, self.now)
                     present.add(remote_id)
-                    contact_id = self.local_id(conn, note_contact(raw))
+                    contact_id = local.get(note_contact(raw))
                     if row is not None and contact_id is not None:
                         summary.notes += upsert_note(conn, self.source_id, remote_id, contact_id, row) != "kept"
             progress()
