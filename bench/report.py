@@ -15,7 +15,7 @@ START = "<!-- bench:start -->"
 END = "<!-- bench:end -->"
 TARGET_SCALE = 1_000_000
 LEGEND = (
-    "Cells show median / p95 (for rows/s: the median rate, and the rate of the slowest 5% of runs). A ↳ row is "
+    "Cells show median / p95 (for rates: the median rate, and the rate of the slowest 5% of runs). A ↳ row is "
     "what the figure above is compared with, measured in the same run: its floor (the same work done the "
     f"cheapest way) or a peer program; (N{TIMES}) after the figure is its cost over the first ↳ row, (N{TIMES} "
     "faster) when it is cheaper. Growth is the median at the largest database over the median at the smallest."
@@ -35,8 +35,10 @@ def by_group(figures: list[Figure]) -> Iterator[tuple[str, list[list[Figure]]]]:
 
 def _pair(median: float, p95: float, unit: str) -> str:
     """Median and p95 in one unit (the one that suits the larger)."""
-    if unit == "rows/s":
+    if unit.endswith("/s"):
         return f"{format_value(median, unit)} (p95 {p95:,.0f})"
+    if unit == "requests":
+        return format_value(median, unit)
     if unit == "MB":
         return f"{median:.0f} / {p95:.0f} MB"
     if unit == "ms" and max(median, p95) >= 1000:
@@ -104,7 +106,7 @@ def failures(figures: list[Figure]) -> list[str]:
             result = verdict(row)
             for failure in result.failures:
                 at = f" ({scale_name(row[-1].scale)} contacts)" if row[-1].scale else ""
-                missed.append(f"{GROUPS[group][3:]} — {row[-1].label}{at}: {failure}.")
+                missed.append(f"{GROUPS[group].split('. ', 1)[1]} — {row[-1].label}{at}: {failure}.")
     return missed
 
 

@@ -5,7 +5,8 @@
 
 Without `--db` it generates one database per scale (events = 10x contacts, the busiest contact with up to
 100,000 events) with `bench.generate`, cached in the work folder by size and seed, so a re-run reuses them.
-`--quick` runs every benchmark on 10,000 contacts (khard on 2,000) with few repetitions, in about 30 s.
+`--quick` runs every benchmark on 10,000 contacts (khard on 2,000, the Mautic sync on 300) with few repetitions,
+in about 45 s.
 Prints a table per group, writes JSON, and with `--readme` rewrites README's Performance section between its
 bench markers.
 Only copies and fresh files are written to: the databases measured are only read.
@@ -47,6 +48,8 @@ class Plan:
     peer_contacts: int = 10_000
     peer_runs: int = 3
     peer_warmup: int = 1
+    mautic_contacts: int = 10_000  # in the fake Mautic, each with `mautic_events` events
+    mautic_events: int = 100
 
 
 QUICK = Plan(
@@ -63,6 +66,8 @@ QUICK = Plan(
     peer_contacts=2_000,  # khard reads every card on every run: 10,000 take it 7 s
     peer_runs=1,
     peer_warmup=0,
+    mautic_contacts=300,
+    mautic_events=20,
 )
 
 
@@ -244,9 +249,10 @@ def scale_free(
     env: dict[str, str],
     args: argparse.Namespace,
 ) -> list[Figure]:
-    """The groups that do not depend on the database measured: CSV import, and khard on 10,000 contacts (a
-    database of that size is generated when none was measured)."""
+    """The groups that do not depend on the database measured: CSV import, khard on 10,000 contacts (a
+    database of that size is generated when none was measured), and the Mautic sync (from the fake Mautic)."""
     from bench.csv_speed import bench_csv
+    from bench.mautic_sync import bench_mautic
     from bench.peer import bench_peer
 
     figures: list[Figure] = []
@@ -261,6 +267,10 @@ def scale_free(
             lambda: bench_peer(
                 peer_db.path, peer_db.contacts, word, workdir, env, runs=plan.peer_runs, warmup=plan.peer_warmup
             ),
+        )
+    if "mautic" in groups:
+        figures += timed_step(
+            "mautic", lambda: bench_mautic(workdir, plan.mautic_contacts, plan.mautic_events, env, seed=args.seed)
         )
     return figures
 

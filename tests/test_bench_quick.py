@@ -1,8 +1,8 @@
 """The benchmark runner's quick mode, end to end, so the benchmark code cannot rot.
 
-This is the slowest test of the suite (about 35 s on 2 cores): it generates a 10,000-contact database and
-runs every benchmark group on it with few repetitions. Speed is never asserted here, only that every figure
-was measured and reported. `-m "not bench"` leaves it out.
+This is the slowest test of the suite (about 45 s on 2 cores): it generates a 10,000-contact database and
+runs every benchmark group on it with few repetitions (the Mautic sync on a 300-contact fake Mautic). Speed is
+never asserted here, only that every figure was measured and reported. `-m "not bench"` leaves it out.
 """
 
 from __future__ import annotations
