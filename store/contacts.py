@@ -22,11 +22,11 @@ from store.models import (
     Segment,
     SegmentMembership,
     SocialProfile,
-    SyncState,
     table_of,
 )
 from store.normalize import normalize_email
 from store.rows import ContactDetail, ContactSummary, Location, SocialHandle, contact_summary, display_name
+from store.sync.sources import origin_of
 
 C = table_of(Contact).c
 # last_active comes as the stored text and is parsed by `stored_time` (much cheaper than the DateTime processor).
@@ -191,11 +191,7 @@ def get_contact(engine: Engine, contact_id: int) -> ContactDetail:
                 .order_by(SocialProfile.network)
             )
         ]
-        origin = conn.execute(
-            select(col(SyncState.source), col(SyncState.remote_id), col(SyncState.synced_at))
-            .where(col(SyncState.contact_id) == contact_id)
-            .limit(1)
-        ).first()
+        origin = origin_of(conn, contact_id)
         if origin is not None:
             detail.origin, detail.origin_id, detail.synced_at = origin.source, origin.remote_id, origin.synced_at
         return detail

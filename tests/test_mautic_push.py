@@ -150,3 +150,23 @@ def test_a_note_changed_in_both_places_is_a_conflict_until_the_user_chooses(engi
     release(engine, conflict.id, force=True)  # the user keeps theirs... no: keeps mine
     assert push(engine, fake).sent == 1
     assert posted(fake, "PATCH", "/edit")[-1].body["text"] == "Mine"
+
+
+def test_a_change_on_a_local_survivor_goes_to_the_mautic_record_merged_into_it(engine, fake, synced) -> None:
+    from sqlmodel import Session
+
+    from store.merge.merging import merge_contacts, preview_merge
+    from store.models import Contact
+
+    with Session(engine) as session:
+        record = Contact(firstname="Ada", email="ada@home.example")
+        session.add(record)
+        session.commit()
+        mine = record.id
+    assert mine is not None
+    # Dossier's own record of Ada survives; the one from Mautic is merged into it (Mautic's stays as it is).
+    merge_contacts(engine, preview_merge(engine, mine, synced["local"], now=T0), actor="sam", now=T0)
+    add_note(engine, mine, type="general", text="After the merge", date_time=None, author="sam", now=T0)
+    assert push(engine, fake).sent == 1
+    [created] = posted(fake, "POST", "/api/notes/new")
+    assert (created.body["lead"], created.body["text"]) == (synced["ada"], "After the merge")

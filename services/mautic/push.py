@@ -20,12 +20,12 @@ from services.mautic.client import MauticClient, number
 from services.mautic.errors import MauticError
 from store.db import writing
 from store.interchange.mautic_records import note_digest
-from store.models import Campaign, Note, Segment, SyncState, table_of
+from store.models import Campaign, Note, Segment, table_of
 from store.sync import outbox
 from store.sync.outbox import QueuedChange
+from store.sync.sources import remote_contact
 
 _N = table_of(Note).c
-_S = table_of(SyncState).c
 RETRY_AFTER = timedelta(minutes=5)
 
 
@@ -89,9 +89,8 @@ def push_changes(
 
 def _remote_contact(engine: Engine, change: QueuedChange, origin: str) -> int:
     with engine.connect() as conn:
-        remote = conn.execute(
-            select(_S.remote_id).where(_S.source == origin, _S.contact_id == change.contact_id)
-        ).scalar()
+        linked = remote_contact(conn, change.contact_id)  # its own record there, or one merged into it here
+    remote = linked[1] if linked is not None and linked[0] == change.source_id else None
     if remote is None or number(remote) is None:
         raise MauticError("The contact is no longer linked to a Mautic contact.", status=404)
     return int(remote)

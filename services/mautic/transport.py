@@ -23,6 +23,7 @@ from typing import Any, Self
 import httpx
 
 from plain import json_text
+from plain.words import plural
 from services.http_body import BodyTooLarge, read_limited_sync, user_agent
 from services.loopback import is_loopback
 from services.mautic.errors import (
@@ -201,18 +202,18 @@ class Transport:
                 content = self._read(response, path)
         except httpx.ConnectTimeout:
             message = f"Cannot reach {where}: no answer within {timeout:g} s"
-            raise Transient(lambda n: f"{message} ({n} attempts).") from None
+            raise Transient(lambda n: f"{message} ({plural(n, 'attempt')}).") from None
         except httpx.ConnectError as exc:
             reason, transient = connect_reason(exc)
             if not transient:
                 raise self._error(f"Cannot reach {where}: {reason}.") from None
-            raise Transient(lambda n: f"Cannot reach {where}: {reason} ({n} attempts).") from None
+            raise Transient(lambda n: f"Cannot reach {where}: {reason} ({plural(n, 'attempt')}).") from None
         except httpx.TimeoutException:
             message = f"The Mautic server at {where} did not answer within {timeout:g} s"
-            raise Transient(lambda n: f"{message} ({n} attempts).") from None
+            raise Transient(lambda n: f"{message} ({plural(n, 'attempt')}).") from None
         except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
             message = f"The Mautic server at {where} kept dropping the connection"
-            raise Transient(lambda n: f"{message} ({n} attempts).") from None
+            raise Transient(lambda n: f"{message} ({plural(n, 'attempt')}).") from None
         except httpx.TooManyRedirects:
             raise self._error(f"Mautic at {where} kept redirecting; check the URL.") from None
         except (httpx.HTTPError, OSError) as exc:

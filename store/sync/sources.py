@@ -58,14 +58,26 @@ def _edit_recheck(conn: Connection, source_id: int, change: Callable[[set[str]],
     save_cursors(conn, source_id, values)
 
 
-def remote_contact(conn: Connection, contact_id: int) -> tuple[int, str] | None:
-    """(source id, remote id) of a contact that came from a synced system, else None."""
-    row = conn.execute(
-        select(_S.id, _ST.remote_id)
-        .join(table_of(SyncSource), _S.name == _ST.source)
-        .where(_ST.contact_id == contact_id)
+def origin_of(conn: Connection, contact_id: int) -> Any | None:
+    """The `sync_state` row (source, remote_id, synced_at) saying where a contact lives in another system: its
+    own, else that of a record merged into it here (the most recently synced), since a merge in Dossier does
+    not join the records there and the survivor's changes still go to one of them."""
+    return conn.execute(
+        select(_ST.source, _ST.remote_id, _ST.synced_at)
+        .join(table_of(Contact), _C.id == _ST.contact_id)
+        .where((_ST.contact_id == contact_id) | (_C.merged_into_id == contact_id))
+        .order_by((_ST.contact_id != contact_id), _ST.synced_at.desc())
+        .limit(1)
     ).first()
-    return (row.id, row.remote_id) if row is not None else None
+
+
+def remote_contact(conn: Connection, contact_id: int) -> tuple[int, str] | None:
+    """(source id, remote id) of a contact that came from a synced system (see `origin_of`), else None."""
+    origin = origin_of(conn, contact_id)
+    if origin is None:
+        return None
+    source_id = conn.execute(select(_S.id).where(_S.name == origin.source)).scalar()
+    return (source_id, origin.remote_id) if source_id is not None else None
 
 
 def sources(engine: Engine) -> list[tuple[int, str, datetime | None]]:
