@@ -42,7 +42,15 @@ _FROM_MAUTIC = (
     f"WHERE {{table}}.remote_key IS NOT NULL AND {LIVE}"
 )
 # The changes made between the two syncs, each on its own contact (a merge takes two): 100 in all.
-MIX = {"field edit": 35, "page hit": 30, "note": 12, "segment join": 12, "do-not-contact": 9, "deletion": 1, "merge": 1}
+MIX = {
+    "field edits": 35,
+    "page hits": 30,
+    "notes": 12,
+    "segment joins": 12,
+    "DNC records": 9,
+    "deletion": 1,
+    "merge": 1,
+}
 # Set after the first full-size measurement (10,000 contacts, 1.06M events). The floor is the fake's serving
 # plus httpx; 3x it (Dossier's own work at most twice the transfer) is ~2,300 events/s at the fake's speed, so the
 # two first-sync targets say one thing: 1M events in under 7 minutes. The request targets guard against a
@@ -102,26 +110,28 @@ def _make_changes(fake: FakeMautic, seed: int) -> Changes:
     twins = [cid for cid in people if fake.model.contacts[cid].values.get("email") == SHARED_EMAIL][:2]
     if len(twins) != 2:
         raise RuntimeError("the sample has no two contacts sharing an email to merge")
-    chosen = rng.sample([cid for cid in people if cid not in twins], sum(MIX.values()) - MIX["page hit"] - 1)
+    chosen = rng.sample(
+        [cid for cid in people if cid not in twins], sum(MIX.values()) - MIX["page hits"] - MIX["merge"]
+    )
     others = sorted(set(fake.model.contacts) - set(chosen) - set(twins))
-    visits = rng.sample(others, MIX["page hit"])
+    visits = rng.sample(others, MIX["page hits"])
     segment = fake.add_segment("Spring webinar", "spring-webinar")
     picks = iter(chosen)
-    for number in range(MIX["field edit"]):
+    for number in range(MIX["field edits"]):
         fake.edit_contact(next(picks), city=f"Bench City {number}", company="Bench Holdings")
     for contact in visits:
         fake.page_hit(contact, "https://example.com/pricing", "Pricing")
-    for number in range(MIX["note"]):
+    for number in range(MIX["notes"]):
         fake.add_note(next(picks), f"Bench note {number}", type="call")
-    for _ in range(MIX["segment join"]):
+    for _ in range(MIX["segment joins"]):
         fake.join_segment(next(picks), segment)
-    for _ in range(MIX["do-not-contact"]):
+    for _ in range(MIX["DNC records"]):
         fake.add_dnc(next(picks), "sms", reason=3, comments="Asked by phone")
     fake.delete_contact(next(picks))
     fake.merge_contacts(*twins)
     fake.advance(60)
     touched = len(chosen) + len(visits) + len(twins)
-    return Changes(touched, MIX["field edit"], segment, MIX["segment join"], MIX["do-not-contact"])
+    return Changes(touched, MIX["field edits"], segment, MIX["segment joins"], MIX["DNC records"])
 
 
 def _child(args: list[str], env: dict[str, str]) -> dict[str, Any]:

@@ -121,7 +121,7 @@ def markdown(figures: list[Figure], machine: dict[str, Any], meta: dict[str, Any
         LEGEND,
     ]
     largest = max((f.scale or 0 for f in figures), default=0)
-    if largest < TARGET_SCALE:
+    if 0 < largest < TARGET_SCALE:  # 0: only figures that do not depend on the database size
         out += [
             "",
             f"The targets are stated for 1M contacts; this run's largest database has {scale_name(largest)}, "
