@@ -265,6 +265,7 @@ def test_masked_plain_settings(monkeypatch: pytest.MonkeyPatch) -> None:
             "reply_to": "",
             "use_owner_as_sender": False,
         },
+        "mautic": {"url": "", "auth": "basic", "user": "", "secret": "", "interval": 0, "timeout": 30.0},
     }
 
 
@@ -278,6 +279,14 @@ def test_masked_hides_secrets_from_the_environment(monkeypatch: pytest.MonkeyPat
     assert shown["api_token"] == ""  # an unset secret shows as empty, not as asterisks
     assert shown["cache_dir"] == "/var/cache/dossier"
     assert "hunter2" not in repr(shown)
+
+
+def test_the_mautic_secret_from_the_environment_is_masked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOSSIER_MAUTIC__SECRET", "mautic-pass")
+    settings = load_settings()
+    assert settings.mautic.resolve_secret() == "mautic-pass"
+    assert masked(settings)["mautic"]["secret"] == "********"
+    assert "mautic-pass" not in repr(masked(settings))
 
 
 def test_masked_hides_secrets_from_the_file(config_file) -> None:
