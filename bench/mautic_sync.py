@@ -51,13 +51,14 @@ MIX = {
     "deletion": 1,
     "merge": 1,
 }
-# Set after the first full-size measurement (10,000 contacts, 1.06M events). The floor is the fake's serving
-# plus httpx; 3x it (Dossier's own work at most twice the transfer) is ~2,300 events/s at the fake's speed, so the
-# two first-sync targets say one thing: 1M events in under 7 minutes. The request targets guard against a
-# request per event or per unchanged contact; memory must not grow with the instance.
+# Set after measuring at full size (10,000 contacts, 1.06M events). The floor, the fake's serving plus httpx, ran
+# at ~17,000 events/s on a quiet machine, so Dossier's own work at most twice the transfer (3x the floor) is
+# ~5,700 events/s, rounded down to 5,000: 1M events in under 3.5 minutes. The request targets
+# guard against a request per event or per unchanged contact; memory must not grow with the instance; an
+# incremental sync should be quick enough to run every few minutes in the background.
 FIRST_TARGETS = {
     "time": [Target(f"≤ 3{TIMES} its HTTP floor", "ratio", "<=", 3.0)],
-    "events": [Target("≥ 2,500 events/s", "median", ">=", 2_500.0)],
+    "events": [Target("≥ 5,000 events/s", "median", ">=", 5_000.0)],
     "requests": [Target("≤ 2 requests a contact", "median", "<=", 2.0)],
     "rss": [Target("≤ 250 MB", "median", "<=", 250.0)],
 }
