@@ -56,6 +56,11 @@ class Post:
     boosts: int | None = None
     likes: int | None = None
     url: str = ""
+    reposted_from: str = ""  # a boost or repost: the original author (`text` is theirs); "" for own posts
+    warning: str = ""  # a content warning the author put before the text
+    quote: str = ""  # a quoted post, as "author: text"
+    attachments: tuple[str, ...] = ()  # media and link cards described: "image: its alt text", "link: title — url"
+    labels: tuple[str, ...] = ()  # moderation labels the network shows a logged-out reader
 
     def to_json(self) -> dict[str, Any]:
         return {**asdict(self), "created_at": self.created_at.astimezone(UTC).isoformat()}
@@ -65,6 +70,8 @@ class Post:
         names = cls.__dataclass_fields__
         values = {key: value for key, value in data.items() if key in names}
         values["created_at"] = datetime.fromisoformat(values["created_at"])
+        for name in ("attachments", "labels"):
+            values[name] = tuple(str(item) for item in values.get(name) or ())
         return cls(**values)
 
 

@@ -129,3 +129,27 @@ async def test_show_replaces_and_ok_without_posts() -> None:
         assert texts(app.feed) == ["GitHub  octo", "Dossier is offline."]
         app.feed.show([FeedSection("GitHub", "octo")], now=NOW)
         assert texts(app.feed)[1] == "No public posts yet."
+
+
+async def test_a_repost_with_a_warning_a_quote_media_and_labels_shows_each_part() -> None:
+    post = FeedPost(
+        "Look at this",
+        NOW - timedelta(hours=1),
+        url="https://bsky.app/profile/bob/post/1",
+        reposted_from="bob.bsky.social",
+        warning="spoilers [b]",
+        quote="carol.bsky.social: the quoted words",
+        attachments=("image: a cat on a keyboard", "link: Title — https://example.com/a?b=c"),
+        labels=("graphic-media",),
+    )
+    only_media = FeedPost("", NOW - timedelta(hours=2), attachments=("video: (no description)",))
+    app = FeedApp(SocialFeed([FeedSection("Bluesky", "alice.bsky.social", posts=(post, only_media))], now=NOW))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        lines = texts(app.feed)
+        assert lines[1] == (
+            "⟳ reposted from bob.bsky.social\nLabelled: graphic-media\nCW: spoilers [b]\nLook at this\n"
+            "> carol.bsky.social: the quoted words\n+ image: a cat on a keyboard\n"
+            "+ link: Title — https://example.com/a?b=c\n1 h ago"
+        )
+        assert lines[2] == "+ video: (no description)\n2 h ago"  # the media is the post: no "(no text)"

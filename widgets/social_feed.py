@@ -33,6 +33,11 @@ class FeedPost:
     boosts: int | None = None
     likes: int | None = None
     url: str = ""
+    reposted_from: str = ""
+    warning: str = ""
+    quote: str = ""
+    attachments: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,9 +82,20 @@ def _post(post: FeedPost, now: datetime) -> Content:
         for mark, value in (("↩", post.replies), ("⟳", post.boosts), ("♥", post.likes))
         if value is not None
     ]
-    return Content.assemble(
-        Content(literal(post.text) or "(no text)"), Content("\n"), (" · ".join(meta), "$text-muted")
-    )
+    lines: list[Content] = []
+    if post.reposted_from:
+        lines.append(Content.styled(f"⟳ reposted from {one_line(post.reposted_from)}", "$text-muted"))
+    if post.labels:
+        lines.append(Content.styled(f"Labelled: {one_line(', '.join(post.labels))}", "bold $warning"))
+    if post.warning:
+        lines.append(Content.styled(f"CW: {one_line(post.warning)}", "bold $warning"))
+    if post.text or not (post.quote or post.attachments):
+        lines.append(Content(literal(post.text) or "(no text)"))
+    if post.quote:
+        lines.append(Content.styled(f"> {one_line(post.quote)}", "italic"))
+    lines += [Content.styled(f"+ {one_line(item)}", "$text-muted") for item in post.attachments]
+    lines.append(Content.styled(" · ".join(meta), "$text-muted"))
+    return Content("\n").join(lines)
 
 
 class SocialFeed(OptionList):

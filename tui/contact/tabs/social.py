@@ -45,7 +45,22 @@ def section(account: SocialAccount, *, state: str | None = None, message: str = 
         updated_at=cached.fetched_at,
         state=state,
         message=message,
-        posts=tuple(FeedPost(p.text, p.created_at, p.replies, p.boosts, p.likes, p.url) for p in cached.posts),
+        posts=tuple(
+            FeedPost(
+                p.text,
+                p.created_at,
+                p.replies,
+                p.boosts,
+                p.likes,
+                p.url,
+                p.reposted_from,
+                p.warning,
+                p.quote,
+                p.attachments,
+                p.labels,
+            )
+            for p in cached.posts
+        ),
     )
 
 
