@@ -91,16 +91,6 @@ class Run:
         return self.report["seconds"]
 
 
-def _start(fake: FakeMautic) -> None:
-    """Serve with Nagle's algorithm off. The fake's handler sends headers and body in two writes; the second
-    waits for the client's delayed ACK, 40 ms a request on Linux, which no web server in front of a real Mautic
-    costs (nginx sets TCP_NODELAY). One line in tests/mautic/server.py (`disable_nagle_algorithm = True` on its
-    handler) would make this unnecessary; the subclass keeps it to this server."""
-    fake.start()
-    server = fake._server
-    server.RequestHandlerClass = type("NoDelay", (server.RequestHandlerClass,), {"disable_nagle_algorithm": True})
-
-
 def _make_changes(fake: FakeMautic, seed: int) -> Changes:
     """The changes of `MIX`, an hour after the first sync, each on a distinct contact."""
     from tests.mautic.sample import SHARED_EMAIL
@@ -296,7 +286,7 @@ def bench_mautic(workdir: Path, contacts: int, events: int, env: dict[str, str],
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     open_database(db, create=True).dispose()
-    _start(fake)
+    fake.start()
     try:
         first = _measure(fake, db, workdir, env)
         counts = _check(fake, db)
