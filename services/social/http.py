@@ -112,7 +112,10 @@ async def get_json(
             return Reply(code, None, response.headers)
         if code in (404, 410):
             raise Failure(FeedResult("not_found", message=f"{label} has no {what}.", http_status=code))
-        limited = code == 429 or (code == 403 and response.headers.get("X-RateLimit-Remaining") == "0")
+        # GitHub answers a limit with 403 as well as 429: its primary limit with X-RateLimit-Remaining: 0, its
+        # secondary limit with Retry-After while requests remain (docs.github.com, "Rate limits for the REST API").
+        exhausted = response.headers.get("X-RateLimit-Remaining") == "0" or "Retry-After" in response.headers
+        limited = code == 429 or (code == 403 and exhausted)
         if limited:
             raise Failure(rate_limited(label, retry_time(response.headers, now), code))
         if code >= 500:
