@@ -308,3 +308,23 @@ def test_anonymous_visitors_cost_no_requests_of_their_own(engine, fake) -> None:
     per_contact = [r for r in fake.requests if r.path.count("/") >= 4 and r.path.startswith("/api/contacts/")]
     assert per_contact == []
     assert one(engine, "SELECT count(*) FROM event") == 40
+
+
+def test_social_fields_named_after_a_network_become_social_profiles(engine, fake) -> None:
+    from services.social import handle_readers
+
+    fake.add_field("mastodon", "Mastodon", group="social")
+    fake.add_field("github", "GitHub", group="social")
+    ada = fake.add_contact(firstname="Ada", mastodon="@ada@Example.Social", github="not a handle!")
+    with client(fake) as source:
+        sync_mautic(engine, source, origin=source_name(fake.url), now=fake.now, social=handle_readers())
+    local = contact_id(engine, ada)
+    profiles = rows(engine, "SELECT network, handle FROM social_profile WHERE contact_id = :i", i=local)
+    assert profiles == [("mastodon", "ada@example.social")]  # as the Social tab would take it
+    custom = __import__("json").loads(one(engine, "SELECT custom_fields FROM contact WHERE id = :i", i=local))
+    assert custom["github"] == "not a handle!"  # not a GitHub user name: kept as the field it is
+    fake.advance(3600)
+    fake.edit_contact(ada, city="Paris")
+    with client(fake) as source:  # a second sync adds nothing twice
+        sync_mautic(engine, source, origin=source_name(fake.url), now=fake.now, social=handle_readers())
+    assert one(engine, "SELECT count(*) FROM social_profile") == 1

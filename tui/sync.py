@@ -72,6 +72,7 @@ class MauticSync:
     def _run(self, *, timed: bool) -> None:
         from services.mautic.push import push_changes
         from services.mautic.send import client_for
+        from services.social import handle_readers
         from store.db import describe_error, writing
         from store.interchange.mautic_sync import MauticSummary, Stopped, source_name, sync_mautic
         from store.sync.sources import ensure_source
@@ -107,6 +108,7 @@ class MauticSync:
                     progress=progress,
                     stop=lambda: self.stop_asked,
                     summary=summary,
+                    social=handle_readers(),
                 )
         except Stopped:
             call(self._finished, "Stopped; the next sync goes on from there.", "warning")

@@ -115,6 +115,7 @@ def _sync(args: argparse.Namespace) -> int:
     """Push, then pull, with a progress bar; prints a summary. Exit code 1 when it stopped early or something failed."""
     from services.mautic import MauticError
     from services.mautic.push import push_changes
+    from services.social import handle_readers
     from store.db import writing
     from store.interchange.mautic_sync import MauticSummary, sync_mautic
     from store.sync.sources import ensure_source
@@ -145,7 +146,15 @@ def _sync(args: argparse.Namespace) -> int:
                     bar.update(task, stage=done.stage, counts=counts)
 
                 try:
-                    sync_mautic(engine, client, origin=origin, now=now, progress=advance, summary=summary)
+                    sync_mautic(
+                        engine,
+                        client,
+                        origin=origin,
+                        now=now,
+                        progress=advance,
+                        summary=summary,
+                        social=handle_readers(),
+                    )
                 except MauticError as exc:
                     stopped = str(exc)
                 except KeyboardInterrupt:

@@ -5,6 +5,8 @@ Adding a network means adding a module with a provider class and one line in `PR
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from services.social.base import MAX_BODY_BYTES, FeedResult, FeedStatus, SocialError, offline_result
 from services.social.bluesky import Bluesky
 from services.social.github import GitHub
@@ -30,6 +32,13 @@ __all__ = [
     "FeedResult",
     "FeedStatus",
     "SocialError",
+    "handle_readers",
     "offline_result",
     "provider",
 ]
+
+
+def handle_readers() -> dict[str, Callable[[str], str]]:
+    """Each network's handle reader (`normalize_handle`, raising `SocialError` for text that is not one), for
+    importers that find handles in other systems' fields."""
+    return {network: reader.normalize_handle for network, reader in PROVIDERS.items()}

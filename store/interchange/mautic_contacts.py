@@ -3,6 +3,7 @@ says about it; and what to do when Mautic no longer has it (deleted, or merged i
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -10,9 +11,10 @@ from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from store.db import inserted_id, writing
+from store.dialect import insert as dialect_insert
 from store.interchange.mautic_records import FIELD_COLUMNS, NULLABLE_COLUMNS, RemoteContact, read_contact
 from store.interchange.mautic_rows import add_ip_addresses, set_do_not_contact
-from store.models import Contact, SyncState, table_of
+from store.models import Contact, SocialProfile, SyncState, table_of
 from store.normalize import normalize_email
 from store.phones import normalize_phone, region_for_country
 
@@ -37,8 +39,11 @@ def live_contact(conn: Connection, contact_id: int) -> int | None:
 
 
 class ContactWriter:
-    def __init__(self, origin: str, now: datetime, region: str) -> None:
+    def __init__(
+        self, origin: str, now: datetime, region: str, social: Mapping[str, Callable[[str], str]] | None = None
+    ) -> None:
         self.origin, self.now, self.region = origin, now, region
+        self.social = dict(social or {})
 
     def _known(self, conn: Connection, remote_id: str) -> int | None:
         known = conn.execute(select(_S.contact_id).where(_S.source == self.origin, _S.remote_id == remote_id)).scalar()
@@ -61,8 +66,22 @@ class ContactWriter:
             outcome = "updated" if self._update(conn, contact_id, contact) else "unchanged"
         set_do_not_contact(conn, contact_id, contact.dnc, self.now)
         add_ip_addresses(conn, contact_id, contact.ips, self.now)
+        self._add_social_profiles(conn, contact_id, contact.custom)
         self._remember(conn, contact_id, contact)
         return contact_id, outcome
+
+    def _add_social_profiles(self, conn: Connection, contact_id: int, custom: Mapping[str, str]) -> None:
+        """A Mautic field named after a network Dossier reads (a custom field `mastodon`, `bluesky` or `github`)
+        becomes that social profile; a value its network does not take as a handle is left as a field."""
+        for network, normalize in self.social.items():
+            value = (custom.get(network) or "").strip()
+            try:
+                handle = normalize(value) if value else ""
+            except ValueError:
+                continue
+            if handle:
+                row = dict(contact_id=contact_id, network=network, handle=handle, profile={}, feed=[], status="")
+                conn.execute(dialect_insert(conn, table_of(SocialProfile)).values(**row).on_conflict_do_nothing())
 
     def _phone_e164(self, values: dict[str, Any]) -> str | None:
         region = region_for_country(values.get("country"), self.region)

@@ -27,7 +27,7 @@ in the short overlap before the previous run's end are read twice (and stored on
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
@@ -113,12 +113,20 @@ def _time(value: Any) -> datetime | None:
 
 
 class _Sync:
-    def __init__(self, engine: Engine, source: MauticSource, origin: str, now: datetime, region: str) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        source: MauticSource,
+        origin: str,
+        now: datetime,
+        region: str,
+        social: Mapping[str, Callable[[str], str]] | None = None,
+    ) -> None:
         self.engine, self.source, self.origin, self.now = engine, source, origin, now
         with writing(engine) as conn:
             self.source_id = ensure_source(conn, origin)
             self.cursors = cursors(conn, self.source_id)
-        self.writer = ContactWriter(origin, now, region)
+        self.writer = ContactWriter(origin, now, region, social)
         self.segments: dict[str, int] = {}
         self.campaigns: dict[str, int] = {}
         self.refresh: set[str] = set()  # contacts whose memberships are read again, found in the activity
@@ -370,18 +378,20 @@ def sync_mautic(
     progress: Callable[[MauticSummary], None] | None = None,
     stop: Callable[[], bool] | None = None,
     summary: MauticSummary | None = None,
+    social: Mapping[str, Callable[[str], str]] | None = None,
 ) -> MauticSummary:
     """Bring in what changed in Mautic since the last run (everything the first time); see the module docstring.
 
     `origin` names the instance (`source_name(url)`). `progress(summary)` follows each step's work; `stop()`,
     asked between contacts and batches, ends the run with `Stopped` (after everything done is saved). Errors
     of the source (the network, the server) propagate the same way; the next run resumes. Pass `summary` to
-    read the counts of a run that raised.
+    read the counts of a run that raised. `social` maps a network to the function that makes a handle of a
+    field's value (services.social.handle_readers()): a Mautic field named after the network becomes a profile.
     """
     now = now or datetime.now(UTC)
     summary = summary if summary is not None else MauticSummary()
     asked_to_stop = stop or (lambda: False)
-    sync = _Sync(engine, source, origin, now, default_region)
+    sync = _Sync(engine, source, origin, now, default_region, social)
 
     def tell(stage: str | None = None) -> Callable[[], None]:
         def report() -> None:
