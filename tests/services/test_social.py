@@ -226,7 +226,8 @@ async def test_bluesky_profile_and_feed(local_server: LocalServer, client: httpx
     assert result.profile == Profile(
         "Alice", "bio [red]x[/red]", 5, 7, "https://bsky.app/profile/alice.bsky.social", "https://cdn/a.jpg"
     )
-    (post,) = result.posts  # the repost is left out
+    post, repost = result.posts  # the repost is shown, marked as one
+    assert repost.reposted_from and not post.reposted_from
     assert post.text == NASTY
     assert (post.replies, post.boosts, post.likes) == (4, 5, 6)
     assert post.url == "https://bsky.app/profile/alice.bsky.social/post/3kxyz"
