@@ -161,10 +161,13 @@ class SocialFeed(OptionList):
             if number:
                 options.append(Option(Content(""), disabled=True))
             options.append(Option(_header(section, now), disabled=True))
+            # A profile with no posts shown can still be highlighted (to remove it, or refresh it) on its state line.
+            state_id, empty = f"state-{number}", not section.posts
             if section.state != "ok" and section.message:
-                options.append(Option(Content.styled(one_line(section.message), "$warning"), disabled=True))
-            elif section.state == "ok" and not section.posts:
-                options.append(Option(Content.styled("No public posts yet.", "$text-muted"), disabled=True))
+                line = Content.styled(one_line(section.message), "$warning")
+                options.append(Option(line, id=state_id, disabled=not empty))
+            elif section.state == "ok" and empty:
+                options.append(Option(Content.styled("No public posts yet.", "$text-muted"), id=state_id))
             for index, post in enumerate(section.posts):
                 option_id = f"post-{number}-{index}"
                 self._urls[option_id] = post.url
@@ -181,11 +184,11 @@ class SocialFeed(OptionList):
 
     @property
     def highlighted_section(self) -> int | None:
-        """The index of the section (profile) whose post is highlighted, or None."""
+        """The index of the section (profile) whose post or state line is highlighted, or None."""
         if self.highlighted is None:
             return None
         option_id = self.get_option_at_index(self.highlighted).id or ""
-        return int(option_id.split("-")[1]) if option_id.startswith("post-") else None
+        return int(option_id.split("-")[1]) if option_id.startswith(("post-", "state-")) else None
 
     def action_open_url(self) -> None:
         if url := self.highlighted_url:

@@ -141,6 +141,32 @@ async def test_remove_a_profile(app_factory, sample_db: Path):
         assert "No social profiles yet" in screen_text(app)
 
 
+async def test_remove_a_profile_that_has_no_posts_beside_one_that_has(app_factory, sample_db: Path):
+    from store.db import open_database
+    from store.social import add_profile, list_profiles
+
+    seed_feed(sample_db)  # Mastodon, with posts
+    engine = open_database(sample_db)
+    add_profile(engine, 1, "github", "quiet-octo")  # nothing fetched: offline, so it shows a state line only
+    engine.dispose()
+    app = app_factory(contact_id=1)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        # Profiles come by network: GitHub's state line is the first line the cursor can take.
+        await pilot.press("D")
+        await settle(pilot)
+        assert "Remove github: quiet-octo" in screen_text(app)  # the confirmation names the profile
+        await pilot.press("y")
+        await settle(pilot)
+        await pilot.pause(0.2)
+        await settle(pilot)
+    engine = open_database(sample_db)
+    assert [(p.network, p.handle) for p in list_profiles(engine, 1)] == [("mastodon", "ada@mastodon.example")]
+    engine.dispose()
+
+
 async def test_a_tab_loads_only_when_shown_and_adding_a_profile_fetches_only_it(sample_db: Path):
     from store.db import open_database
     from store.social import add_profile

@@ -155,7 +155,7 @@ class SocialTab(ContactTab):
         if index is None and len(self.accounts) == 1:
             index = 0
         if index is None or index >= len(self.accounts):
-            self.dossier.say("Highlight a post of the profile to remove.", severity="warning")
+            self.dossier.say("Highlight a post (or the state line) of the profile to remove.", severity="warning")
             return
         account = self.accounts[index]
 
