@@ -256,7 +256,10 @@ async def test_github_profile_events_token_and_poll_interval(
     result = await fetch(client, local_server, "github", "octo", token="s3cret")
     assert result.status == "ok", result.message
     assert result.profile is not None and result.profile.display_name == "The Octocat"
-    assert [post.text for post in result.posts] == ["pushed 3 commits to octo/hello", "starred rich/rich"]
+    assert [post.text for post in result.posts] == [
+        "pushed 3 commits to branch main in octo/hello",
+        "starred rich/rich",
+    ]
     assert result.posts[1].url == "https://github.com/rich/rich"
     assert result.retry_after is not None
     assert before + timedelta(seconds=59) <= result.retry_after <= datetime.now(UTC) + timedelta(seconds=61)
@@ -280,8 +283,8 @@ async def test_github_profile_events_token_and_poll_interval(
         ({"type": "CreateEvent", "payload": {"ref_type": "branch", "ref": "dev"}}, "created branch dev in o/r"),
         ({"type": "CreateEvent", "payload": {"ref_type": "repository"}}, "created repository o/r"),
         ({"type": "ForkEvent", "payload": {"forkee": {"full_name": "me/r"}}}, "forked o/r to me/r"),
-        ({"type": "PushEvent", "payload": {"ref": "refs/heads/main"}}, "pushed to o/r (main)"),
-        ({"type": "IssueCommentEvent", "payload": {}}, "issue comment in o/r"),
+        ({"type": "PushEvent", "payload": {"ref": "refs/heads/main"}}, "pushed to branch main in o/r"),
+        ({"type": "IssueCommentEvent", "payload": {}}, "commented on issue in o/r"),
     ],
 )
 def test_github_event_lines(event: dict, line: str) -> None:
