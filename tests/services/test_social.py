@@ -173,8 +173,8 @@ async def test_mastodon_profile_and_posts(local_server: LocalServer, client: htt
     assert (post.replies, post.boosts, post.likes, post.url) == (1, 2, 3, STATUS["url"])
     assert result.etag == 'W/"m1"'
     lookup, statuses = local_server.received
-    assert lookup.query == "acct=alice"
-    assert "limit=20" in statuses.query and "exclude_reblogs=true" in statuses.query
+    assert lookup.query == "acct=alice%40example.social"  # the full acct: a bare name is the asked instance's own
+    assert "limit=20" in statuses.query and "exclude_reblogs" not in statuses.query  # boosts are shown
     assert lookup.headers["User-Agent"].startswith("Dossier/")
     assert "If-None-Match" not in statuses.headers
 
