@@ -1,21 +1,25 @@
-"""Mastodon: `user@instance`; the account is looked up on its own instance, then its public posts listed."""
+"""Mastodon: `user@instance`; the account is looked up by its full acct, then its public posts listed."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
 from plain.html import html_to_text
 from services.social.base import FEED_LIMIT, FeedResult, SocialError
-from services.social.http import bad_shape, retry_time
+from services.social.http import Failure, bad_shape, retry_time
 from services.social.provider import Exchange, FeedProvider
-from services.social.text import count, parse_time, string
+from services.social.text import count, mapping, parse_time, string
 from store.social import Post, Profile
 
 _HANDLE = re.compile(r"@?(?P<user>[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?)@(?P<host>[A-Za-z0-9.-]+(?::\d+)?)")
 _HOST = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9-]+(?::\d+)?|localhost(?::\d+)?|[\d.]+:\d+")
+MAX_PAGES = 3  # pages of statuses asked for at most to fill FEED_LIMIT posts
+# Mastodon's MediaAttachment types (app/serializers/rest/media_attachment_serializer.rb), as a reader names them.
+_MEDIA_KINDS = {"image": "image", "gifv": "GIF", "video": "video", "audio": "audio"}
 
 
 def _profile(account: dict[str, Any]) -> Profile:
@@ -29,19 +33,52 @@ def _profile(account: dict[str, Any]) -> Profile:
     )
 
 
+def _media(item: Any) -> str:
+    media = mapping(item)
+    kind = _MEDIA_KINDS.get(string(media.get("type")), "file")
+    alt = " ".join(string(media.get("description")).split())
+    return f"{kind}: {alt or 'no description'}"
+
+
+def _card(value: Any) -> str:
+    card = mapping(value)
+    url = string(card.get("url"))
+    title = " ".join(string(card.get("title")).split())
+    if not url:
+        return ""
+    return f"link: {title} — {url}" if title else f"link: {url}"
+
+
+def _quoted(value: Any) -> str:
+    """Mastodon 4.4+ `quote` (REST::QuoteSerializer): the quoted status is there only once the quote is accepted."""
+    quoted = mapping(mapping(value).get("quoted_status"))
+    if not quoted:
+        return ""
+    author = string(mapping(quoted.get("account")).get("acct"))
+    text = html_to_text(string(quoted.get("content")))
+    return f"{author}: {text}" if author else text
+
+
 def _post(status: Any) -> Post | None:
     if not isinstance(status, dict) or (created_at := parse_time(status.get("created_at"))) is None:
         return None
-    text = html_to_text(string(status.get("content")))
-    if warning := string(status.get("spoiler_text")).strip():
-        text = f"CW: {warning}\n{text}"
+    # A boost's own content is empty; what was boosted, with its author, is the nested `reblog` status.
+    original = status.get("reblog")
+    shown = original if isinstance(original, dict) else status
+    attachments = [_media(item) for item in shown.get("media_attachments") or () if isinstance(item, dict)]
+    if card := _card(shown.get("card")):
+        attachments.append(card)
     return Post(
-        text=text,
+        text=html_to_text(string(shown.get("content"))),
         created_at=created_at,
-        replies=count(status.get("replies_count")),
-        boosts=count(status.get("reblogs_count")),
-        likes=count(status.get("favourites_count")),
-        url=string(status.get("url")) or string(status.get("uri")),
+        replies=count(shown.get("replies_count")),
+        boosts=count(shown.get("reblogs_count")),
+        likes=count(shown.get("favourites_count")),
+        url=string(shown.get("url")) or string(shown.get("uri")),
+        reposted_from=string(mapping(shown.get("account")).get("acct")) if shown is not status else "",
+        warning=" ".join(string(shown.get("spoiler_text")).split()),
+        quote=_quoted(shown.get("quote")),
+        attachments=tuple(attachments),
     )
 
 
@@ -67,25 +104,57 @@ class Mastodon(FeedProvider):
         return (base_url or f"https://{instance}").rstrip("/"), instance
 
     async def read(self, handle: str, exchange: Exchange, now: datetime) -> FeedResult:
-        """Look the account up on its instance, then list its latest own posts."""
+        """Look the account up by its full acct, then list its latest posts and boosts, paging to fill the feed."""
+        try:
+            return await self._read(handle, exchange, now)
+        except Failure as failure:
+            # Api::BaseController answers 401 when the instance requires sign-in for its API (authorized fetch,
+            # limited federation, DISALLOW_UNAUTHENTICATED_API_ACCESS): a state of the instance, not a refusal.
+            if failure.result.http_status == 401:
+                message = f"{exchange.label} only shows posts to signed-in users."
+                raise Failure(replace(failure.result, message=message)) from None
+            raise
+
+    async def _read(self, handle: str, exchange: Exchange, now: datetime) -> FeedResult:
         user = handle.partition("@")[0]
         label = exchange.label
-        lookup = await exchange.get("/api/v1/accounts/lookup", params={"acct": user}, what=f"account named {user}")
+        # The full acct: LookupController resolves a bare `user` to the asked instance's *local* account
+        # (ResolveAccountService treats a missing or local domain as local), which is someone else whenever the
+        # asked instance is not the account's own, and a WebFinger-delegated domain still names its own accounts.
+        what = f"account named {user}"
+        lookup = await exchange.get("/api/v1/accounts/lookup", params={"acct": handle}, what=what)
         account = lookup.data
         if not isinstance(account, dict) or not isinstance(account.get("id"), str | int):
             raise bad_shape(label)
         profile = _profile(account)
-        statuses = await exchange.get(
-            f"/api/v1/accounts/{quote(str(account['id']), safe='')}/statuses",
-            params={"limit": str(FEED_LIMIT), "exclude_reblogs": "true"},
-            etag=exchange.etag,
+        if account.get("suspended") is True:
+            # A suspended account is still a 200 with `suspended: true` and blanked fields (REST::AccountSerializer).
+            message = f"{handle} is suspended on its instance."
+            return FeedResult("not_found", profile=profile, message=message, http_status=200)
+        path = f"/api/v1/accounts/{quote(str(account['id']), safe='')}/statuses"
+        params = {"limit": str(FEED_LIMIT)}
+        first = await exchange.get(path, params=params, etag=exchange.etag)
+        if first.code == 304:
+            etag = first.headers.get("ETag") or exchange.etag
+            return FeedResult("not_modified", profile=profile, etag=etag, retry_after=retry_time(first.headers, now))
+        posts: list[Post] = []
+        page = first
+        for number in range(1, MAX_PAGES + 1):
+            if not isinstance(page.data, list):
+                raise bad_shape(label)
+            posts.extend(post for item in page.data if (post := _post(item)) is not None)
+            last_id = page.data[-1].get("id") if page.data and isinstance(page.data[-1], dict) else None
+            # Api::V1::Accounts::StatusesController links a next page only while pages come back full.
+            more = 'rel="next"' in page.headers.get("Link", "") and isinstance(last_id, str | int)
+            if len(posts) >= FEED_LIMIT or not more or number == MAX_PAGES:
+                break
+            page = await exchange.get(path, params={**params, "max_id": str(last_id)})
+        after = retry_time(page.headers, now)
+        return FeedResult(
+            "ok",
+            profile=profile,
+            posts=tuple(posts[:FEED_LIMIT]),
+            etag=first.headers.get("ETag"),
+            retry_after=after,
+            http_status=200,
         )
-        if statuses.code == 304:
-            etag = statuses.headers.get("ETag") or exchange.etag
-            return FeedResult("not_modified", profile=profile, etag=etag, retry_after=retry_time(statuses.headers, now))
-        if not isinstance(statuses.data, list):
-            raise bad_shape(label)
-        posts = tuple(post for item in statuses.data if (post := _post(item)) is not None)
-        etag = statuses.headers.get("ETag")
-        after = retry_time(statuses.headers, now)
-        return FeedResult("ok", profile=profile, posts=posts, etag=etag, retry_after=after, http_status=200)
