@@ -147,6 +147,8 @@ def _post(item: Any) -> Post | None:
         return None
     record = mapping(post.get("record"))
     author = mapping(post.get("author"))
+    if _NO_UNAUTHENTICATED in _label_values(author.get("labels"), string(author.get("did"))):
+        return None  # a repost of an account that asks not to be shown to logged-out readers (account.ts)
     reason = mapping(item.get("reason"))
     reposted_from = ""
     created_at = parse_time(record.get("createdAt")) or parse_time(post.get("indexedAt"))
