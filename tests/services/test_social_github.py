@@ -12,6 +12,7 @@ import pytest
 from services.social import PROVIDERS
 from services.social.base import FeedResult
 from store.social import CachedFeed
+from tests.services.local_http import Handler
 from tests.social.github_server import (
     BEFORE,
     HEAD,
@@ -200,3 +201,24 @@ async def test_a_changed_feed_is_sent_again(github: GitHubServer, client: httpx.
 async def test_an_unknown_account_is_not_found(github: GitHubServer, client: httpx.AsyncClient) -> None:
     result = await fetch(client, github, "nobody")
     assert result.status == "not_found" and result.message == "GitHub has no user nobody."
+
+
+async def test_the_last_request_of_the_hour_waits_for_the_reset(
+    github: GitHubServer, client: httpx.AsyncClient
+) -> None:
+    github.add("octo", every_event())
+    reset = datetime(2030, 1, 1, 15, 0, tzinfo=UTC)
+    github.remaining, github.reset = 2, int(reset.timestamp())
+    result = await fetch(client, github, "octo")
+    assert result.status == "ok" and result.retry_after == reset and github.remaining == 0
+
+
+async def test_a_403_that_is_no_rate_limit_stays_a_refusal(github: GitHubServer, client: httpx.AsyncClient) -> None:
+    github.add("octo", every_event())
+
+    def forbidden(handler: Handler) -> None:
+        handler.reply(403, b'{"message":"Forbidden"}', "application/json", {"X-RateLimit-Remaining": "59"})
+
+    github.http.routes["/users/octo"] = forbidden
+    result = await fetch(client, github, "octo")
+    assert result.status == "error" and result.message == "GitHub refused the request (HTTP 403)."

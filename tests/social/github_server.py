@@ -145,6 +145,7 @@ class GitHubServer:
     primary_reset: int | None = None
     secondary_retry: int | None = None
     limit_status: int = 403
+    reset: int = 1_900_000_000  # when the current hour's allowance is renewed (epoch seconds)
 
     def url(self) -> str:
         return self.http.url("")
@@ -173,16 +174,14 @@ class GitHubServer:
                 handler.reply(code, json.dumps(error).encode(), "application/json; charset=utf-8", headers)
                 return
             data = json.dumps(body()).encode()
-            headers = self._rate_headers()
-            if feed:
-                etag = f'W/"{hashlib.sha256(data).hexdigest()[:32]}"'
-                headers |= {"ETag": etag, "X-Poll-Interval": POLL_INTERVAL}
-                # A conditional request answered 304 has no body and does not count against the limit.
-                if handler.headers.get("If-None-Match") == etag:
-                    handler.reply(304, b"", "", headers)
-                    return
-            self.remaining -= 1
-            handler.reply(200, data, "application/json; charset=utf-8", headers)
+            etag = f'W/"{hashlib.sha256(data).hexdigest()[:32]}"'
+            feed_headers = {"ETag": etag, "X-Poll-Interval": POLL_INTERVAL} if feed else {}
+            # A conditional request answered 304 has no body and does not count against the limit (events docs).
+            if feed and handler.headers.get("If-None-Match") == etag:
+                handler.reply(304, b"", "", self._rate_headers() | feed_headers)
+                return
+            self.remaining -= 1  # the headers count this request, as GitHub's do
+            handler.reply(200, data, "application/json; charset=utf-8", self._rate_headers() | feed_headers)
 
         return route
 
@@ -190,7 +189,7 @@ class GitHubServer:
         return {
             "X-RateLimit-Limit": str(LIMIT),
             "X-RateLimit-Remaining": str(max(self.remaining, 0)),
-            "X-RateLimit-Reset": str(self.primary_reset or 1_900_000_000),
+            "X-RateLimit-Reset": str(self.primary_reset or self.reset),
             "X-RateLimit-Resource": "core",
         }
 
