@@ -19,6 +19,9 @@ _HANDLE = re.compile(r"@?(?P<user>[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?)@
 _HOST = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9-]+(?::\d+)?|localhost(?::\d+)?|[\d.]+:\d+")
 MAX_PAGES = 3  # pages of statuses asked for at most to fill FEED_LIMIT posts
 # Mastodon's MediaAttachment types (app/serializers/rest/media_attachment_serializer.rb), as a reader names them.
+# The "RE: <link>" fallback prepended to a quote post's content (Mastodon's TextFormatter#add_quote_fallback, a
+# <p>; Pleroma and others use a <span>); Mastodon's own client hides it whenever it shows the quote.
+_QUOTE_FALLBACK = re.compile(r'<p class="quote-inline">.*?</p>|<span class="quote-inline">.*?</span>', re.DOTALL)
 _MEDIA_KINDS = {"image": "image", "gifv": "GIF", "video": "video", "audio": "audio"}
 
 
@@ -68,8 +71,11 @@ def _post(status: Any) -> Post | None:
     attachments = [_media(item) for item in shown.get("media_attachments") or () if isinstance(item, dict)]
     if card := _card(shown.get("card")):
         attachments.append(card)
+    content = string(shown.get("content"))
+    if quoted := _quoted(shown.get("quote")):
+        content = _QUOTE_FALLBACK.sub("", content)
     return Post(
-        text=html_to_text(string(shown.get("content"))),
+        text=html_to_text(content),
         created_at=created_at,
         replies=count(shown.get("replies_count")),
         boosts=count(shown.get("reblogs_count")),
@@ -77,7 +83,7 @@ def _post(status: Any) -> Post | None:
         url=string(shown.get("url")) or string(shown.get("uri")),
         reposted_from=string(mapping(shown.get("account")).get("acct")) if shown is not status else "",
         warning=" ".join(string(shown.get("spoiler_text")).split()),
-        quote=_quoted(shown.get("quote")),
+        quote=quoted,
         attachments=tuple(attachments),
     )
 

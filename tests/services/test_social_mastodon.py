@@ -101,11 +101,12 @@ async def test_an_accepted_quote_carries_the_quoted_author_and_text(instance: Ma
     alice = instance.add_account("alice")
     carol = instance.add_account("carol", "far.example")
     quoted = instance.status(carol, "<p>the quoted words</p>")
-    alice.statuses.append(instance.status(alice, "<p>so true</p>", quote=instance.quote(quoted)))
-    alice.statuses.append(instance.status(alice, "<p>pending</p>", quote=instance.quote(quoted, "pending")))
+    alice.statuses.append(instance.status(alice, "<p>so true</p>", quoting=quoted))
+    alice.statuses.append(instance.status(alice, "<p>pending</p>", quoting=quoted, quote_state="pending"))
     pending, accepted = (await fetch(instance, "alice@social.example")).posts  # newest first
     assert accepted.quote == "carol@far.example: the quoted words"
-    assert pending.quote == ""
+    assert accepted.text == "so true"  # the "RE: <link>" fallback is dropped when the quote itself is shown
+    assert pending.quote == "" and pending.text == f"RE: {quoted['url']}\n\npending"
 
 
 async def test_pages_down_with_max_id_until_the_feed_is_full(instance: MastodonServer) -> None:

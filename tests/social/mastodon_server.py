@@ -98,7 +98,8 @@ class MastodonServer:
         spoiler_text: str = "",
         media: list[dict[str, Any]] | None = None,
         card: dict[str, Any] | None = None,
-        quote: dict[str, Any] | None = None,
+        quoting: dict[str, Any] | None = None,
+        quote_state: str = "accepted",
         reblog: dict[str, Any] | None = None,
         created_at: datetime | None = None,
     ) -> dict[str, Any]:
@@ -106,6 +107,12 @@ class MastodonServer:
         card of its own: what was boosted is the nested status, with its own account."""
         status_id = str(self._new_id())
         host = account.domain or self.host()
+        quoted_url = str((quoting or {}).get("url") or "")
+        if quoted_url and quoted_url not in content:
+            # app/lib/text_formatter.rb, add_quote_fallback: a link to the quoted post before the text, for
+            # servers that know no quotes (Mastodon's web client hides it).
+            content = f'<p class="quote-inline">RE: <a href="{quoted_url}">{quoted_url}</a></p>{content}'
+
         moment = created_at or datetime(2026, 11, 1, tzinfo=UTC) + timedelta(minutes=self._next_id - 110_000)
         return {
             "id": status_id,
@@ -129,7 +136,7 @@ class MastodonServer:
             "mentions": [],
             "tags": [],
             "emojis": [],
-            "quote": quote,
+            "quote": self.quote(quoting, quote_state) if quoting else None,
             "card": card,
             "poll": None,
         }
