@@ -117,6 +117,8 @@ def _quote(record: dict[str, Any]) -> str:
         author = mapping(record.get("author"))
         if _NO_UNAUTHENTICATED in _label_values(author.get("labels"), string(author.get("did"))):
             return "(a post by an account that is not shown to logged-out readers)"
+        if "!hide" in _label_values(record.get("labels"), string(author.get("did"))):
+            return "(the quoted post is hidden by Bluesky moderation)"
         value = mapping(record.get("value"))
         text = _expand_links(string(value.get("text")), value.get("facets"))
         return f"{string(author.get('handle')) or string(author.get('did'))}: {text}"

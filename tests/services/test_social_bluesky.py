@@ -129,6 +129,15 @@ async def test_embeds_are_described(appview: BlueskyServer, client: httpx.AsyncC
     assert posts[5].quote == "(the quoted post was deleted)"
 
 
+async def test_a_quoted_post_hidden_by_moderation_is_not_quoted(
+    appview: BlueskyServer, client: httpx.AsyncClient
+) -> None:
+    quoted = post(BOB, "removed words", at(50), labels=[label("!hide", "at://q")])
+    appview.accounts["alice.bsky.social"] = Account(ALICE, [own(post(ALICE, "see", at(0), embed=quote(quoted)))])
+    (only,) = (await read(appview, client)).posts
+    assert only.quote == "(the quoted post is hidden by Bluesky moderation)"
+
+
 async def test_link_facets_show_the_full_url(appview: BlueskyServer, client: httpx.AsyncClient) -> None:
     text = "ünïcode first, then see example.org/a/ver... for more"
     facet = link_facet(text, "example.org/a/ver...", "https://example.org/a/very/long/path?q=1")
