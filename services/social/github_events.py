@@ -81,9 +81,9 @@ def _push(event: _Event) -> tuple[str, str]:
 def _pull_request(event: _Event) -> tuple[str, str]:
     item = mapping(event.payload.get("pull_request"))
     action = string(event.payload.get("action")) or "updated"
-    # Trimmed events have no `merged`; GitHub is reported to send "merged" as an action of its own (not verified
-    # here against the event-types page, whose stored copy lists opened/closed/reopened/...). Older and GHES events
-    # say "closed" with `merged: true`.
+    # Trimmed events have no `merged`: on github.com "merged" is an action of its own (github/docs
+    # data/reusables/webhooks/pull_request_event_api_properties.md, fpt/ghec). GHES and events from before
+    # October 2025 say "closed" with `merged: true`.
     if action == "closed" and item.get("merged") is True:
         action = "merged"
     number = event.number("pull_request")
@@ -209,7 +209,8 @@ def _discussion(event: _Event) -> tuple[str, str]:
 
 
 def _sponsorship(event: _Event) -> tuple[str, str]:
-    # Not described field by field on the event-types page; the webhook's `sponsorship.sponsorable` is assumed.
+    # The event-types page lists SponsorshipEvent (fpt/ghec) but its payload fields could not be read here; the
+    # webhook's `sponsorship.sponsorable` is assumed, and the line stays generic without it.
     sponsorable = string(mapping(mapping(event.payload.get("sponsorship")).get("sponsorable")).get("login"))
     if not sponsorable:
         return "changed a sponsorship", ""

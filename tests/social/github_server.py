@@ -8,13 +8,19 @@ Sources, cited where each behaviour is built:
 - docs.github.com/en/rest/activity/events: events are polled with ETag / If-None-Match, a 304 carries no body
   and `X-Poll-Interval` says how often to ask.
 - docs.github.com/en/rest/using-the-rest-api/github-event-types (github/docs content/rest/using-the-rest-api/
-  github-event-types.md and data/reusables/webhooks/*_properties.md): each type's payload.
+  github-event-types.md and data/reusables/webhooks/*_properties.md): each type's payload; e.g. PullRequestEvent
+  actions include `merged` on github.com (pull_request_event_api_properties.md), PullRequestReviewEvent is
+  created/updated/dismissed, PullRequestReviewThreadEvent resolved/unresolved (pull_request_thread_properties.md),
+  MemberEvent `added`, ReleaseEvent `published`, DiscussionEvent `created`, PublicEvent an empty payload, GollumEvent
+  `pages[]` with page_name/title/action. SponsorshipEvent's fields could not be verified: the webhook's
+  `sponsorship.sponsorable` is assumed.
 - github.blog/changelog/2025-08-08-upcoming-changes-to-github-events-api-payloads: since 7 October 2025 the
   payloads are trimmed; a pull request is {url, id, number, head, base} and a push has no size, distinct_size
   or commits (push_properties.md lists those for GHES only).
-- docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api: the primary limit answers 403 or 429
-  with `x-ratelimit-remaining: 0` and `x-ratelimit-reset` (epoch seconds); a secondary limit answers 403 or 429
-  with `retry-after` (seconds) while requests remain.
+- docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api (and troubleshooting-the-rest-api):
+  the primary limit answers 403 or 429 with `x-ratelimit-remaining: 0` and `x-ratelimit-reset` (epoch seconds);
+  a secondary limit answers 403 or 429 with an error message and, when present, `retry-after` (seconds) while
+  requests remain.
 - OpenAPI `users/get-by-username` and both event listings answer 404 for an account that does not exist (here:
   any path not added, with the local server's plain body; the client never reads a 404's body).
 """
