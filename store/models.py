@@ -242,6 +242,8 @@ class SocialProfile(SQLModel, table=True):
     last_modified: str | None = None
     fetched_at: datetime | None = None
     status: str = ""
+    not_before: datetime | None = None  # no request before this (a rate limit's reset, a pause after a failure)
+    message: str = Field(default="", sa_column_kwargs={"server_default": ""})  # the last state's own sentence
 
 
 class AvatarCache(SQLModel, table=True):

@@ -18,6 +18,7 @@ from store.db import inserted_id, writing
 from store.models import SocialProfile, table_of
 
 FEED_TTL = timedelta(hours=1)
+FAILURE_PAUSE = timedelta(minutes=5)  # no new request for a feed whose last one failed, before this
 
 _T = table_of(SocialProfile).c
 
@@ -84,6 +85,12 @@ class CachedFeed:
     etag: str | None = None
     fetched_at: datetime | None = None
     status: str = ""
+    not_before: datetime | None = None  # the network is not asked again before this
+    message: str = ""  # the network's own sentence for the last state ("… was taken down by Bluesky moderation")
+
+    def may_ask(self, now: datetime) -> bool:
+        """Whether the network may be asked now: never before a rate limit's reset or a failure's pause."""
+        return self.not_before is None or now >= self.not_before
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,15 +115,22 @@ class FeedOutcome(Protocol):
     def posts(self) -> tuple[Post, ...]: ...
     @property
     def etag(self) -> str | None: ...
+    @property
+    def retry_after(self) -> datetime | None: ...
+    @property
+    def message(self) -> str: ...
 
 
 def _cached(row: Any) -> CachedFeed:
     profile = Profile.from_json(row.profile) if row.profile else None
     posts = tuple(Post.from_json(item) for item in row.feed or ())
-    fetched_at = row.fetched_at
-    if fetched_at is not None and fetched_at.tzinfo is None:
-        fetched_at = fetched_at.replace(tzinfo=UTC)
-    return CachedFeed(profile, posts, row.etag, fetched_at, row.status or "")
+    return CachedFeed(
+        profile, posts, row.etag, _aware(row.fetched_at), row.status or "", _aware(row.not_before), row.message or ""
+    )
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
 
 
 def list_profiles(engine: Engine, contact_id: int) -> list[SocialAccount]:
@@ -152,10 +166,14 @@ def save_feed(engine: Engine, profile_id: int, result: FeedOutcome, now: datetim
     """Store what a fetch found.
 
     "ok" replaces profile, posts and ETag; "not_modified" keeps the posts (and takes a fresh profile if the
-    result has one); either stamps `fetched_at = now`. Other statuses only record the status, so the old
-    feed stays on screen and the time-to-live still counts from the last good fetch.
+    result has one); either stamps `fetched_at = now`. Other statuses record the status and its sentence, so
+    the old feed stays on screen (except for an account that is not found: its posts go) and the time-to-live
+    still counts from the last good fetch. Every status records when the network may be asked again.
     """
-    values: dict[str, Any] = {"status": result.status}
+    values: dict[str, Any] = {"status": result.status, "not_before": _not_before(result, now)}
+    values["message"] = result.message if result.status not in ("ok", "not_modified") else ""
+    if result.status == "not_found":
+        values["feed"] = []  # gone, taken down or hidden from logged-out readers: its old posts are not shown
     if result.status in ("ok", "not_modified"):
         values["fetched_at"] = now
         if result.profile is not None:
@@ -167,6 +185,16 @@ def save_feed(engine: Engine, profile_id: int, result: FeedOutcome, now: datetim
         values["etag"] = result.etag
     with writing(engine) as conn:
         conn.execute(update(table_of(SocialProfile)).where(_T.id == profile_id).values(**values))
+
+
+def _not_before(result: FeedOutcome, now: datetime) -> datetime | None:
+    """When the network may be asked again: the reset it gave (a rate limit, GitHub's poll interval), else a
+    short pause after a failure, so that reopening a contact does not ask a server that just failed."""
+    if result.retry_after is not None and result.retry_after > now:
+        return result.retry_after
+    if result.status in ("rate_limited", "unreachable", "not_found"):
+        return now + FAILURE_PAUSE
+    return None
 
 
 def is_fresh(fetched_at: datetime | None, now: datetime, ttl: timedelta = FEED_TTL) -> bool:

@@ -35,6 +35,8 @@ class Result:
     profile: Profile | None = None
     posts: tuple[Post, ...] = ()
     etag: str | None = None
+    retry_after: datetime | None = None
+    message: str = ""
 
 
 def test_add_list_remove(engine: Engine, make_contact: MakeContact) -> None:

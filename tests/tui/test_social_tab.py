@@ -75,7 +75,7 @@ async def test_no_profile_yet_says_how_to_add_one(app_factory):
 
 def seed_feed(db: Path, status: str = "ok") -> None:
     from dataclasses import dataclass
-    from datetime import timedelta
+    from datetime import datetime, timedelta
 
     from store.db import open_database
     from store.social import Post, Profile, add_profile, save_feed
@@ -86,6 +86,8 @@ def seed_feed(db: Path, status: str = "ok") -> None:
         profile: Profile | None = None
         posts: tuple = ()
         etag: str | None = None
+        retry_after: datetime | None = None
+        message: str = ""
 
     engine = open_database(db)
     profile_id = add_profile(engine, 1, "mastodon", "ada@mastodon.example")
@@ -192,5 +194,47 @@ async def test_a_tab_loads_only_when_shown_and_adding_a_profile_fetches_only_it(
             await add_github(pilot, app, "hubot")
             # The new profile is fetched; octo, fresh from a moment ago, is not asked again.
             assert [r.path for r in server.received][2:] == ["/users/hubot", "/users/hubot/events/public"]
+    finally:
+        stop()
+
+
+async def test_no_request_is_sent_before_a_rate_limit_resets_even_across_a_restart(sample_db: Path):
+    from datetime import timedelta
+
+    from store.db import open_database
+    from store.social import add_profile, list_profiles
+
+    engine = open_database(sample_db)
+    add_profile(engine, 1, "github", "octo")
+    engine.dispose()
+    server, stop = serve()
+    reset = int((NOW + timedelta(minutes=20)).timestamp())
+    limited = {"X-RateLimit-Limit": "60", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)}
+    server.routes["/users/octo"] = send_json({"message": "API rate limit exceeded"}, 403, limited)
+    try:
+        app = social_app(sample_db, server.url(""))
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            await pilot.press("4")
+            await settle(pilot)
+            await pilot.pause(0.5)
+            asked = len(server.received)
+            assert asked >= 1  # the first fetch met the limit
+        engine = open_database(sample_db)
+        [account] = list_profiles(engine, 1)
+        engine.dispose()
+        assert account.cached.status == "rate_limited" and account.cached.not_before is not None
+        # Dossier starts again, the contact is opened again, and `r` is pressed: GitHub is not asked.
+        app = social_app(sample_db, server.url(""))
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            await pilot.press("4")
+            await settle(pilot)
+            await pilot.press("r")
+            await settle(pilot)
+            await pilot.pause(0.5)
+            assert len(server.received) == asked
+            assert "It is asked again from" in screen_text(app)
+            assert any("asked to wait" in n.message for n in app._notifications)
     finally:
         stop()

@@ -4,7 +4,7 @@ refreshed in the background."""
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -29,13 +29,20 @@ CACHED_MESSAGES = {
 }
 
 
-def section(account: SocialAccount, *, state: str | None = None, message: str = "") -> FeedSection:
-    """The widget's plain data for one account, from what the store has cached."""
+def section(
+    account: SocialAccount, *, state: str | None = None, message: str = "", now: datetime | None = None
+) -> FeedSection:
+    """The widget's plain data for one account, from what the store has cached (`now`: to say when a network
+    that asked to wait may be asked again)."""
     cached = account.cached
     profile = cached.profile
     state = state or STATES.get(cached.status, "ok" if cached.fetched_at else "loading")
+    if not message and state == "not_found" and cached.message:
+        message = cached.message  # the network's own sentence: taken down, deactivated, hidden, …
     if not message and state in CACHED_MESSAGES:
         message = CACHED_MESSAGES[state].format(network=account.network.capitalize(), handle=account.handle)
+        if now is not None and not cached.may_ask(now) and cached.not_before is not None:
+            message += f" It is asked again from {cached.not_before.astimezone():%H:%M}."
     return FeedSection(
         network=account.network,
         handle=account.handle,
@@ -96,11 +103,17 @@ class SocialTab(ContactTab):
 
     def _loaded(self, accounts: list[SocialAccount], force: bool) -> None:
         self.accounts = accounts
-        self.sections = {account.id: section(account) for account in accounts}
-        self._redraw()
         now = self.ctx.clock()
+        self.sections = {account.id: section(account, now=now) for account in accounts}
+        self._redraw()
         ttl = timedelta(minutes=self.ctx.settings.social.ttl_minutes)
         stale = [a for a in accounts if force or not a.cached.fetched_at or now - a.cached.fetched_at > ttl]
+        # Never before a rate limit's reset (asking while limited can get a client banned), even with `r`.
+        waiting = [a for a in stale if not a.cached.may_ask(now)]
+        if force and waiting:
+            names = ", ".join(sorted({a.network.capitalize() for a in waiting}))
+            self.dossier.say(f"{names} asked to wait; the feed shown is the one from before.", title="Social")
+        stale = [a for a in stale if a.cached.may_ask(now)]
         if stale:
             self._refresh(stale)
 
