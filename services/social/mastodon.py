@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from plain.html import html_to_text
 from services.social.base import FEED_LIMIT, FeedResult, SocialError
@@ -22,6 +22,7 @@ MAX_PAGES = 3  # pages of statuses asked for at most to fill FEED_LIMIT posts
 # The "RE: <link>" fallback prepended to a quote post's content (Mastodon's TextFormatter#add_quote_fallback, a
 # <p>; Pleroma and others use a <span>); Mastodon's own client hides it whenever it shows the quote.
 _QUOTE_FALLBACK = re.compile(r'<p class="quote-inline">.*?</p>|<span class="quote-inline">.*?</span>', re.DOTALL)
+_LOOKUP = "/api/v1/accounts/lookup"
 _MEDIA_KINDS = {"image": "image", "gifv": "GIF", "video": "video", "audio": "audio"}
 
 
@@ -60,6 +61,27 @@ def _quoted(value: Any) -> str:
     author = string(mapping(quoted.get("account")).get("acct"))
     text = html_to_text(string(quoted.get("content")))
     return f"{author}: {text}" if author else text
+
+
+async def _home(handle: str, exchange: Exchange) -> str | None:
+    """Where a domain that delegates WebFinger keeps its accounts (LOCAL_DOMAIN example.org served from
+    WEB_DOMAIN social.example.org): the origin of the `self` link WebFinger gives for the handle, if elsewhere."""
+    try:
+        reply = await exchange.get(
+            "/.well-known/webfinger", params={"resource": f"acct:{handle}"}, accept="application/jrd+json"
+        )
+    except Failure as failure:
+        if failure.result.status == "rate_limited":
+            raise
+        return None
+    links = mapping(reply.data).get("links")
+    for link in links if isinstance(links, list) else ():
+        if mapping(link).get("rel") == "self":
+            parts = urlsplit(string(mapping(link).get("href")))
+            origin = f"{parts.scheme}://{parts.netloc}"
+            if parts.scheme in ("http", "https") and parts.netloc and origin != exchange.base:
+                return origin
+    return None
 
 
 def _post(status: Any) -> Post | None:
@@ -128,8 +150,13 @@ class Mastodon(FeedProvider):
         # (ResolveAccountService treats a missing or local domain as local), which is someone else whenever the
         # asked instance is not the account's own, and a WebFinger-delegated domain still names its own accounts.
         what = f"account named {user}"
-        lookup = await exchange.get("/api/v1/accounts/lookup", params={"acct": handle}, what=what)
-        account = lookup.data
+        try:
+            account = (await exchange.get(_LOOKUP, params={"acct": handle}, what=what)).data
+        except Failure as failure:
+            if failure.result.status != "not_found" or (home := await _home(handle, exchange)) is None:
+                raise
+            exchange = replace(exchange, base=home)
+            account = (await exchange.get(_LOOKUP, params={"acct": handle}, what=what)).data
         if not isinstance(account, dict) or not isinstance(account.get("id"), str | int):
             raise bad_shape(label)
         profile = _profile(account)

@@ -11,7 +11,7 @@ import pytest
 from services.social import PROVIDERS, FeedResult
 from services.social.base import FEED_LIMIT
 from services.social.mastodon import MAX_PAGES
-from tests.social.mastodon_server import MastodonServer, mastodon_server
+from tests.social.mastodon_server import MastodonServer, delegating_site, mastodon_server
 
 
 @pytest.fixture
@@ -20,9 +20,10 @@ def instance() -> Iterator[MastodonServer]:
         yield server
 
 
-async def fetch(server: MastodonServer, handle: str) -> FeedResult:
+async def fetch(server: MastodonServer, handle: str, base_url: str = "") -> FeedResult:
     async with httpx.AsyncClient() as client:
-        return await PROVIDERS["mastodon"].fetch(client, handle, cached=None, base_url=server.base_url, timeout=5.0)
+        base = base_url or server.base_url
+        return await PROVIDERS["mastodon"].fetch(client, handle, cached=None, base_url=base, timeout=5.0)
 
 
 def queries(server: MastodonServer, path_end: str) -> list[dict[str, str]]:
@@ -56,6 +57,25 @@ async def test_a_handle_of_the_instance_itself_or_of_its_delegated_domain_is_its
         assert result.status == "ok", result.message
         assert result.profile is not None and result.profile.display_name == "Dana"
         assert queries(server, "/lookup") == [{"acct": "dana@example.org"}]
+
+
+async def test_a_delegated_domain_is_followed_through_webfinger_to_its_instance() -> None:
+    with mastodon_server(local_domain="example.org", web_domain="social.example.org") as server:
+        dana = server.add_account("dana", display_name="Dana")
+        dana.statuses.append(server.status(dana, "<p>hello</p>"))
+        with delegating_site(server) as site:
+            result = await fetch(server, "dana@example.org", base_url=site.url(""))
+        assert result.status == "ok", result.message
+        assert [post.text for post in result.posts] == ["hello"]
+        assert [seen.path for seen in site.received] == ["/api/v1/accounts/lookup", "/.well-known/webfinger"]
+        assert queries(server, "/webfinger") == [{"resource": "acct:dana@example.org"}]
+        assert queries(server, "/lookup") == [{"acct": "dana@example.org"}]
+
+
+async def test_an_unknown_account_on_a_delegating_site_is_not_found() -> None:
+    with mastodon_server(local_domain="example.org") as server, delegating_site(server) as site:
+        result = await fetch(server, "ghost@example.org", base_url=site.url(""))
+    assert result.status == "not_found" and result.message == "example.org has no account named ghost."
 
 
 async def test_a_boost_shows_the_original_text_marked_with_its_author(instance: MastodonServer) -> None:

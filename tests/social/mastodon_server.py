@@ -233,6 +233,30 @@ class MastodonServer:
                 return
         self._json(handler, 404, {"error": "Record not found"}, headers)
 
+    def webfinger(self, handler: Handler) -> None:
+        """app/controllers/well_known/webfinger_controller.rb: `acct:user@<local or web domain>` of a local account
+        is a JRD whose subject uses LOCAL_DOMAIN and whose `self` link is the actor on WEB_DOMAIN; anything else is
+        404. (The `self` link points at this server's real address, since tests resolve no names.)"""
+        resource = parse_qs(handler.path.partition("?")[2]).get("resource", [""])[0]
+        username, _, domain = resource.removeprefix("acct:").partition("@")
+        for account in self.accounts:
+            if account.domain is None and account.username == username and domain in (self.local_domain, self.host()):
+                jrd = {
+                    "subject": f"acct:{username}@{self.local_domain}",
+                    "aliases": [f"https://{self.host()}/@{username}"],
+                    "links": [
+                        {"rel": "http://webfinger.net/rel/profile-page", "type": "text/html", "href": ""},
+                        {
+                            "rel": "self",
+                            "type": "application/activity+json",
+                            "href": self.http.url(f"/users/{username}"),
+                        },
+                    ],
+                }
+                handler.reply(200, json.dumps(jrd).encode(), "application/jrd+json; charset=utf-8")
+                return
+        handler.reply(404, b"", "application/jrd+json")
+
     def _statuses(self, account: Account) -> Route:
         def route(handler: Handler) -> None:
             """app/controllers/api/v1/accounts/statuses_controller.rb with AccountStatusesFilter: newest first,
@@ -258,11 +282,29 @@ class MastodonServer:
 
 
 @contextmanager
+def delegating_site(instance: MastodonServer) -> Iterator[LocalServer]:
+    """The web site of a LOCAL_DOMAIN whose Mastodon runs at WEB_DOMAIN: it has no API of its own and redirects
+    /.well-known/webfinger to the instance, as Mastodon's documentation for WEB_DOMAIN asks."""
+    http, stop = serve()
+
+    def redirect(handler: Handler) -> None:
+        target = instance.http.url(f"/.well-known/webfinger?{handler.path.partition('?')[2]}")
+        handler.reply(301, b"", headers={"Location": target})
+
+    http.routes["/.well-known/webfinger"] = redirect
+    try:
+        yield http
+    finally:
+        stop()
+
+
+@contextmanager
 def mastodon_server(local_domain: str = "social.example", web_domain: str = "") -> Iterator[MastodonServer]:
     """A running instance with no accounts yet."""
     http, stop = serve()
     server = MastodonServer(http, local_domain, web_domain)
     http.routes["/api/v1/accounts/lookup"] = server.lookup
+    http.routes["/.well-known/webfinger"] = server.webfinger
     try:
         yield server
     finally:
