@@ -93,6 +93,10 @@ def _post(status: Any) -> Post | None:
     attachments = [_media(item) for item in shown.get("media_attachments") or () if isinstance(item, dict)]
     if card := _card(shown.get("card")):
         attachments.append(card)
+    warning = " ".join(string(shown.get("spoiler_text")).split())
+    if not warning and shown.get("sensitive") is True and attachments:
+        # Media marked sensitive without a content warning: Mastodon's web client hides them behind this notice.
+        warning = "sensitive media"
     content = string(shown.get("content"))
     if quoted := _quoted(shown.get("quote")):
         content = _QUOTE_FALLBACK.sub("", content)
@@ -104,7 +108,7 @@ def _post(status: Any) -> Post | None:
         likes=count(shown.get("favourites_count")),
         url=string(shown.get("url")) or string(shown.get("uri")),
         reposted_from=string(mapping(shown.get("account")).get("acct")) if shown is not status else "",
-        warning=" ".join(string(shown.get("spoiler_text")).split()),
+        warning=warning,
         quote=quoted,
         attachments=tuple(attachments),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from urllib.parse import parse_qs
 
 import httpx
@@ -117,6 +118,14 @@ async def test_a_content_warning_is_kept_apart_from_the_text(instance: MastodonS
     assert (post.warning, post.text) == ("Film ending", "spoilers")
 
 
+async def test_sensitive_media_without_a_warning_get_one(instance: MastodonServer) -> None:
+    alice = instance.add_account("alice")
+    alice.statuses.append(instance.status(alice, "<p>look</p>", sensitive=True, media=[instance.media("image", "x")]))
+    alice.statuses.append(instance.status(alice, "<p>plain</p>", sensitive=True))
+    plain, media = (await fetch(instance, "alice@social.example")).posts
+    assert (media.warning, plain.warning) == ("sensitive media", "")
+
+
 async def test_an_accepted_quote_carries_the_quoted_author_and_text(instance: MastodonServer) -> None:
     alice = instance.add_account("alice")
     carol = instance.add_account("carol", "far.example")
@@ -189,7 +198,7 @@ async def test_a_rate_limited_answer_is_a_rate_limited_result(instance: Mastodon
     instance.rate_remaining = 1  # the lookup spends the last request; the statuses are refused
     result = await fetch(instance, "alice@social.example")
     assert result.status == "rate_limited" and result.http_status == 429
-    assert result.retry_after is not None
+    assert result.retry_after == datetime.fromisoformat(instance.last_reset)
 
 
 async def test_the_last_allowed_request_says_when_to_ask_again(instance: MastodonServer) -> None:
@@ -197,4 +206,4 @@ async def test_the_last_allowed_request_says_when_to_ask_again(instance: Mastodo
     alice.statuses.append(instance.status(alice, "<p>hi</p>"))
     instance.rate_remaining = 2  # the statuses answer carries X-RateLimit-Remaining: 0
     result = await fetch(instance, "alice@social.example")
-    assert result.status == "ok" and result.retry_after is not None
+    assert result.status == "ok" and result.retry_after == datetime.fromisoformat(instance.last_reset)

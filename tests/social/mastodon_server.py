@@ -45,6 +45,7 @@ class MastodonServer:
     require_auth: bool = False  # authorized fetch / limited federation / DISALLOW_UNAUTHENTICATED_API_ACCESS
     rate_remaining: int = 300
     page_cap: int = 40  # limit_param: at most twice DEFAULT_STATUSES_LIMIT
+    last_reset: str = ""  # the X-RateLimit-Reset last sent
     _next_id: int = 110_000
 
     @property
@@ -96,6 +97,7 @@ class MastodonServer:
         content: str,
         *,
         spoiler_text: str = "",
+        sensitive: bool = False,
         media: list[dict[str, Any]] | None = None,
         card: dict[str, Any] | None = None,
         quoting: dict[str, Any] | None = None,
@@ -119,7 +121,7 @@ class MastodonServer:
             "created_at": moment.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
             "in_reply_to_id": None,
             "in_reply_to_account_id": None,
-            "sensitive": bool(spoiler_text),  # the web composer marks a post with a CW sensitive
+            "sensitive": sensitive or bool(spoiler_text),  # the web composer marks a post with a CW sensitive
             "spoiler_text": spoiler_text,
             "visibility": "public",
             "language": "en",
@@ -196,11 +198,12 @@ class MastodonServer:
     def _guard(self, handler: Handler) -> dict[str, str] | None:
         """The checks every API request meets first: the rate-limit headers to send, or None once answered."""
         reset = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=RATE_PERIOD)
+        self.last_reset = reset.isoformat(timespec="microseconds").replace("+00:00", "Z")
         limit_headers = {
             "X-RateLimit-Limit": "300",
             "X-RateLimit-Remaining": str(max(self.rate_remaining - 1, 0)),
             # config/initializers/rack_attack.rb: the reset as ISO 8601 with microseconds.
-            "X-RateLimit-Reset": reset.isoformat(timespec="microseconds").replace("+00:00", "Z"),
+            "X-RateLimit-Reset": self.last_reset,
         }
         if self.rate_remaining <= 0:
             # rack_attack.rb's throttled_responder: 429, remaining 0, {"error": I18n.t('errors.429')}.
