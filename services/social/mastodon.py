@@ -181,12 +181,19 @@ class Mastodon(FeedProvider):
                 raise bad_shape(label)
             posts.extend(post for item in page.data if (post := _post(item)) is not None)
             last_id = page.data[-1].get("id") if page.data and isinstance(page.data[-1], dict) else None
-            # Api::V1::Accounts::StatusesController links a next page only while pages come back full.
+            # Api::V1::Accounts::StatusesController links a next page only while pages come back full; an
+            # exhausted limit (retry_time set) ends the paging with the posts in hand rather than a refusal.
             more = 'rel="next"' in page.headers.get("Link", "") and isinstance(last_id, str | int)
-            if len(posts) >= FEED_LIMIT or not more or number == MAX_PAGES:
+            after = retry_time(page.headers, now)
+            if len(posts) >= FEED_LIMIT or not more or number == MAX_PAGES or after is not None:
                 break
-            page = await exchange.get(path, params={**params, "max_id": str(last_id)})
-        after = retry_time(page.headers, now)
+            try:
+                page = await exchange.get(path, params={**params, "max_id": str(last_id)})
+            except Failure as failure:
+                if failure.result.status != "rate_limited":
+                    raise
+                after = failure.result.retry_after
+                break
         return FeedResult(
             "ok",
             profile=profile,

@@ -164,6 +164,28 @@ async def test_paging_stops_when_the_account_has_no_more(instance: MastodonServe
     assert len(result.posts) == 3 and len(queries(instance, "/statuses")) == 1
 
 
+async def test_paging_stops_when_the_limit_runs_out_and_keeps_the_posts_in_hand(instance: MastodonServer) -> None:
+    instance.page_cap = 8
+    alice = instance.add_account("alice")
+    alice.statuses.extend(instance.status(alice, f"<p>post {n}</p>") for n in range(30))
+    instance.rate_remaining = 3  # lookup, first page, second page (whose answer says 0 remain)
+    result = await fetch(instance, "alice@social.example")
+    assert result.status == "ok" and len(result.posts) == 16
+    assert result.retry_after == datetime.fromisoformat(instance.last_reset)
+    assert len(queries(instance, "/statuses")) == 2
+
+
+async def test_a_limit_met_while_paging_keeps_the_posts_in_hand(instance: MastodonServer) -> None:
+    instance.page_cap = 8
+    alice = instance.add_account("alice")
+    alice.statuses.extend(instance.status(alice, f"<p>post {n}</p>") for n in range(30))
+    instance.rate_remaining = 3
+    instance.announce_remaining = False  # a server that sends no X-RateLimit headers before the 429
+    result = await fetch(instance, "alice@social.example")
+    assert result.status == "ok" and len(result.posts) == 16 and result.retry_after is not None
+    assert len(queries(instance, "/statuses")) == 3
+
+
 async def test_a_suspended_account_says_so_and_asks_for_no_posts(instance: MastodonServer) -> None:
     instance.add_account("eve", "bad.example", suspended=True)
     result = await fetch(instance, "eve@bad.example")

@@ -46,6 +46,7 @@ class MastodonServer:
     rate_remaining: int = 300
     page_cap: int = 40  # limit_param: at most twice DEFAULT_STATUSES_LIMIT
     last_reset: str = ""  # the X-RateLimit-Reset last sent
+    announce_remaining: bool = True  # False: no rate-limit headers until the 429 (a proxy that strips them)
     _next_id: int = 110_000
 
     @property
@@ -210,6 +211,8 @@ class MastodonServer:
             self._json(handler, 429, {"error": "Too many requests"}, {**limit_headers, "X-RateLimit-Remaining": "0"})
             return None
         self.rate_remaining -= 1
+        if not self.announce_remaining:
+            return {}
         if self.require_auth and "Authorization" not in handler.headers:
             # app/controllers/api/base_controller.rb: require_authenticated_user! when the instance disallows
             # unauthenticated API access.
