@@ -115,7 +115,6 @@ class MastodonServer:
             # app/lib/text_formatter.rb, add_quote_fallback: a link to the quoted post before the text, for
             # servers that know no quotes (Mastodon's web client hides it).
             content = f'<p class="quote-inline">RE: <a href="{quoted_url}">{quoted_url}</a></p>{content}'
-
         moment = created_at or datetime(2026, 11, 1, tzinfo=UTC) + timedelta(minutes=self._next_id - 110_000)
         return {
             "id": status_id,
@@ -127,7 +126,10 @@ class MastodonServer:
             "visibility": "public",
             "language": "en",
             "uri": f"https://{host}/users/{account.username}/statuses/{status_id}",
-            "url": None if reblog else f"https://{host}/@{account.username}/{status_id}",
+            # ActivityPub::TagManager#url_for: a boost's address is its Announce activity, not a page.
+            "url": f"https://{host}/users/{account.username}/statuses/{status_id}/activity"
+            if reblog
+            else f"https://{host}/@{account.username}/{status_id}",
             "replies_count": 1,
             "reblogs_count": 2,
             "favourites_count": 3,
