@@ -37,8 +37,9 @@ def section(
     cached = account.cached
     profile = cached.profile
     state = state or STATES.get(cached.status, "ok" if cached.fetched_at else "loading")
-    if not message and state == "not_found" and cached.message:
-        message = cached.message  # the network's own sentence: taken down, deactivated, hidden, …
+    if not message and state in ("not_found", "unreachable") and cached.message:
+        # The network's own sentence: taken down, deactivated, suspended, signed-in readers only, …
+        message = cached.message
     if not message and state in CACHED_MESSAGES:
         message = CACHED_MESSAGES[state].format(network=account.network.capitalize(), handle=account.handle)
         if now is not None and not cached.may_ask(now) and cached.not_before is not None:
