@@ -243,7 +243,7 @@ class SocialProfile(SQLModel, table=True):
     fetched_at: datetime | None = None
     status: str = ""
     not_before: datetime | None = None  # no request before this (a rate limit's reset, a pause after a failure)
-    message: str = Field(default="", sa_column_kwargs={"server_default": ""})  # the last state's own sentence
+    message: str | None = None  # the last state's own sentence ("… was taken down by Bluesky moderation")
 
 
 class AvatarCache(SQLModel, table=True):

@@ -158,6 +158,8 @@ async def test_the_social_source_uses_the_cached_profile_picture(engine, client,
         profile: Profile
         posts: tuple = ()
         etag: str | None = None
+        retry_after: None = None
+        message: str = ""
 
     local_server.routes["/pic.png"] = lambda handler: handler.reply(200, png("purple"), "image/png")
     contact_id = make_contact(engine, firstname="Ada", email=EMAIL)

@@ -7,6 +7,7 @@ Create Date: 2026-12-02
 """
 
 import sqlalchemy as sa
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision = "0008_social_not_before"
@@ -17,8 +18,8 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("social_profile") as table:
-        table.add_column(sa.Column("not_before", sa.DateTime(), nullable=True))
-        table.add_column(sa.Column("message", sa.String(), nullable=False, server_default=""))
+        table.add_column(sa.Column("not_before", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
+        table.add_column(sa.Column("message", sa.String(), nullable=True))
 
 
 def downgrade() -> None:
