@@ -171,7 +171,8 @@ def save_feed(engine: Engine, profile_id: int, result: FeedOutcome, now: datetim
     still counts from the last good fetch. Every status records when the network may be asked again.
     """
     values: dict[str, Any] = {"status": result.status, "not_before": _not_before(result, now)}
-    values["message"] = result.message if result.status not in ("ok", "not_modified") else ""
+    if result.status != "not_modified":  # a 304 keeps the sentence of the feed it keeps
+        values["message"] = result.message
     if result.status == "not_found":
         values["feed"] = []  # gone, taken down or hidden from logged-out readers: its old posts are not shown
     if result.status in ("ok", "not_modified"):

@@ -156,3 +156,19 @@ async def test_a_repost_with_a_warning_a_quote_media_and_labels_shows_each_part(
             "+ link: Title — https://example.com/a?b=c\n1 h ago"
         )
         assert lines[2] == "+ video: (no description)\n2 h ago"  # the media is the post: no "(no text)"
+
+
+async def test_a_notice_of_the_network_shows_above_the_posts_of_a_working_feed() -> None:
+    moved = FeedSection(
+        "Mastodon",
+        "ada@old.example",
+        message="ada@old.example has moved to ada@new.example; add that handle to follow the new account.",
+        posts=(FeedPost("Moving house", NOW - timedelta(days=1)),),
+    )
+    app = FeedApp(SocialFeed([moved], now=NOW))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        lines = texts(app.feed)
+        assert lines[1].startswith("ada@old.example has moved to ada@new.example")
+        assert lines[2] == "Moving house\n1 d ago"
+        assert app.feed.highlighted == 2  # the cursor goes to the post, not the notice

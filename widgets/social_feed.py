@@ -166,8 +166,11 @@ class SocialFeed(OptionList):
             if section.state != "ok" and section.message:
                 line = Content.styled(one_line(section.message), "$warning")
                 options.append(Option(line, id=state_id, disabled=not empty))
-            elif section.state == "ok" and empty:
-                options.append(Option(Content.styled("No public posts yet.", "$text-muted"), id=state_id))
+            else:
+                if section.state == "ok" and section.message:  # a notice the network shows above the posts
+                    options.append(Option(Content.styled(one_line(section.message), "$text-muted"), disabled=True))
+                if section.state == "ok" and empty:
+                    options.append(Option(Content.styled("No public posts yet.", "$text-muted"), id=state_id))
             for index, post in enumerate(section.posts):
                 option_id = f"post-{number}-{index}"
                 self._urls[option_id] = post.url

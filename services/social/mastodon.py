@@ -168,6 +168,7 @@ class Mastodon(FeedProvider):
             # A suspended account is still a 200 with `suspended: true` and blanked fields (REST::AccountSerializer).
             message = f"{handle} is suspended on its instance."
             return FeedResult("not_found", profile=profile, message=message, http_status=200)
+        notice = _notice(handle, account, exchange.label)
         path = f"/api/v1/accounts/{quote(str(account['id']), safe='')}/statuses"
         params = {"limit": str(FEED_LIMIT)}
         first = await exchange.get(path, params=params, etag=exchange.etag)
@@ -199,6 +200,22 @@ class Mastodon(FeedProvider):
             profile=profile,
             posts=tuple(posts[:FEED_LIMIT]),
             etag=first.headers.get("ETag"),
+            message=notice,
             retry_after=after,
             http_status=200,
         )
+
+
+def _notice(handle: str, account: dict[str, Any], instance: str) -> str:
+    """What Mastodon's web client says above an account's posts (REST::AccountSerializer: `moved`, `limited`
+    for a silenced account, `memorial`), as one sentence; "" for an ordinary account."""
+    moved = account.get("moved")
+    if isinstance(moved, dict) and (target := string(moved.get("acct"))):
+        return f"{handle} has moved to {target}; add that handle to follow the new account."
+    if account.get("limited") is True:
+        return (
+            f"The moderators of {instance} limited {handle}; its public posts are shown as a click-through shows them."
+        )
+    if account.get("memorial") is True:
+        return f"In memoriam: {handle} is kept as a memorial."
+    return ""

@@ -229,3 +229,22 @@ async def test_the_last_allowed_request_says_when_to_ask_again(instance: Mastodo
     instance.rate_remaining = 2  # the statuses answer carries X-RateLimit-Remaining: 0
     result = await fetch(instance, "alice@social.example")
     assert result.status == "ok" and result.retry_after == datetime.fromisoformat(instance.last_reset)
+
+
+async def test_a_moved_limited_or_memorial_account_says_so_above_its_posts(instance: MastodonServer) -> None:
+    new = instance.add_account("ada", "new.example")
+    old = instance.add_account("ada", "old.example", moved_to=new)
+    old.statuses.append(instance.status(old, "<p>Moving house</p>"))
+    instance.add_account("spam", "loud.example", limited=True)
+    instance.add_account("grace", "memory.example", memorial=True)
+    moved = await fetch(instance, "ada@old.example")
+    assert (moved.status, [p.text for p in moved.posts]) == ("ok", ["Moving house"])
+    assert moved.message == "ada@old.example has moved to ada@new.example; add that handle to follow the new account."
+    limited = await fetch(instance, "spam@loud.example")
+    assert limited.status == "ok" and limited.message.startswith(
+        "The moderators of loud.example limited spam@loud.example;"
+    )
+    memorial = await fetch(instance, "grace@memory.example")
+    assert memorial.message == "In memoriam: grace@memory.example is kept as a memorial."
+    ordinary = await fetch(instance, "ada@new.example")
+    assert ordinary.message == ""

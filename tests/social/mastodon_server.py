@@ -27,6 +27,9 @@ class Account:
     display_name: str = ""
     note: str = ""
     suspended: bool = False
+    moved_to: Account | None = None  # Account#moved_to_account: serialized as `moved`, one level deep
+    limited: bool = False  # silenced: `limited: true` (attribute :silenced, key: :limited, if: :silenced?)
+    memorial: bool = False  # attribute :memorial, if: :memorial?
     statuses: list[dict[str, Any]] = field(default_factory=list)  # listed newest (highest id) first
 
     def acct(self) -> str:
@@ -90,6 +93,14 @@ class MastodonServer:
         }
         if account.suspended:
             data["suspended"] = True
+        # rest/account_serializer.rb: has_one :moved_to_account, key: :moved (not nested further); the silenced
+        # and memorial flags only appear when true.
+        if account.moved_to is not None and not account.suspended:
+            data["moved"] = {k: v for k, v in self.account_json(account.moved_to).items() if k != "moved"}
+        if account.limited:
+            data["limited"] = True
+        if account.memorial:
+            data["memorial"] = True
         return data
 
     def status(

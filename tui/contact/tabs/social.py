@@ -37,7 +37,7 @@ def section(
     cached = account.cached
     profile = cached.profile
     state = state or STATES.get(cached.status, "ok" if cached.fetched_at else "loading")
-    if not message and state in ("not_found", "unreachable") and cached.message:
+    if not message and state in ("ok", "not_found", "unreachable") and cached.message:
         # The network's own sentence: taken down, deactivated, suspended, signed-in readers only, …
         message = cached.message
     if not message and state in CACHED_MESSAGES:
