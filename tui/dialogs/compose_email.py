@@ -24,6 +24,7 @@ from tui.background import in_thread
 from tui.context import InApp
 from tui.dialogs.confirm import ConfirmDialog
 from tui.inputs import TextEditor, TextInput
+from widgets.toggles import MarkedCheckbox
 
 
 class ComposeEmail(InApp, ModalScreen[bool]):
@@ -53,7 +54,7 @@ class ComposeEmail(InApp, ModalScreen[bool]):
         with VerticalScroll(classes="dialog", id="email-dialog"):
             yield Static(Content.styled("Send an email", "bold"), classes="dialog-title")
             yield Static(id="email-block")
-            yield Checkbox("Send anyway (override do not contact)", id="email-override")
+            yield MarkedCheckbox("Send anyway (override do not contact)", id="email-override")
             with Horizontal(classes="email-row"):
                 yield Label("From name", classes="email-label")
                 yield TextInput(draft.from_name, id="email-from-name", compact=True)
@@ -69,7 +70,7 @@ class ComposeEmail(InApp, ModalScreen[bool]):
             with Horizontal(classes="email-row"):
                 yield Label("Template", classes="email-label")
                 yield Select[int]([], prompt="Import from a template…", id="email-template", compact=True)
-            yield Checkbox("Have Mautic send its own email (tracked in Mautic)", id="email-via-mautic")
+            yield MarkedCheckbox("Have Mautic send its own email (tracked in Mautic)", id="email-via-mautic")
             with Horizontal(classes="email-row"):
                 yield Label("Subject", classes="email-label")
                 yield TextInput(draft.subject, id="email-subject", compact=True)

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, RadioButton, RadioSet, Static
+from textual.widgets import Button, RadioSet, Static
 
 from store.db import describe_error
 from store.notes import NOTE_TYPES, NoteError, NoteInvalid, NoteRow, parse_when
@@ -20,6 +20,7 @@ from tui.background import in_thread
 from tui.context import InApp
 from tui.dialogs.confirm import ConfirmDialog
 from tui.inputs import TextEditor, TextInput
+from widgets.toggles import MarkedRadioButton
 
 TYPE_LABELS = {"general": "General", "email": "Email", "call": "Call", "meeting": "Meeting"}
 
@@ -57,7 +58,7 @@ class NoteEditor(InApp, ModalScreen[NoteRow | None]):
             yield Static(Content.styled(self._title, "bold"), classes="dialog-title")
             with RadioSet(id="note-type"):
                 for value in NOTE_TYPES:
-                    yield RadioButton(TYPE_LABELS[value], value=value == kind, name=value)
+                    yield MarkedRadioButton(TYPE_LABELS[value], value=value == kind, name=value)
             with Horizontal(id="note-when-row"):
                 yield TextInput(when, placeholder="When: YYYY-MM-DD HH:MM, today 14:00…", id="note-when")
                 yield Static(id="note-when-hint")

@@ -8,13 +8,14 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import RadioButton, RadioSet, Static
+from textual.widgets import RadioSet, Static
 
 from services.social import PROVIDERS
 from store.social import add_profile
 from tui.background import in_thread, sentence
 from tui.context import InApp
 from tui.inputs import TextInput
+from widgets.toggles import MarkedRadioButton
 
 
 class SocialProfileDialog(InApp, ModalScreen[bool]):
@@ -31,7 +32,7 @@ class SocialProfileDialog(InApp, ModalScreen[bool]):
             yield Static(Content.styled("Add a social profile", "bold"), classes="dialog-title")
             with RadioSet(id="social-network"):
                 for index, network in enumerate(PROVIDERS.values()):
-                    yield RadioButton(network.label, value=index == 0, name=network.network)
+                    yield MarkedRadioButton(network.label, value=index == 0, name=network.network)
             yield TextInput(placeholder=next(iter(PROVIDERS.values())).hint, id="social-handle")
             yield Static(id="social-error")
             yield Static(Content("Enter adds · Esc cancels"), classes="dialog-hint")

@@ -12,6 +12,7 @@ from textual.widgets.selection_list import Selection
 
 from plain.literal import one_line
 from store.rows import TypeCount
+from widgets.toggles import MarkedSelectionList
 
 Choice = tuple[frozenset[str], frozenset[str]]
 
@@ -41,10 +42,10 @@ class TypeFilterDialog(ModalScreen[Choice | None]):
             with Horizontal(id="types-columns"):
                 with Vertical():
                     yield Label("Only these (none: all)")
-                    yield SelectionList[str](*self._selections(self._include), id="include")
+                    yield MarkedSelectionList[str](*self._selections(self._include), id="include")
                 with Vertical():
                     yield Label("Never these")
-                    yield SelectionList[str](*self._selections(self._exclude), id="exclude")
+                    yield MarkedSelectionList[str](*self._selections(self._exclude), id="exclude")
             yield Static(
                 Content("Space toggles · Tab switches list · Enter applies · c clears · Esc cancels"),
                 classes="dialog-hint",
