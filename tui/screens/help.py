@@ -28,4 +28,4 @@ class HelpScreen(ModalScreen[None]):
             for key, description in self._keys:
                 table.add_row(Text(key, style="bold"), Text(description))
             yield table
-            yield Static(Text("ctrl+p opens the command palette · Esc closes"), classes="dialog-hint")
+            yield Static(Text("↑↓ PgUp PgDn scroll · ctrl+p command palette · Esc closes"), classes="dialog-hint")
