@@ -49,7 +49,7 @@ async def test_history_is_newest_first_with_day_headers(app_factory):
         await settle(pilot)
         text = screen_text(app)
         assert "Today" in text and "Yesterday" not in text.split("Today")[0]
-        assert "All events · 100+ events" in text
+        assert "All events · 180 events" in text
         tl = timeline(app)
         times = [(row.entry.occurred_at, row.entry.id) for row in tl._rows.values()]
         assert times == sorted(times, reverse=True)

@@ -136,6 +136,7 @@ class ContactScreen(InApp, Screen[None]):
             self.fingerprint = fingerprint
         contents = self.query_one(TabbedContent)
         for tab in self.tabs:
+            tab.show_detail(detail)
             if tab.available(detail, located):
                 contents.show_tab(tab.TAB_ID)
             else:

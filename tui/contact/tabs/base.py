@@ -54,6 +54,9 @@ class ContactTab(InApp, TabPane):
     def unavailable_reason(self) -> str:
         return ""
 
+    def show_detail(self, detail: ContactDetail) -> None:
+        """The page read the contact (again); a tab may take what it needs from it."""
+
     def show_first_time(self) -> None:
         """Load, once: the page calls it when the tab is first shown."""
         if not self.loaded:

@@ -12,7 +12,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from plain.literal import one_line
-from store.rows import EventRow, TypeCount, event_type_name
+from store.rows import ContactDetail, EventRow, TypeCount, event_type_name
 from store.timeline import TimelineFilter, event_type_counts, timeline_page
 from tui.background import in_thread
 from tui.contact.tabs.base import ContactTab
@@ -20,9 +20,11 @@ from tui.inputs import TextInput
 from widgets.timeline import Timeline
 
 
-def describe_filter(flt: TimelineFilter, shown: int, complete: bool) -> Content:
-    """The filter state in words, with how many events are shown."""
+def describe_filter(flt: TimelineFilter, shown: int, complete: bool, total: int | None = None) -> Content:
+    """The filter state in words, with how many events are shown (all of them, `total`, when unfiltered)."""
     count = f"{shown:,}{'' if complete else '+'} events"
+    if not flt.active and total is not None and total >= shown:
+        count = f"{total:,} events"
     if not flt.active:
         return Content.assemble(("All events", "bold"), f" · {count}")
     parts: list[str] = []
@@ -63,6 +65,7 @@ class HistoryTab(ContactTab):
         super().__init__(contact_id)
         self.filter = TimelineFilter()
         self._debounce: Timer | None = None
+        self._total: int | None = None  # the contact's events, as the page counted them
 
     def compose(self) -> ComposeResult:
         with Vertical(id="history-pane"):
@@ -97,8 +100,13 @@ class HistoryTab(ContactTab):
             self.timeline.extend(rows, complete=complete)
         self._update_state()
 
+    def show_detail(self, detail: ContactDetail) -> None:
+        self._total = detail.event_count
+        if self.is_mounted:
+            self._update_state()
+
     def _update_state(self) -> None:
-        state = describe_filter(self.filter, self.timeline.event_count, self.timeline.complete)
+        state = describe_filter(self.filter, self.timeline.event_count, self.timeline.complete, self._total)
         self.query_one("#filter-state", Static).update(state)
 
     @on(Timeline.NeedMore)
