@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from services.mautic import MauticClient
 from services.mautic.push import push_changes
@@ -21,6 +21,7 @@ from store.memberships import set_membership
 from store.notes import add_note, delete_note, update_note
 from store.sync.outbox import CONFLICT, REFUSED, changes, release, waiting
 from tests.mautic import FakeMautic
+from tests.test_mautic_sync import one
 
 pytestmark = pytest.mark.sqlite_only
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -44,11 +45,6 @@ def synced(engine: Engine, fake: FakeMautic) -> dict[str, int]:
     group = lambda name: one(engine, "SELECT id FROM segment WHERE name = :n", n=name)  # noqa: E731
     return {"ada": ada, "local": local, "news": news, "news_local": group("Newsletter"), "locked": locked,
             "locked_local": group("Staff only"), "note": note}  # fmt: skip
-
-
-def one(engine: Engine, sql: str, **params: Any) -> Any:
-    with engine.connect() as conn:
-        return conn.execute(text(sql), params).scalar()
 
 
 def client(fake: FakeMautic) -> MauticClient:

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from services.mautic import MauticClient
@@ -25,6 +25,7 @@ from store.models import Segment
 from store.notes import list_notes
 from store.sync.outbox import changes, forget
 from tests.mautic import FakeMautic
+from tests.test_mautic_sync import contact_id, one, rows
 
 pytestmark = pytest.mark.sqlite_only
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -51,19 +52,6 @@ def later(engine: Engine, fake: FakeMautic, **options: Any) -> MauticSummary:
     return sync(engine, fake, **options)
 
 
-def rows(engine: Engine, sql: str, **params: Any) -> list[tuple]:
-    with engine.connect() as conn:
-        return [tuple(row) for row in conn.execute(text(sql), params)]
-
-
-def one(engine: Engine, sql: str, **params: Any) -> Any:
-    return rows(engine, sql, **params)[0][0]
-
-
-def local(engine: Engine, remote: int) -> int:
-    return one(engine, "SELECT contact_id FROM sync_state WHERE remote_id = :r", r=str(remote))
-
-
 def groups(engine: Engine, kind: str, contact_id: int) -> list[str]:
     sql = f"SELECT name FROM {kind} JOIN {kind}_membership ON {kind}_id = {kind}.id WHERE contact_id = :i ORDER BY name"
     return [name for (name,) in rows(engine, sql, i=contact_id)]
@@ -84,7 +72,7 @@ def test_unknown_fields_become_custom_fields_and_hostile_strings_are_kept_litera
 
     sync(engine, fake)
 
-    contact = get_contact(engine, local(engine, zoe))
+    contact = get_contact(engine, contact_id(engine, zoe))
     assert (contact.firstname, contact.lastname, contact.company) == ("Zoë", MARKUP, "\x1b[31mRed Herring")
     assert contact.custom_fields == {"title": "Dr", "twitter": CLIPBOARD, "shoe_size": "38"}
     [details] = [json.loads(d) for (d,) in rows(engine, "SELECT details FROM event WHERE type = 'form.submitted'")]
@@ -103,7 +91,7 @@ def test_a_contact_brought_with_its_mautic_id_is_that_contact(engine, fake, make
     summary = sync(engine, fake)
 
     assert (summary.created, summary.updated) == (0, 1)
-    assert local(engine, ada) == mine
+    assert contact_id(engine, ada) == mine
     contact = get_contact(engine, mine)
     assert (contact.firstname, contact.email, contact.city) == ("Ada", "ada@example.com", "London")
     assert one(engine, "SELECT count(*) FROM contact") == 1
@@ -119,13 +107,13 @@ def test_contacts_sharing_an_email_are_never_joined_by_the_sync(engine, fake, ma
     summary = sync(engine, fake)
 
     assert summary.created == 2
-    assert len({mine, local(engine, twin1), local(engine, twin2)}) == 3
+    assert len({mine, contact_id(engine, twin1), contact_id(engine, twin2)}) == 3
     kept = get_contact(engine, mine)
     assert (kept.firstname, kept.lastname, kept.city, kept.email) == ("Jo", "Local", "Porto", " JO@Example.com ")
     assert rows(engine, "SELECT count(*) FROM sync_state WHERE contact_id = :i", i=mine) == [(0,)]
     # They are offered to the user as duplicates instead.
     offered = {candidate.contact.id for candidate in find_duplicates_for(engine, mine)}
-    assert {local(engine, twin1), local(engine, twin2)} <= offered
+    assert {contact_id(engine, twin1), contact_id(engine, twin2)} <= offered
 
 
 def test_a_contact_merged_here_keeps_receiving_updates_on_the_survivor(engine, fake, make_contact) -> None:
@@ -133,7 +121,7 @@ def test_a_contact_merged_here_keeps_receiving_updates_on_the_survivor(engine, f
     ada = fake.add_contact(firstname="Ada", email="ada@example.com")
     sync(engine, fake)
     survivor = make_contact(engine, firstname="Ada", lastname="Lovelace", email="ada.l@example.com")
-    merged = local(engine, ada)
+    merged = contact_id(engine, ada)
     merge_contacts(engine, preview_merge(engine, survivor, merged, now=T0), actor="sam", now=T0)
 
     fake.advance(3600)
@@ -176,7 +164,7 @@ def test_segments_campaigns_and_templates_keep_their_mautic_id_through_renames(e
     assert rows(engine, "SELECT name, subject, body_text, external_id FROM email_template") == [
         ("Welcome (new)", "Welcome!", "Hello there", str(welcome))
     ]
-    contact = local(engine, ada)
+    contact = contact_id(engine, ada)
     assert (groups(engine, "segment", contact), groups(engine, "campaign", contact)) == (
         ["Monthly newsletter"],
         ["Onboarding 2027"],
@@ -239,7 +227,7 @@ def test_a_change_dropped_for_mautics_version_is_undone_by_the_next_sync(engine,
     fake.add_dnc(ada, "email", reason=1, comments="unsubscribed by link")
     sync(engine, fake)
     later(engine, fake)  # past the overlap: Ada is no longer read again for changes just before the last run
-    contact = local(engine, ada)
+    contact = contact_id(engine, ada)
     set_do_not_contact(engine, contact, "email", False, actor="sam", now=T0)  # made contactable here
     assert get_contact(engine, contact).do_not_contact == []
     [change] = changes(engine)
