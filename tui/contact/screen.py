@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, TabbedContent
+from textual.widgets import Header, TabbedContent
 
 from plain.literal import one_line
 from store.changes import Fingerprint, contact_fingerprint
@@ -24,6 +24,7 @@ from tui.contact.tabs.base import ContactChanged, ContactTab
 from tui.contact.tabs.history import HistoryTab
 from tui.contact.tabs.notes import NotesTab
 from tui.context import InApp
+from widgets.footer import FittingFooter
 
 TABS = tab_classes()
 
@@ -87,7 +88,7 @@ class ContactScreen(InApp, Screen[None]):
         with TabbedContent(initial=self.initial_tab, id="tabs"):
             for tab in TABS:
                 yield tab(self.contact_id)
-        yield Footer()
+        yield FittingFooter()
 
     @property
     def tabs(self) -> list[ContactTab]:

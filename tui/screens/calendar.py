@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from plain.literal import one_line
@@ -18,6 +18,7 @@ from store.calendar import CalendarEntry, calendar_entries, day_counts, local_da
 from tui.background import in_thread
 from tui.contact.tabs.notes import MARKERS
 from tui.context import InApp
+from widgets.footer import FittingFooter
 from widgets.month_grid import MonthGrid
 
 
@@ -55,7 +56,7 @@ class CalendarScreen(InApp, Screen[None]):
             with Vertical(id="agenda-column"):
                 yield Static(id="agenda-title")
                 yield OptionList(id="agenda", markup=False)
-        yield Footer()
+        yield FittingFooter()
 
     @property
     def grid(self) -> MonthGrid:

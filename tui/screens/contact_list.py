@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from plain.literal import one_line
 from plain.times import relative
@@ -17,6 +17,7 @@ from store.rows import ContactSummary
 from tui.background import in_thread
 from tui.context import InApp
 from tui.inputs import TextInput
+from widgets.footer import FittingFooter
 
 # (title, key, share of the free width); narrow terminals drop City, then Company.
 FLEX_COLUMNS = [("Name", "name", 30), ("Email", "email", 30), ("Company", "company", 24), ("City", "city", 16)]
@@ -69,7 +70,7 @@ class ContactListScreen(InApp, Screen[None]):
         yield TextInput(placeholder="Search name, email, company, city…", id="search")
         yield DataTable(id="contacts", cursor_type="row", zebra_stripes=True)
         yield Static(id="list-status")
-        yield Footer()
+        yield FittingFooter()
 
     @property
     def table(self) -> DataTable:
