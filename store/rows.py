@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from plain.json_text import jsonable
+from plain.names import person_name
 from store.db import stored_time
 
 EVENT_TYPE_NAMES = {
@@ -49,7 +50,7 @@ def event_type_name(event_type: str) -> str:
 
 def display_name(contact_id: int, firstname: str, lastname: str, email: str | None) -> str:
     """How a contact is named on screen: full name, else email, else Mautic's anonymous label."""
-    name = f"{firstname} {lastname}".strip()
+    name = person_name(firstname or "", lastname or "")
     return name or email or f"Anonymous #{contact_id}"
 
 
