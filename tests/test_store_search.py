@@ -40,7 +40,7 @@ PEOPLE = {
         firstname="Jane", lastname="Doe", email="jane.doe@example.com", company="Acme Corp", city="Springfield"
     ),
     "jose": dict(firstname="José", lastname="Núñez", email="jose@ejemplo.es", company="Telefónica", city="Madrid"),
-    "taro": dict(firstname="山田", lastname="太郎", email="taro@yamada.jp", company="ヤマダ電機", city="東京"),
+    "taro": dict(firstname="太郎", lastname="山田", email="taro@yamada.jp", company="ヤマダ電機", city="東京"),
     "siobhan": dict(
         firstname="Siobhán", lastname="O'Brien", email="siobhan@dublin.ie", company="Guinness", city="Dublin"
     ),

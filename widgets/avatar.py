@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual.geometry import Size
 from textual.reactive import reactive
 from textual.strip import Strip
@@ -79,7 +80,10 @@ def _fit(picture: Image, width: int, height: int) -> Image:
 
 
 def _centred(text: str, width: int, style: Style) -> Strip:
-    return Strip([Segment(one_line(text))]).crop(0, width).text_align(width, "center").apply_style(style)
+    """One line centred in `width` cells; a caption too long for the tile ends in an ellipsis."""
+    line = Text(one_line(text), no_wrap=True)
+    line.truncate(width, overflow="ellipsis")
+    return Strip([Segment(line.plain)]).text_align(width, "center").apply_style(style)
 
 
 def half_block_strips(picture: Image, width: int, height: int, background: tuple[int, int, int]) -> list[Strip]:

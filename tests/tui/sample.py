@@ -32,7 +32,7 @@ PEOPLE = [
     ("Grace", "Hopper", "grace@navy.example", "US Navy", "Arlington", "US"),
     ("José", "Núñez", "jose.nunez@ejemplo.example", "Telefónica", "Madrid", "ES"),
     ("Siobhán", "O'Brien", "siobhan@dublin.example", "Guinness", "Dublin", "IE"),
-    ("山田", "太郎", "taro@yamada.example", "ヤマダ電機", "東京", "JP"),
+    ("太郎", "山田", "taro@yamada.example", "ヤマダ電機", "東京", "JP"),
     ("נועה", "כהן", "noa@cohen.example", "Teva", "Tel Aviv", "IL"),
     ("Mallory", HOSTILE_NAME, "mallory@evil.example", HOSTILE_COMPANY, "Nowhere", "XX"),
     ("Linus", "Torvalds", None, "Linux Foundation", "Portland", "US"),
