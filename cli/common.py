@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 def db_path(args: argparse.Namespace) -> Path | str:
     """`--db`, else `$DOSSIER_DB`, else the platform's user data dir: a file's path or a server's URL."""
-    from store.settings import default_db_path
+    from store.places import default_db_path
 
     return getattr(args, "db", None) or default_db_path()
 

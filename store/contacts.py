@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Engine, String, func, select, tuple_, type_coerce
+from sqlalchemy import Engine, String, func, select, text, tuple_, type_coerce
 from sqlalchemy.engine import Connection
 from sqlmodel import col
 
 from plain.errors import UserError
-from store.fts import contact_matches
+from store.lookup import Run, search_summaries
 from store.models import (
     Campaign,
     CampaignMembership,
@@ -43,7 +43,6 @@ _SUMMARY_COLUMNS = (
 
 
 MAX_ID = 2**63 - 1  # SQLite's largest integer
-NOTE_SEARCH_MIN = 3
 
 
 class ContactNotFound(UserError, LookupError):
@@ -80,39 +79,16 @@ def search_contacts(
     engine: Engine, query: str, *, before_id: int | None = None, limit: int = 100
 ) -> list[ContactSummary]:
     """Contacts whose name, email, company or city, or the text of one of their notes, have words starting
-    with each word typed.
-
-    Newest contacts first, paginated by id (`before_id`); no ranking, so broad prefixes stay fast. Notes
-    are searched once the query has a word of at least `NOTE_SEARCH_MIN` characters: shorter prefixes
-    match most notes and would only add noise.
-    """
-    from store.note_search import search_contact_ids_by_notes
-
-    matches = contact_matches(engine.dialect.name, query)
-    if matches is None:
-        return []
-    source, condition, key = matches
-    statement = (
-        select(*_SUMMARY_COLUMNS)
-        .select_from(source)
-        .where(condition, C.merged_into_id.is_(None))
-        .order_by(key.desc())
-        .limit(limit)
-    )
-    if before_id is not None:
-        statement = statement.where(key < before_id)
+    with each word typed: newest first, paginated by id (`before_id`). See `store.lookup.search_summaries`,
+    which `dossier search` runs on its own sqlite3 connection."""
     with engine.connect() as conn:
-        rows = list(conn.execute(statement))
-        if max(len(word) for word in query.split()) >= NOTE_SEARCH_MIN:
-            # Contacts found by their notes join the same newest-first order. The next page of the union
-            # lies within the next page of each part, so paginating by id stays exact.
-            by_notes = set(search_contact_ids_by_notes(engine, query, limit, before_id=before_id))
-            by_notes -= {row.id for row in rows}
-            if by_notes:
-                found = select(*_SUMMARY_COLUMNS).where(C.id.in_(by_notes), C.merged_into_id.is_(None))
-                rows += conn.execute(found)
-                rows = sorted(rows, key=lambda row: row.id, reverse=True)[:limit]
-    return [contact_summary(row) for row in rows]
+        return search_summaries(sql_run(conn), engine.dialect.name, query, before_id=before_id, limit=limit)
+
+
+def sql_run(conn: Connection) -> Run:
+    """The `Run` of `store.lookup` over a SQLAlchemy connection: SQL text, `:name` parameters, rows as given
+    by the driver (no type processing: SQLite's stored text, PostgreSQL's typed values)."""
+    return lambda statement, params: conn.execute(text(statement), params).all()
 
 
 def count_contacts(engine: Engine) -> int:

@@ -26,7 +26,7 @@ def _run(args: argparse.Namespace) -> int:
     from demo.build import DemoExists, build_demo
     from plain.words import plural
     from store.db import display_name, is_url
-    from store.settings import demo_db_path
+    from store.places import demo_db_path
 
     if args.contacts < 1:
         raise UserError("--contacts must be at least 1.")
