@@ -40,6 +40,15 @@ _NOTES = {
     "postgresql": ("note", "note.search_words @@ dossier_prefix_query(:words)"),
 }
 
+
+def sql_run(conn: Any) -> Run:
+    """The `Run` over a SQLAlchemy connection: SQL text, `:name` parameters, rows as the driver gives them (no
+    type processing: SQLite's stored text, PostgreSQL's typed values)."""
+    from sqlalchemy import text
+
+    return lambda statement, params: conn.execute(text(statement), params).all()
+
+
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
