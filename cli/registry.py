@@ -61,9 +61,17 @@ class _DefaultCommand(argparse._SubParsersAction):
         super().__call__(parser, namespace, values, option)
 
 
-def build_parser(found: Sequence[Command]) -> argparse.ArgumentParser:
-    """The `dossier` parser: one subcommand per command; `command` in the result is the `Command` to run."""
+def build_parser(found: Sequence[Command], argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The `dossier` parser: one subcommand per command; `command` in the result is the `Command` to run.
+
+    Given the `argv` it will parse, and when that names a command, it holds that command's subparser only:
+    argparse builds the help of each of the thirty-odd subparsers as it adds it, which would be a large part
+    of what `dossier search` takes. The answer to `argv` is the same either way.
+    """
     default = next(c for c in found if c.default)
+    named = _named(argv, {c.name for c in found}) if argv is not None else None
+    if named is not None:
+        found = [c for c in found if c.name == named]
     parser = argparse.ArgumentParser(
         prog="dossier",
         description="A keyboard-driven terminal CRM. With no command, or a contact (id or email), it opens the app.",
@@ -80,6 +88,17 @@ def build_parser(found: Sequence[Command]) -> argparse.ArgumentParser:
         child.set_defaults(command=command)
     parser.set_defaults(command=default)
     return parser
+
+
+def _named(argv: Sequence[str], names: set[str]) -> str | None:
+    """The command `argv` names as its first word (after a leading `--db VALUE`); None when it names none, or
+    when its first word is an option the full parser must judge (`-h`, `--db=…`)."""
+    words = list(argv)
+    while words[:1] == ["--db"]:
+        words = words[2:]
+    if words and words[0] in names:
+        return words[0]
+    return None
 
 
 def _target(value: str) -> Any:

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, update
 from sqlmodel import Session
 
 from cli.main import main
+from cli.registry import build_parser, commands
 from store.contacts import get_contact, resolve_contact, search_contacts
 from store.models import Contact, ContactIp, IpAddress, Note, SocialProfile, SyncState, table_of
 
@@ -147,3 +148,30 @@ def open_version(db: str) -> str:
         return conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
     finally:
         conn.close()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["search", "jane"],
+        ["--db", "x.db", "search", "jane", "--json", "--limit", "3"],
+        ["show", "--db", "x.db", "7"],
+        ["--db", "x.db", "42"],
+        ["jane@example.com"],
+        ["export", "csv", "--db", "x.db"],
+        ["dnc", "add", "7", "--reason", "bounced"],
+    ],
+)
+def test_a_parser_of_the_named_command_only_parses_as_the_whole_one(argv: list[str]) -> None:
+    whole = build_parser(commands()).parse_args(argv)
+    assert build_parser(commands(), argv).parse_args(argv) == whole
+
+
+@pytest.mark.parametrize("argv", [["search"], ["search", "x", "--limit", "many"], ["search", "x", "--nope"]])
+def test_a_parser_of_the_named_command_refuses_as_the_whole_one(argv: list[str], capsys) -> None:
+    errors = []
+    for parser in (build_parser(commands()), build_parser(commands(), argv)):
+        with pytest.raises(SystemExit):
+            parser.parse_args(argv)
+        errors.append(capsys.readouterr().err)
+    assert errors[0] == errors[1]
