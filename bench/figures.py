@@ -16,7 +16,7 @@ GROUPS = {
     "keys": "5. Keystroke to repaint (Pilot, 120x36)",
     "merge": "6. Merge of two contacts with as many events as the busiest one, and its undo",
     "csv": "7. CSV import",
-    "peer": "8. Search as a whole process: dossier vs khard on a vCard folder",
+    "peer": "8. Search and show as whole processes (search: dossier vs khard on a vCard folder)",
     "memory": "9. Peak memory (RSS) on a contact page",
     "mautic": "10. Mautic sync from the fake Mautic (local, no rate limit)",
 }

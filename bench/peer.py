@@ -4,6 +4,7 @@ The contacts are exported with `dossier export vcard --out DIR/` (a folder of on
 and vdirsyncer keep them); khard gets a config of its own pointing at that folder. Both commands run as whole
 processes, as a person or a script would run them, alternately, with every match listed (`--limit` lifted).
 khard matches the text anywhere in any field, Dossier matches the start of words, so their counts differ.
+The target is the issue's: a lookup a mail client can run on every keystroke, under 100 ms.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ import subprocess
 import sysconfig
 from pathlib import Path
 
-from bench.figures import TIMES, Figure, Target
+from bench.figures import Figure, Target
 from bench.timing import Stats, elapsed_ms
 
-PEER_TARGET = [Target(f"≥ 10{TIMES} faster than khard", "ratio", "<=", 0.1)]
+PEER_TARGET = [Target("≤ 100 ms", "median", "<=", 100)]
 TARGET_CONTACTS = 10_000  # the target is stated for this many contacts
 
 

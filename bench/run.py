@@ -250,10 +250,14 @@ def scale_free(
     args: argparse.Namespace,
 ) -> list[Figure]:
     """The groups that do not depend on the database measured: CSV import, khard on 10,000 contacts (a
-    database of that size is generated when none was measured), and the Mautic sync (from the fake Mautic)."""
+    database of that size is generated when none was measured) with `dossier show` on every database, and the
+    Mautic sync (from the fake Mautic)."""
+    from functools import partial
+
     from bench.csv_speed import bench_csv
     from bench.mautic_sync import bench_mautic
     from bench.peer import bench_peer
+    from bench.show_process import bench_show
 
     figures: list[Figure] = []
     if "csv" in groups:
@@ -268,6 +272,9 @@ def scale_free(
                 peer_db.path, peer_db.contacts, word, workdir, env, runs=plan.peer_runs, warmup=plan.peer_warmup
             ),
         )
+        for db in databases:
+            show = partial(bench_show, db.path, db.contacts, db.heavy_id, env, runs=plan.cold_runs, warmup=1)
+            figures += timed_step(f"[{scale_name(db.contacts)}] peer.show", show)
     if "mautic" in groups:
         figures += timed_step(
             "mautic", lambda: bench_mautic(workdir, plan.mautic_contacts, plan.mautic_events, env, seed=args.seed)

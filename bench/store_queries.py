@@ -14,7 +14,7 @@ from bench.figures import TIMES, Figure, Target
 from bench.timing import capture_sql, raw_connection, replay, time_pair
 from store.activity import activity_series
 from store.contacts import search_contacts
-from store.fts import match_expression
+from store.lookup import match_expression
 from store.models import Event
 from store.timeline import TimelineFilter, event_type_counts, timeline_page
 

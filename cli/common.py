@@ -18,10 +18,12 @@ if TYPE_CHECKING:
     from rich.progress import Progress
     from sqlalchemy import Engine
 
+    from store.lookup import Run
+
 
 def db_path(args: argparse.Namespace) -> Path | str:
     """`--db`, else `$DOSSIER_DB`, else the platform's user data dir: a file's path or a server's URL."""
-    from store.settings import default_db_path
+    from store.places import default_db_path
 
     return getattr(args, "db", None) or default_db_path()
 
@@ -40,6 +42,29 @@ def database(args: argparse.Namespace, *, create: bool = False) -> Iterator[Engi
         raise DatabaseError(describe_error(exc)) from exc
     finally:
         engine.dispose()
+
+
+@contextmanager
+def reading(args: argparse.Namespace) -> Iterator[tuple[Run, str]]:
+    """For a command that only reads: a `Run` (store/lookup.py) on the database of `--db`, and its dialect.
+
+    A Dossier file at the current schema is read with sqlite3 alone, so `dossier search` answers without
+    importing SQLAlchemy; a server, or a file to upgrade first, goes through `database`. Both run the same
+    statements, and a file is checked the same way either way.
+    """
+    from store.read_only import readable_file
+
+    path = readable_file(db_path(args))
+    if path is not None:
+        from store.read_only import reading as reading_file
+
+        with reading_file(path) as run:
+            yield run, "sqlite"
+        return
+    from store.lookup import sql_run
+
+    with database(args) as engine, engine.connect() as conn:
+        yield sql_run(conn), engine.dialect.name
 
 
 def progress_bar(title: str, *texts: str, bar: bool = False) -> Progress:

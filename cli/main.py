@@ -12,7 +12,7 @@ def main(argv: list[str] | None = None) -> int:
 
     argv = sys.argv[1:] if argv is None else argv
     try:
-        args = build_parser(commands()).parse_args(argv)
+        args = build_parser(commands(), argv).parse_args(argv)
         code = args.command.run(args) or 0
         sys.stdout.flush()  # inside the try: a reader that went away is noticed here, not at exit
         return code

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import pkgutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import cli.commands
@@ -29,7 +29,9 @@ class Command:
 def commands() -> tuple[Command, ...]:
     """Every command of every module in `cli/commands/`, in module order then as each module lists them."""
     found: list[Command] = []
-    for module in sorted(m.name for m in pkgutil.iter_modules(cli.commands.__path__)):
+    # The folder's .py files, as pkgutil.iter_modules would list them (it costs more to import than this).
+    names = {path.stem for folder in cli.commands.__path__ for path in Path(folder).glob("*.py")} - {"__init__"}
+    for module in sorted(names):
         found += importlib.import_module(f"cli.commands.{module}").COMMANDS
     return tuple(found)
 
@@ -61,9 +63,17 @@ class _DefaultCommand(argparse._SubParsersAction):
         super().__call__(parser, namespace, values, option)
 
 
-def build_parser(found: Sequence[Command]) -> argparse.ArgumentParser:
-    """The `dossier` parser: one subcommand per command; `command` in the result is the `Command` to run."""
+def build_parser(found: Sequence[Command], argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The `dossier` parser: one subcommand per command; `command` in the result is the `Command` to run.
+
+    Given the `argv` it will parse, and when that names a command, it holds that command's subparser only:
+    argparse builds the help of each of the thirty-odd subparsers as it adds it, which would be a large part
+    of what `dossier search` takes. The answer to `argv` is the same either way.
+    """
     default = next(c for c in found if c.default)
+    named = _named(argv, {c.name for c in found}) if argv is not None else None
+    if named is not None:
+        found = [c for c in found if c.name == named]
     parser = argparse.ArgumentParser(
         prog="dossier",
         description="A keyboard-driven terminal CRM. With no command, or a contact (id or email), it opens the app.",
@@ -80,6 +90,17 @@ def build_parser(found: Sequence[Command]) -> argparse.ArgumentParser:
         child.set_defaults(command=command)
     parser.set_defaults(command=default)
     return parser
+
+
+def _named(argv: Sequence[str], names: set[str]) -> str | None:
+    """The command `argv` names as its first word (after a leading `--db VALUE`); None when it names none, or
+    when its first word is an option the full parser must judge (`-h`, `--db=…`)."""
+    words = list(argv)
+    while words[:1] == ["--db"]:
+        words = words[2:]
+    if words and words[0] in names:
+        return words[0]
+    return None
 
 
 def _target(value: str) -> Any:

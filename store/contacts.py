@@ -5,28 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Engine, String, func, select, tuple_, type_coerce
-from sqlalchemy.engine import Connection
-from sqlmodel import col
 
-from plain.errors import UserError
-from store.fts import contact_matches
-from store.models import (
-    Campaign,
-    CampaignMembership,
-    Contact,
-    ContactIp,
-    DoNotContact,
-    Event,
-    IpAddress,
-    Note,
-    Segment,
-    SegmentMembership,
-    SocialProfile,
-    table_of,
-)
-from store.normalize import normalize_email
-from store.rows import ContactDetail, ContactSummary, Location, SocialHandle, contact_summary, display_name
-from store.sync.sources import origin_of
+from store.contact_page import ContactNotFound as ContactNotFound
+from store.contact_page import contact_detail, resolve
+from store.lookup import search_summaries, sql_run
+from store.models import Contact, table_of
+from store.rows import ContactDetail, ContactSummary, contact_summary
 
 C = table_of(Contact).c
 # last_active comes as the stored text and is parsed by `stored_time` (much cheaper than the DateTime processor).
@@ -40,14 +24,6 @@ _SUMMARY_COLUMNS = (
     C.points,
     type_coerce(C.last_active, String).label("last_active"),
 )
-
-
-MAX_ID = 2**63 - 1  # SQLite's largest integer
-NOTE_SEARCH_MIN = 3
-
-
-class ContactNotFound(UserError, LookupError):
-    """No contact matches what was asked for; the message says what was looked up."""
 
 
 ListCursor = tuple[datetime | None, int]
@@ -80,39 +56,10 @@ def search_contacts(
     engine: Engine, query: str, *, before_id: int | None = None, limit: int = 100
 ) -> list[ContactSummary]:
     """Contacts whose name, email, company or city, or the text of one of their notes, have words starting
-    with each word typed.
-
-    Newest contacts first, paginated by id (`before_id`); no ranking, so broad prefixes stay fast. Notes
-    are searched once the query has a word of at least `NOTE_SEARCH_MIN` characters: shorter prefixes
-    match most notes and would only add noise.
-    """
-    from store.note_search import search_contact_ids_by_notes
-
-    matches = contact_matches(engine.dialect.name, query)
-    if matches is None:
-        return []
-    source, condition, key = matches
-    statement = (
-        select(*_SUMMARY_COLUMNS)
-        .select_from(source)
-        .where(condition, C.merged_into_id.is_(None))
-        .order_by(key.desc())
-        .limit(limit)
-    )
-    if before_id is not None:
-        statement = statement.where(key < before_id)
+    with each word typed: newest first, paginated by id (`before_id`). See `store.lookup.search_summaries`,
+    which `dossier search` runs on its own sqlite3 connection."""
     with engine.connect() as conn:
-        rows = list(conn.execute(statement))
-        if max(len(word) for word in query.split()) >= NOTE_SEARCH_MIN:
-            # Contacts found by their notes join the same newest-first order. The next page of the union
-            # lies within the next page of each part, so paginating by id stays exact.
-            by_notes = set(search_contact_ids_by_notes(engine, query, limit, before_id=before_id))
-            by_notes -= {row.id for row in rows}
-            if by_notes:
-                found = select(*_SUMMARY_COLUMNS).where(C.id.in_(by_notes), C.merged_into_id.is_(None))
-                rows += conn.execute(found)
-                rows = sorted(rows, key=lambda row: row.id, reverse=True)[:limit]
-    return [contact_summary(row) for row in rows]
+        return search_summaries(sql_run(conn), engine.dialect.name, query, before_id=before_id, limit=limit)
 
 
 def count_contacts(engine: Engine) -> int:
@@ -122,113 +69,15 @@ def count_contacts(engine: Engine) -> int:
 
 
 def resolve_contact(engine: Engine, ref: str | int) -> tuple[int, int | None]:
-    """Find a contact by id or email; follow merges to the survivor.
+    """Find a contact by id or email; follow merges to the survivor (see `store.contact_page.resolve`).
 
     Returns `(contact_id, merged_from)` where `merged_from` is the id asked for when it was merged away.
     """
     with engine.connect() as conn:
-        contact_id = _find(conn, str(ref).strip())
-        merged_from = None
-        seen = set()
-        while True:
-            target = conn.execute(select(C.merged_into_id).where(C.id == contact_id)).scalar_one()
-            if target is None or target in seen:
-                return contact_id, merged_from
-            seen.add(contact_id)
-            merged_from = merged_from or contact_id
-            contact_id = target
-
-
-def _find(conn: Connection, ref: str) -> int:
-    if ref.isascii() and ref.isdigit():
-        number = int(ref)
-        found = conn.execute(select(C.id).where(C.id == number)).scalar() if number <= MAX_ID else None
-        if found is None:
-            raise ContactNotFound(f"No contact has the id {ref}.")
-        return found
-    normalized = normalize_email(ref)
-    if normalized is None:
-        raise ContactNotFound(f"{ref!r} is neither a contact id nor an email address.")
-    rows = conn.execute(
-        select(C.id, C.email, C.merged_into_id)
-        .where(C.email_normalized == normalized)
-        .order_by(C.merged_into_id.is_not(None), C.id)
-    ).all()
-    exact = [row.id for row in rows if (row.email or "").strip().lower() == ref.lower()]
-    if exact:
-        return exact[0]
-    raise ContactNotFound(f"No contact has the email address {ref!r}.")
+        return resolve(sql_run(conn), ref)
 
 
 def get_contact(engine: Engine, contact_id: int) -> ContactDetail:
-    """Everything the contact page shows about one contact."""
+    """Everything the contact page shows about one contact (see `store.contact_page.contact_detail`)."""
     with engine.connect() as conn:
-        row = conn.execute(select(table_of(Contact)).where(C.id == contact_id)).first()
-        if row is None:
-            raise ContactNotFound(f"No contact has the id {contact_id}.")
-        detail = ContactDetail(
-            id=row.id,
-            name=display_name(row.id, row.firstname, row.lastname, row.email),
-            **{name: getattr(row, name) for name in _DETAIL_FIELDS},
-        )
-        detail.do_not_contact = list(
-            conn.execute(select(col(DoNotContact.channel)).where(col(DoNotContact.contact_id) == contact_id)).scalars()
-        )
-        detail.segments = _names(conn, Segment, SegmentMembership, SegmentMembership.segment_id, contact_id)
-        detail.campaigns = _names(conn, Campaign, CampaignMembership, CampaignMembership.campaign_id, contact_id)
-        detail.event_count = conn.execute(
-            select(func.count()).select_from(Event).where(col(Event.contact_id) == contact_id)
-        ).scalar_one()
-        detail.note_count = conn.execute(
-            select(func.count()).select_from(Note).where(col(Note.contact_id) == contact_id)
-        ).scalar_one()
-        detail.locations = _locations(conn, contact_id)
-        detail.social_profiles = [
-            SocialHandle(network=r.network, handle=r.handle)
-            for r in conn.execute(
-                select(col(SocialProfile.network), col(SocialProfile.handle))
-                .where(col(SocialProfile.contact_id) == contact_id)
-                .order_by(SocialProfile.network)
-            )
-        ]
-        origin = origin_of(conn, contact_id)
-        if origin is not None:
-            detail.origin, detail.origin_id, detail.synced_at = origin.source, origin.remote_id, origin.synced_at
-        return detail
-
-
-_DETAIL_FIELDS = [
-    name for name in ContactDetail.__dataclass_fields__ if name in table_of(Contact).c and name not in {"id"}
-]
-
-
-def _names(conn: Connection, group, membership, group_id, contact_id: int) -> list[str]:
-    query = (
-        select(group.name)
-        .join(membership, group_id == group.id)
-        .where(membership.contact_id == contact_id, membership.manually_removed.is_(False))
-        .order_by(group.name)
-    )
-    return list(conn.execute(query).scalars())
-
-
-def _locations(conn: Connection, contact_id: int) -> list[Location]:
-    query = (
-        select(IpAddress, col(ContactIp.first_seen), col(ContactIp.last_seen))
-        .join(ContactIp, col(ContactIp.ip_address_id) == IpAddress.id)
-        .where(col(ContactIp.contact_id) == contact_id)
-        .order_by(col(ContactIp.last_seen).desc())
-    )
-    return [
-        Location(
-            ip=r.ip,
-            city=r.city,
-            region=r.region,
-            country=r.country,
-            latitude=r.latitude,
-            longitude=r.longitude,
-            first_seen=r.first_seen,
-            last_seen=r.last_seen,
-        )
-        for r in conn.execute(query)
-    ]
+        return contact_detail(sql_run(conn), contact_id)

@@ -9,18 +9,23 @@ from __future__ import annotations
 
 import functools
 import os
-import sqlite3
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeGuard, overload
-
-from sqlalchemy import Connection, CursorResult, Engine, create_engine, event, text
+from typing import TYPE_CHECKING, Any, TypeGuard, overload
 
 from plain.errors import UserError
-from store.fts import APPLICATION_ID
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, CursorResult, Engine
+
+# SQLAlchemy is imported where an engine is made or used, not here: `dossier search` and `dossier show` read
+# a file with sqlite3 alone (store/read_only.py) and use this module's checks and stored forms.
+
+# The SQLite header's application id marks a file as a Dossier database ("DOSS").
+APPLICATION_ID = 0x444F5353
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -54,31 +59,6 @@ def _alembic_config(connection=None):
 
 def _known_revisions() -> set[str]:
     return {rev.revision for rev in _script_directory().walk_revisions()}
-
-
-def _inspect(path: Path) -> str | None:
-    """Read a file's schema revision without writing; None for an empty database."""
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=2)
-    except sqlite3.Error as exc:
-        raise DatabaseError(f"{path} cannot be opened: {exc}.") from exc
-    try:
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if not tables and app_id in (0, APPLICATION_ID):
-            return None
-        if app_id != APPLICATION_ID or "alembic_version" not in tables:
-            raise DatabaseError(f"{path} is not a Dossier database; it was left untouched.")
-        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-        return row[0] if row else None
-    except sqlite3.OperationalError as exc:
-        if "locked" in str(exc):
-            raise DatabaseError(f"{path} is locked by another program; try again when it is done.") from exc
-        raise DatabaseError(f"{path} cannot be read: {exc}.") from exc
-    except sqlite3.DatabaseError as exc:
-        raise DatabaseError(f"{path} is not a SQLite database, or it is corrupt; it was left untouched.") from exc
-    finally:
-        conn.close()
 
 
 def fold(value: object) -> str | None:
@@ -116,6 +96,8 @@ def writing(engine: Engine) -> Iterator[Connection]:
       is locked" (SQLITE_BUSY_SNAPSHOT), which no timeout helps;
     - on PostgreSQL it takes a transaction-level advisory lock first. Readers never wait for it.
     """
+    from sqlalchemy import text
+
     with engine.connect() as conn:
         if conn.dialect.name == "sqlite":
             conn.execution_options(dossier_begin="BEGIN IMMEDIATE")
@@ -139,6 +121,8 @@ def inserted_id(result: CursorResult[Any]) -> int:
 
 def make_engine(path: Path) -> Engine:
     """An engine on a SQLite file: WAL, foreign keys, a busy timeout and real transactions."""
+    from sqlalchemy import create_engine, event
+
     engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False, "timeout": 5})
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
@@ -177,35 +161,10 @@ def open_database(target: Target, *, create: bool = False, upgrade_schema: bool 
         from store.server import open_server
 
         return open_server(str(target), create=create, upgrade_schema=upgrade_schema)
+    from store.db_file import file_revision
+
     path = Path(target).expanduser()
-    if path.is_dir():
-        raise DatabaseError(f"{path} is a folder, not a database file.")
-    if not path.exists():
-        if not create:
-            raise DatabaseError(f"There is no Dossier database at {path}; run `dossier demo --db {path}` to make one.")
-        try:
-            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        except OSError as exc:
-            raise DatabaseError(f"Cannot create {path.parent}: {exc.strerror}.") from exc
-        try:
-            create_private_file(path)
-        except OSError as exc:
-            raise DatabaseError(f"Cannot create {path}: {exc.strerror}.") from exc
-        revision = None
-    else:
-        if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
-            raise DatabaseError(f"{path} is read-only; Dossier needs to write to its database.")
-        revision = _inspect(path)
-        if revision is None and not create and _is_empty(path):
-            # Commands that only read (search, show, export) never turn a file into a database.
-            raise DatabaseError(
-                f"{path} is an empty file, not a Dossier database yet; it was left untouched "
-                f"(`dossier --db {path}` makes it one)."
-            )
-        if revision not in (None, HEAD_REVISION) and revision not in _known_revisions():
-            raise DatabaseError(
-                f"{path} was written by a newer version of Dossier (schema {revision}); upgrade Dossier to open it."
-            )
+    revision = file_revision(path, create=create)
     engine = make_engine(path)
     try:
         if revision != HEAD_REVISION:
@@ -237,22 +196,10 @@ def create_private_file(path: Path) -> None:
     os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
-def _is_empty(path: Path) -> bool:
-    """Whether a file holds no database at all: 0 bytes, or a SQLite header with no table."""
-    return path.stat().st_size == 0 or not _has_tables(path)
-
-
-def _has_tables(path: Path) -> bool:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=2)
-    try:
-        return conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
-    finally:
-        conn.close()
-
-
 def upgrade(engine: Engine) -> None:
     """Bring the schema to the head revision, all in one transaction."""
     from alembic import command
+    from sqlalchemy import text
 
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":

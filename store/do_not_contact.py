@@ -13,11 +13,10 @@ from sqlalchemy import Engine, delete, insert, select
 
 from store.contacts import ContactNotFound
 from store.db import writing
+from store.dnc_reasons import REASON_CODES, REASONS
 from store.models import Contact, DoNotContact, Event, table_of
 from store.sync import outbox
 
-REASONS = ("unsubscribed", "bounced", "manual")
-REASON_CODES = {"unsubscribed": 1, "bounced": 2, "manual": 3}  # Mautic's DoNotContact constants
 _D = table_of(DoNotContact).c
 _C = table_of(Contact).c
 

@@ -3,22 +3,17 @@
 SQLite has FTS5 indexes kept in sync by triggers. PostgreSQL has GIN indexes over `tsvector` expressions
 (nothing to keep in sync) and `pg_trgm` for the "name contains" filters. Both index words folded for case
 and accents and split at punctuation, and both match a typed word against the start of a stored word, so
-the same query finds the same contacts on either.
+the same query finds the same contacts on either. The queries themselves are in store/lookup.py.
 """
 
 from __future__ import annotations
 
-import re
-
-from sqlalchemy import column, func, literal_column, table, text
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
-from sqlalchemy.sql import ColumnElement, FromClause
 
-from store.models import Contact, Note, table_of
+from store.db import APPLICATION_ID
 
 SEARCH_COLUMNS = ("firstname", "lastname", "email", "company", "city")
-# The SQLite header's application id marks a file as a Dossier database ("DOSS").
-APPLICATION_ID = 0x444F5353
 
 
 # PostgreSQL: folding as store.db.fold does (unaccent + lower), words as FTS5's unicode61 tokenizer splits them.
@@ -82,63 +77,3 @@ def drop_contact_search(conn: Connection) -> None:
     for name in ("contact_fts_ai", "contact_fts_ad", "contact_fts_au"):
         conn.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
     conn.execute(text("DROP TABLE IF EXISTS contact_fts"))
-
-
-_TOKEN = re.compile(r"\w+", re.UNICODE)
-
-
-def match_expression(query: str) -> str | None:
-    """Turn what a user typed into an FTS5 prefix query: every word must match the start of a token.
-
-    Punctuation splits a word into tokens as the index's tokenizer does, and those tokens must follow
-    each other (`o'bri` is the phrase `o` then `bri…`, `jane.doe@` is `jane` then `doe…`), so no user
-    input can reach FTS5's query syntax. Returns None when nothing searchable was typed.
-    """
-    phrases = []
-    for word in query.split():
-        tokens = _TOKEN.findall(word)
-        if tokens:
-            phrases.append('"' + " ".join(tokens) + '"*')
-    return " AND ".join(phrases) or None
-
-
-def _prefix_query(query: str) -> ColumnElement | None:
-    """PostgreSQL's counterpart of `match_expression`, built by the server (see `dossier_prefix_query`)."""
-    return func.dossier_prefix_query(query) if _TOKEN.search(query) else None
-
-
-_contact_fts = table("contact_fts", column("rowid"))
-_note_fts = table("note_fts", column("rowid"))
-C = table_of(Contact).c
-N = table_of(Note).c
-
-
-def contact_matches(dialect: str, query: str) -> tuple[FromClause, ColumnElement, ColumnElement] | None:
-    """(what to select from, the condition, the contact id) for contacts with words starting with each word
-    typed; None when nothing searchable was typed. Sorting and paging by the id are the caller's."""
-    if dialect == "postgresql":
-        prefixes = _prefix_query(query)
-        if prefixes is None:
-            return None
-        # The stored words (migration 0006_team): the same as dossier_contact_words of the row.
-        return table_of(Contact), literal_column("contact.search_words").op("@@")(prefixes), C.id
-    expression = match_expression(query)
-    if expression is None:
-        return None
-    rowid = _contact_fts.c.rowid
-    source = _contact_fts.join(table_of(Contact), C.id == rowid)
-    return source, literal_column("contact_fts").op("MATCH")(expression), rowid
-
-
-def note_matches(dialect: str, query: str) -> tuple[FromClause, ColumnElement] | None:
-    """(the notes to select from, the condition) for notes with words starting with each word typed."""
-    if dialect == "postgresql":
-        prefixes = _prefix_query(query)
-        if prefixes is None:
-            return None
-        return table_of(Note), literal_column("note.search_words").op("@@")(prefixes)
-    expression = match_expression(query)
-    if expression is None:
-        return None
-    source = _note_fts.join(table_of(Note), N.id == _note_fts.c.rowid)
-    return source, literal_column("note_fts").op("MATCH")(expression)

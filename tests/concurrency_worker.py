@@ -36,9 +36,8 @@ from sqlalchemy.exc import OperationalError
 from store.db import describe_error, open_database
 from store.memberships import list_groups, set_membership
 from store.models import Campaign, Contact, Segment
-from store.note_search import search_contact_ids_by_notes
 from store.notes import NoteConflict, NoteNotFound, NoteRow, add_note, delete_note, list_notes, update_note
-from tests.store_helpers import get_note
+from tests.store_helpers import get_note, search_contact_ids_by_notes
 
 # Notes go on the first few contacts only, so both writers keep meeting on the same notes.
 NOTE_CONTACTS = 10

@@ -89,3 +89,11 @@ def record_visit(
             )
         )
     return ip_id
+
+
+def search_contact_ids_by_notes(engine: Engine, query: str, limit: int, *, before_id: int | None = None) -> list[int]:
+    """The note half of the contact search (`store.lookup.note_contact_ids`) on an engine, as the store runs it."""
+    from store.lookup import note_contact_ids, sql_run
+
+    with engine.connect() as conn:
+        return note_contact_ids(sql_run(conn), engine.dialect.name, query, limit, before_id=before_id)

@@ -23,7 +23,7 @@ from sqlalchemy import select as sql_select
 from sqlmodel import Session
 
 from store.models import Campaign, CampaignMembership, Contact, Event, Note, Segment, SegmentMembership
-from store.note_search import search_contact_ids_by_notes
+from tests.store_helpers import search_contact_ids_by_notes
 
 ROOT = Path(__file__).resolve().parents[1]
 OPS_PER_WRITER = 5_000

@@ -14,12 +14,11 @@ from keyring.backends.fail import Keyring as FailKeyring
 from keyring.errors import KeyringLocked
 from pydantic import SecretStr
 
+from store.places import config_path, default_db_path
 from store.settings import (
     KEYRING_SERVICE,
     Settings,
     SettingsError,
-    config_path,
-    default_db_path,
     load_settings,
     masked,
 )

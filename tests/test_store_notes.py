@@ -19,7 +19,6 @@ from store.contacts import ContactNotFound
 from store.db import MIGRATIONS, make_engine, open_database
 from store.dialect import loads, stored_row
 from store.fts import APPLICATION_ID
-from store.note_search import search_contact_ids_by_notes
 from store.notes import (
     NoteConflict,
     NoteInvalid,
@@ -32,7 +31,7 @@ from store.notes import (
     update_note,
 )
 from tests.faults import refuse_inserts
-from tests.store_helpers import get_note, head_revision
+from tests.store_helpers import get_note, head_revision, search_contact_ids_by_notes
 
 NOW = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)  # a Friday
 BERLIN = ZoneInfo("Europe/Berlin")

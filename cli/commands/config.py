@@ -15,7 +15,8 @@ def _run(args: argparse.Namespace) -> int:
     import tomli_w
 
     from store.db import display_name
-    from store.settings import config_path, default_db_path, load_settings, masked
+    from store.places import config_path, default_db_path
+    from store.settings import load_settings, masked
 
     settings = load_settings()
     print(f"# config file: {config_path()}{'' if config_path().exists() else ' (not present; defaults)'}")

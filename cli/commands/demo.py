@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import tempfile
 from pathlib import Path
 
 from cli.common import say
@@ -26,7 +25,7 @@ def _run(args: argparse.Namespace) -> int:
     from demo.build import DemoExists, build_demo
     from plain.words import plural
     from store.db import display_name, is_url
-    from store.settings import demo_db_path
+    from store.places import demo_db_path
 
     if args.contacts < 1:
         raise UserError("--contacts must be at least 1.")
@@ -56,6 +55,8 @@ def _on_server(url: str, args: argparse.Namespace):
 
     if args.force:
         raise UserError("--force replaces a file; on a server, empty the database yourself first.")
+    import tempfile
+
     with tempfile.TemporaryDirectory() as scratch:
         summary = build_demo(Path(scratch) / "demo.db", contacts=args.contacts, seed=args.seed)
         copy_between(Path(scratch) / "demo.db", url)

@@ -13,7 +13,7 @@ from cli.registry import Command, db_option
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
-    from store.do_not_contact import REASONS
+    from store.dnc_reasons import REASONS
 
     actions = parser.add_subparsers(dest="dnc_action", metavar="ACTION", required=True)
     for action, text in (("add", "mark the contact as not to be contacted"), ("remove", "make it contactable again")):

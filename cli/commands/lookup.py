@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from cli.common import database, say
+from cli.common import reading, say
 from cli.registry import Command, db_option
 
 
@@ -19,10 +19,10 @@ def _search_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _search(args: argparse.Namespace) -> int:
     from plain.literal import one_line
-    from store.contacts import search_contacts
+    from store.lookup import search_summaries
 
-    with database(args) as engine:
-        rows = search_contacts(engine, args.query, limit=max(1, args.limit))
+    with reading(args) as (run, dialect):
+        rows = search_summaries(run, dialect, args.query, limit=max(1, args.limit))
     if args.json:
         print(json.dumps([_summary_json(row) for row in rows], ensure_ascii=False, indent=2))
     else:
@@ -53,11 +53,11 @@ def _show_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _show(args: argparse.Namespace) -> int:
     from cli.show_text import render_contact
-    from store.contacts import get_contact, resolve_contact
+    from store.contact_page import contact_detail, resolve
 
-    with database(args) as engine:
-        contact_id, merged_from = resolve_contact(engine, args.contact)
-        detail = get_contact(engine, contact_id)
+    with reading(args) as (run, _dialect):
+        contact_id, merged_from = resolve(run, args.contact)
+        detail = contact_detail(run, contact_id)
     if args.json:
         document = detail.to_json()
         if merged_from is not None:

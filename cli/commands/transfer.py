@@ -11,13 +11,15 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cli.common import database, print_failures, progress_bar, say, write_failed
 from cli.registry import Command, db_option
 from plain.errors import UserError
 from plain.words import plural
-from store.interchange.formats import FileFormat, Option, readable_formats, writable_formats
+
+if TYPE_CHECKING:
+    from store.interchange.formats import FileFormat, Option
 
 
 def _add_option(parser: argparse.ArgumentParser, option: Option) -> None:
@@ -37,6 +39,7 @@ def _add_option(parser: argparse.ArgumentParser, option: Option) -> None:
 
 def _import_arguments(parser: argparse.ArgumentParser) -> None:
     from cli.commands import mautic
+    from store.interchange.formats import readable_formats
 
     formats = parser.add_subparsers(dest="format", metavar="FORMAT", required=True)
     for fmt in readable_formats():
@@ -50,6 +53,8 @@ def _import_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _export_arguments(parser: argparse.ArgumentParser) -> None:
+    from store.interchange.formats import writable_formats
+
     formats = parser.add_subparsers(dest="format", metavar="FORMAT", required=True)
     for fmt in writable_formats():
         child = formats.add_parser(fmt.name, help=fmt.export_help)

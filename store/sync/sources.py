@@ -10,8 +10,9 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Connection, Engine, select, text, update
 
+from store.contact_page import ORIGIN
 from store.dialect import insert
 from store.models import Contact, SyncSource, SyncState, table_of
 
@@ -59,16 +60,9 @@ def _edit_recheck(conn: Connection, source_id: int, change: Callable[[set[str]],
 
 
 def origin_of(conn: Connection, contact_id: int) -> Any | None:
-    """The `sync_state` row (source, remote_id, synced_at) saying where a contact lives in another system: its
-    own, else that of a record merged into it here (the most recently synced), since a merge in Dossier does
-    not join the records there and the survivor's changes still go to one of them."""
-    return conn.execute(
-        select(_ST.source, _ST.remote_id, _ST.synced_at)
-        .join(table_of(Contact), _C.id == _ST.contact_id)
-        .where((_ST.contact_id == contact_id) | (_C.merged_into_id == contact_id))
-        .order_by((_ST.contact_id != contact_id), _ST.synced_at.desc())
-        .limit(1)
-    ).first()
+    """The `sync_state` row (source, remote_id, synced_at as stored) saying where a contact lives in another
+    system: its own, else that of a record merged into it here (see `store.contact_page.ORIGIN`)."""
+    return conn.execute(text(ORIGIN), {"id": contact_id}).first()
 
 
 def remote_contact(conn: Connection, contact_id: int) -> tuple[int, str] | None:

@@ -14,7 +14,7 @@ branch_labels = None
 depends_on = None
 
 # The same tokenizer and prefix indexes as the contact search (store/fts.py), so one typed query
-# (store.fts.match_expression) means the same thing against both indexes.
+# (store.lookup.match_expression) means the same thing against both indexes.
 UPGRADE = [
     "CREATE VIRTUAL TABLE note_fts USING fts5(text, content='note', content_rowid='id', prefix='1 2 3', "
     "tokenize='unicode61 remove_diacritics 2')",
