@@ -157,3 +157,23 @@ async def test_j_k_g_G_move_in_the_notes_list(busy_app) -> None:
         await pilot.press("g")
         assert notes.highlighted == 0
         assert "Called about renewal" in screen_text(busy_app)  # the newest
+
+
+async def test_a_bigger_terminal_fills_the_taller_cells(busy_app) -> None:
+    async with busy_app.run_test(size=(80, 24)) as pilot:
+        await open_calendar_on(pilot, FIVE_DATE)
+        assert cell_lines(busy_app, FIVE_DATE)[-1] == "+4 more"
+        await pilot.resize_terminal(160, 50)
+        await settle(pilot)
+        await settle(pilot)  # the grid measures its cells, then the screen reads more of each day
+        lines = cell_lines(busy_app, FIVE_DATE)
+        assert len(lines) == 1 + len(FIVE) and not lines[-1].startswith("+")
+        assert "Tuesday 17 November 2026  5 entries" in screen_text(busy_app)
+
+
+async def test_the_agenda_heading_fits_at_80_columns(busy_app) -> None:
+    async with busy_app.run_test(size=(80, 24)) as pilot:
+        await open_calendar_on(pilot, BUSY_DATE)
+        lines = screen_text(busy_app).splitlines()
+        heading = next(i for i, line in enumerate(lines) if "Wed 18 November 2026" in line)
+        assert "7 entries" in lines[heading + 1]  # under the date, which is not wrapped in two

@@ -55,6 +55,7 @@ class CalendarScreen(InApp, Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._agenda: list[CalendarEntry] = []
+        self._day: date | None = None  # the day the agenda shows
         self._per_day = 0  # how many entries a day the grid was last given (at most)
 
     def compose(self) -> ComposeResult:
@@ -122,15 +123,30 @@ class CalendarScreen(InApp, Screen[None]):
         )
 
     def _show_day(self, day: date, entries: list[CalendarEntry]) -> None:
-        self._agenda = entries
-        count = f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}" if entries else "nothing planned"
-        title = Content.assemble((f"{day:%A %d %B %Y}", "bold"), (f"  {count}", "$text-muted"))
-        self.query_one("#agenda-title", Static).update(title)
+        self._day, self._agenda = day, entries
+        self._show_heading()
         agenda = self.query_one("#agenda", OptionList)
         agenda.clear_options()
         agenda.add_options(Option(agenda_line(e), id=str(e.note_id)) for e in entries)
         if entries:
             agenda.highlighted = 0
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._show_heading)
+
+    def _show_heading(self) -> None:
+        day, entries = self._day, self._agenda
+        if day is None:
+            return
+        count = f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}" if entries else "nothing planned"
+        heading = self.query_one("#agenda-title", Static)
+        # The agenda is narrow at 80 columns: a shorter weekday, and the count under the date, rather than
+        # a date wrapped in two.
+        width = heading.content_size.width
+        when = f"{day:%A %d %B %Y}"
+        when = when if len(when) <= width else f"{day:%a %d %B %Y}"
+        gap = "  " if len(when) + 2 + len(count) <= width else "\n"
+        heading.update(Content.assemble((when, "bold"), (gap + count, "$text-muted")))
 
     @on(OptionList.OptionSelected, "#agenda")
     def _open_contact(self, event: OptionList.OptionSelected) -> None:
