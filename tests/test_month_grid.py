@@ -9,7 +9,7 @@ from textual.app import App, ComposeResult
 from textual.content import Content
 from textual.message import Message
 
-from widgets.day_cell import LAST_DAY, DayCell, add_months, day_lines, month_weeks
+from widgets.day_cell import LAST_DAY, DayCell, DayEntry, add_months, day_lines, month_weeks, number_style
 from widgets.month_grid import MonthGrid
 
 TODAY = date(2026, 11, 20)
@@ -271,3 +271,29 @@ def test_add_months_clamps() -> None:
     assert add_months(date(2026, 5, 31), -14) == date(2025, 3, 31)
     assert add_months(date(1, 1, 5), -1) == date(1, 1, 1)
     assert add_months(date(9999, 10, 31), 5) == LAST_DAY
+
+
+def test_day_lines_count_what_was_not_loaded() -> None:
+    # Three loaded of five, in a cell with room for five: the two not loaded are still counted.
+    day = date(2026, 11, 7)
+    three = ["09:00 Call · Ada", "10:00 Meeting · Bob", "11:00 Call · Cy"]
+    assert plain(day_lines(day, three, 5, 20, 6)) == [" 7", *three, "+2 more"]
+    assert plain(day_lines(day, [], 1, 20, 2)) == [" 7", "1 note"]
+    assert plain(day_lines(day, three, 40, 6, 4))[1:] == ["09:00…", "10:00…", "+38"]  # "+38 m…" says less
+
+
+def test_day_entries_give_way_to_the_name_as_cells_narrow() -> None:
+    entry = DayEntry("09:00", "Grace Hopper", "◆", "$warning")
+    assert entry.fit(40).plain == "09:00 ◆ Grace Hopper"
+    assert entry.fit(18).plain == "09:00 ◆ Grace Hop…"
+    assert entry.fit(12).plain == "◆ Grace Hop…"
+    assert entry.fit(7).plain == "Grace …"
+    assert entry.fit(3).plain == "Gr…"
+    assert DayEntry("09:00", HOSTILE).fit(80).plain == "09:00 " + HOSTILE  # literal, never markup
+    assert all(entry.fit(width).cell_length <= width for width in range(1, 30))
+
+
+def test_the_day_number_reads_without_colour() -> None:
+    assert number_style(today=False, outside=False, selected=False) == "bold"
+    assert number_style(today=True, outside=False, selected=True) == "bold underline reverse"
+    assert number_style(today=False, outside=True, selected=False) == "none"

@@ -167,11 +167,13 @@ class DossierApp(App[None]):
         fingerprint = contact_fingerprint(self.context.engine, page.contact_id)
         self.call_from_thread(page.changed_elsewhere, fingerprint, ours)
 
-    def open_contact(self, contact_id: int, *, merged_from: int | None = None, tab: str = "history") -> None:
-        """Show one contact's page on top of the current screen."""
+    def open_contact(
+        self, contact_id: int, *, merged_from: int | None = None, tab: str = "history", note_id: int | None = None
+    ) -> None:
+        """Show one contact's page on top of the current screen (on `tab`, with `note_id` highlighted)."""
         from tui.contact.screen import ContactScreen
 
-        self.push_screen(ContactScreen(contact_id, merged_from=merged_from, tab=tab))
+        self.push_screen(ContactScreen(contact_id, merged_from=merged_from, tab=tab, note_id=note_id))
 
     def action_mautic_sync(self) -> None:
         self.sync.toggle()

@@ -14,8 +14,13 @@ from textual.message import Message
 from textual.widget import Widget
 
 from plain.literal import one_line
+from plain.words import plural
 
-Entry = str | Content
+# An entry needs this many cells of its label beside the time, else the time gives way to the label:
+# who a note is about says more in a narrow cell than when it is.
+MIN_LABEL = 8
+MIN_NAME = 6  # and the marker gives way when the label would keep fewer cells than this
+
 # December 9999's last week runs into the year 10000, which Python's dates cannot hold.
 LAST_DAY = date(9999, 11, 30)
 
@@ -34,22 +39,65 @@ def add_months(day: date, months: int) -> date:
     return min(moved, LAST_DAY)
 
 
-def _entry(entry: Entry) -> Content:
+@dataclass(frozen=True, slots=True)
+class DayEntry:
+    """One entry of a day: its time ("09:00"), a label (a name, shown literally) and an optional one-cell
+    marker with its style; the cell decides which of them fit."""
+
+    time: str
+    label: str
+    marker: str = ""
+    marker_style: str = ""
+
+    def fit(self, width: int) -> Content:
+        """The entry in `width` cells: time, marker and label while the label keeps MIN_LABEL cells (or
+        fits whole); else marker and label while it keeps MIN_NAME; else the label alone. Cut labels end
+        with an ellipsis."""
+        label = Content(one_line(self.label))
+        marker = Content.styled(self.marker + " ", self.marker_style) if self.marker else Content("")
+        full = Content.assemble((self.time + " ", "$text-muted"), marker, label)
+        if full.cell_length <= width or width - (full.cell_length - label.cell_length) >= MIN_LABEL:
+            chosen = full
+        elif width - marker.cell_length >= MIN_NAME:
+            chosen = Content.assemble(marker, label)
+        else:
+            chosen = label
+        return chosen.truncate(width, ellipsis=True)
+
+
+Entry = str | Content | DayEntry
+
+
+def _entry(entry: Entry, width: int) -> Content:
+    if isinstance(entry, DayEntry):
+        return entry.fit(width)
     return entry if isinstance(entry, Content) else Content(one_line(entry))
 
 
 def day_lines(
-    day: date, entries: Sequence[Entry], count: int, width: int, height: int, *, today: bool = False
+    day: date,
+    entries: Sequence[Entry],
+    count: int,
+    width: int,
+    height: int,
+    *,
+    today: bool = False,
+    outside: bool = False,
+    selected: bool = False,
 ) -> list[Content]:
     """What one day's cell shows in `width` x `height` cells: its number, then as many entries as fit,
-    the last line saying "+N more" when some do not. `count` is the day's total (entries may be fewer)."""
+    the last line saying "+N more" when some are not shown. `count` is the day's total: `entries` may be
+    fewer (the first of the day), and what is not shown is counted either way.
+
+    The number carries the day's state in its style, so it reads without colour: bold in the month shown
+    (plain outside it), underlined today, reversed when selected."""
     if width <= 0 or height <= 0:
         return []
     total = max(count, len(entries))
-    number = Content.styled(f"{day.day:>2}", "bold underline" if today else "bold")
+    number = Content.styled(f"{day.day:>2}", number_style(today=today, outside=outside, selected=selected))
     if height == 1:
         if total == 1 and entries:
-            line = Content.assemble(number, " ", _entry(entries[0]))
+            line = Content.assemble(number, " ", _entry(entries[0], width - 3))
         elif total:
             tally = f" ({total} notes)" if width >= len(f"{day.day:>2} ({total} notes)") else f" ({total})"
             line = Content.assemble(number, (tally, "$text-muted"))
@@ -57,15 +105,23 @@ def day_lines(
             line = number
         return [line.truncate(width, ellipsis=True)]
     slots = height - 1
-    if total <= slots:
-        shown, more = list(entries[:slots]), 0
-    else:
-        shown = list(entries[: slots - 1])
-        more = total - len(shown)
-    lines = [number] + [_entry(entry) for entry in shown]
+    shown = list(entries[: slots if total <= slots else slots - 1])
+    more = total - len(shown)
+    lines = [number] + [_entry(entry, width) for entry in shown]
     if more:
-        lines.append(Content.styled(f"+{more} more" if shown else f"{more} notes", "$text-muted"))
+        tally = f"+{more} more" if shown else plural(more, "note")
+        if len(tally) > width:  # "+12" says it better than "+12 m…"
+            tally = f"+{more}"
+        lines.append(Content.styled(tally, "$text-muted"))
     return [line.truncate(width, ellipsis=True) for line in lines]
+
+
+def number_style(*, today: bool, outside: bool, selected: bool) -> str:
+    """The day number's style: the state in attributes a terminal without colour still shows."""
+    return (
+        " ".join(style for style, on in (("bold", not outside), ("underline", today), ("reverse", selected)) if on)
+        or "none"
+    )
 
 
 class DayCell(Widget):
@@ -101,7 +157,16 @@ class DayCell(Widget):
 
     def render(self) -> Content:
         width, height = self.content_size
-        lines = day_lines(self.day, self._entries, self._count, width, height, today=self.has_class("-today"))
+        lines = day_lines(
+            self.day,
+            self._entries,
+            self._count,
+            width,
+            height,
+            today=self.has_class("-today"),
+            outside=self.has_class("-outside"),
+            selected=self.has_class("-selected"),
+        )
         return Content("\n").join(lines)
 
     def on_click(self, event: Click) -> None:

@@ -24,10 +24,14 @@ from widgets.day_cell import LAST_DAY, DayCell, Entry, add_months, month_weeks
 
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MAX_WEEKS = 6
+# One footer entry, "[ ] Month", for both: the footer must keep Esc and Help at 80 columns.
+MONTHS = Binding.Group("Month")
 
 
 class MonthGrid(Widget, can_focus=True):
-    """A month of days; arrows move the selected day, `[` `]` change month, `t` today, Enter opens a day."""
+    """A month of days; arrows move the selected day, `[` `]` change month, `t` today, Enter opens a day.
+
+    It says how many entries a day's cell has room for (`RoomChanged`), so its owner loads no fewer."""
 
     DEFAULT_CSS = """
     MonthGrid { height: 1fr; layout: vertical; }
@@ -46,10 +50,24 @@ class MonthGrid(Widget, can_focus=True):
         Binding("l", "move(1)", "Next day", show=False, id="month_grid.l"),
         Binding("k", "move(-7)", "Week before", show=False, id="month_grid.k"),
         Binding("j", "move(7)", "Week after", show=False, id="month_grid.j"),
-        Binding("left_square_bracket,pageup", "month(-1)", "Prev month", key_display="[", id="month_grid.previous"),
-        Binding("right_square_bracket,pagedown", "month(1)", "Next month", key_display="]", id="month_grid.next"),
-        Binding("home", "edge(False)", "First day", show=False, id="month_grid.first"),
-        Binding("end", "edge(True)", "Last day", show=False, id="month_grid.last"),
+        Binding(
+            "left_square_bracket,pageup",
+            "month(-1)",
+            "Prev month",
+            key_display="[",
+            id="month_grid.previous",
+            group=MONTHS,
+        ),
+        Binding(
+            "right_square_bracket,pagedown",
+            "month(1)",
+            "Next month",
+            key_display="]",
+            id="month_grid.next",
+            group=MONTHS,
+        ),
+        Binding("home,g", "edge(False)", "First day", show=False, id="month_grid.first"),
+        Binding("end,G", "edge(True)", "Last day", show=False, id="month_grid.last"),
         Binding("t", "today", "Today", tooltip="Jump to today", id="month_grid.today"),
         Binding("enter", "select", "Open day", tooltip="Open the selected day", id="month_grid.select"),
     ]
@@ -66,6 +84,17 @@ class MonthGrid(Widget, can_focus=True):
         month_grid: MonthGrid
         year: int
         month: int
+
+        @property
+        def control(self) -> MonthGrid:
+            return self.month_grid
+
+    @dataclass
+    class RoomChanged(Message):
+        """A day's cell now has room for `entries` lines of entries (the tallest cell, below its number)."""
+
+        month_grid: MonthGrid
+        entries: int
 
         @property
         def control(self) -> MonthGrid:
@@ -109,6 +138,7 @@ class MonthGrid(Widget, can_focus=True):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._mounted = False
+        self._room = 0
         self.set_reactive(MonthGrid.selected, self.validate_selected(selected))
         self.set_reactive(MonthGrid.today, today or selected)
         self.set_reactive(MonthGrid.entries, entries or {})
@@ -145,12 +175,29 @@ class MonthGrid(Widget, can_focus=True):
         self._mounted = True
         self._sync()
 
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._measure_room)
+
+    def _measure_room(self) -> None:
+        # Cells are laid out after the grid: measure them once they have their size.
+        heights = [cell.content_size.height for cell in self.query(DayCell) if cell.display]
+        room = max(max(heights, default=0) - 1, 0)
+        if room != self._room:
+            self._room = room
+            self.post_message(self.RoomChanged(self, room))
+
+    @property
+    def room(self) -> int:
+        """How many entries the tallest day's cell shows below its number (0 before the first layout)."""
+        return self._room
+
     def validate_selected(self, day: date) -> date:
         return min(day, LAST_DAY)
 
     def watch_selected(self, old: date, new: date) -> None:
         if (old.year, old.month) != (new.year, new.month):
             self.post_message(self.MonthChanged(self, new.year, new.month))
+            self.call_after_refresh(self._measure_room)  # a month of four weeks has taller cells
         self.post_message(self.DayHighlighted(self, new))
         self._sync()
 

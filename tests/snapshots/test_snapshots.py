@@ -76,6 +76,26 @@ class TestNotesAndCalendar:
     def test_export_dialog(self, snap_compare, app_factory, size):
         assert snap_compare(app_factory(), terminal_size=size, run_before=_then("c", "x"))
 
+    def test_calendar_busy_day(self, snap_compare, app_factory, sample_db, size):
+        from tests.tui.busy_calendar import seed_busy_month
+
+        seed_busy_month(sample_db)  # seven notes on the 18th, five on the 17th
+        assert snap_compare(app_factory(), terminal_size=size, run_before=_then("c", "left", "left"))
+
+    def test_calendar_no_color(self, snap_compare, app_factory, sample_db, size, monkeypatch):
+        from tests.tui.busy_calendar import seed_busy_month
+
+        seed_busy_month(sample_db)
+        monkeypatch.setenv("NO_COLOR", "1")  # the selected day, today and other months' days still read
+        assert snap_compare(app_factory(), terminal_size=size, run_before=_then("c", "left", "left"))
+
+    def test_note_opened_from_the_calendar(self, snap_compare, app_factory, sample_db, size):
+        from tests.tui.busy_calendar import seed_busy_month
+
+        seed_busy_month(sample_db)  # Ada's call on the 18th is below forty newer notes
+        keys = _then("c", "left", "left", "enter", "j", "j", "j", "enter")
+        assert snap_compare(app_factory(), terminal_size=size, run_before=keys)
+
     def test_weekly_to_monthly_chart(self, snap_compare, app_factory, size):
         assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("m"))
 

@@ -72,11 +72,14 @@ class ContactScreen(InApp, Screen[None]):
         Binding("c", "app.calendar", "Calendar", show=False, tooltip="Open the calendar", id="contact.calendar"),
     ]
 
-    def __init__(self, contact_id: int, *, merged_from: int | None = None, tab: str = "history") -> None:
+    def __init__(
+        self, contact_id: int, *, merged_from: int | None = None, tab: str = "history", note_id: int | None = None
+    ) -> None:
         super().__init__()
         self.contact_id = contact_id
         self.merged_from = merged_from
         self.initial_tab = tab
+        self.note_id = note_id  # the note to highlight on the Notes tab (opened from the calendar)
         self.chart_period = "week"
         self.located = False
         self.detail: ContactDetail | None = None
@@ -103,6 +106,8 @@ class ContactScreen(InApp, Screen[None]):
         for tab in self.tabs:
             if self.initial_tab != tab.TAB_ID and type(tab).available is not ContactTab.available:
                 contents.hide_tab(tab.TAB_ID)
+        if self.note_id is not None:
+            self.query_one(NotesTab).highlight_note(self.note_id)
         self._activated(self.initial_tab)
         self._load_detail()
         self.query_one(ContactHeader).load_activity(self.contact_id, self.chart_period)

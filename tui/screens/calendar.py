@@ -18,21 +18,31 @@ from store.calendar import CalendarEntry, calendar_entries, day_counts, local_da
 from tui.background import in_thread
 from tui.contact.tabs.notes import MARKERS
 from tui.context import InApp
+from widgets.choice_list import ChoiceList
+from widgets.day_cell import DayEntry
 from widgets.footer import FittingFooter
 from widgets.month_grid import MonthGrid
 
+EXCERPT = 120  # of a note's text under its agenda entry; the agenda's width cuts it further, with "…"
 
-def entry_line(entry: CalendarEntry, *, with_text: bool) -> Content:
-    """ "09:00 ☎ Ada Lovelace" — the contact's name literal, the marker in the note type's colour."""
+
+def day_entry(entry: CalendarEntry) -> DayEntry:
+    """An entry for the grid: its local time, the note type's marker and the contact's name."""
     marker, style = MARKERS.get(entry.type, ("●", "$text-muted"))
-    parts: list[tuple[str, str] | str] = [
+    return DayEntry(f"{entry.date_time.astimezone():%H:%M}", entry.contact_name, marker, style)
+
+
+def agenda_line(entry: CalendarEntry) -> Content:
+    """ "09:00 ☎ Ada Lovelace" and the start of the note under it, the name and text literal."""
+    marker, style = MARKERS.get(entry.type, ("●", "$text-muted"))
+    excerpt = Content(one_line(entry.text.strip())).truncate(EXCERPT, ellipsis=True)
+    return Content.assemble(
         (f"{entry.date_time.astimezone():%H:%M} ", "$text-muted"),
         (marker + " ", style),
         one_line(entry.contact_name),
-    ]
-    if with_text:
-        parts += ["\n      ", (one_line(entry.text.strip())[:120], "$text-muted")]
-    return Content.assemble(*parts)
+        "\n      ",
+        excerpt.stylize("$text-muted"),
+    )
 
 
 class CalendarScreen(InApp, Screen[None]):
@@ -42,11 +52,12 @@ class CalendarScreen(InApp, Screen[None]):
         Binding("tab", "switch", "Grid/agenda", show=False, id="calendar.switch"),
         Binding("x", "export", "Export .ics", tooltip="Write the calendar as an iCalendar file", id="calendar.export"),
     ]
-    PER_DAY = 3
 
     def __init__(self) -> None:
         super().__init__()
         self._agenda: list[CalendarEntry] = []
+        self._day: date | None = None  # the day the agenda shows
+        self._per_day = 0  # how many entries a day the grid was last given (at most)
 
     def compose(self) -> ComposeResult:
         today = self.ctx.clock().date()
@@ -55,7 +66,7 @@ class CalendarScreen(InApp, Screen[None]):
             yield MonthGrid(today, today=today, id="month")
             with Vertical(id="agenda-column"):
                 yield Static(id="agenda-title")
-                yield OptionList(id="agenda", markup=False)
+                yield ChoiceList(id="agenda", markup=False)
         yield FittingFooter()
 
     @property
@@ -71,6 +82,12 @@ class CalendarScreen(InApp, Screen[None]):
     def _month_changed(self, event: MonthGrid.MonthChanged) -> None:
         self._load_month(event.year, event.month)
 
+    @on(MonthGrid.RoomChanged)
+    def _room_changed(self, event: MonthGrid.RoomChanged) -> None:
+        # Taller cells need more of each day's entries; shorter ones do with what they have.
+        if event.entries > self._per_day:
+            self._load_month(self.grid.year, self.grid.month)
+
     @on(MonthGrid.DayHighlighted)
     def _day_highlighted(self, event: MonthGrid.DayHighlighted) -> None:
         self._load_day(event.date)
@@ -84,12 +101,14 @@ class CalendarScreen(InApp, Screen[None]):
     def _load_month(self, year: int, month: int) -> None:
         first, after = self.grid.shown_days
         engine = self.ctx.engine
+        # As many of each day's entries as the tallest cell shows; the counts say how many more there are.
+        per_day = self._per_day = max(self.grid.room, 1)
 
-        def read() -> tuple[dict[date, list[Content]], dict[date, int]]:
+        def read() -> tuple[dict[date, list[DayEntry]], dict[date, int]]:
             start, end = local_days(first, after)
-            by_day: dict[date, list[Content]] = {}
-            for entry in calendar_entries(engine, start, end, limit_per_day=self.PER_DAY):
-                by_day.setdefault(entry.date_time.astimezone().date(), []).append(entry_line(entry, with_text=False))
+            by_day: dict[date, list[DayEntry]] = {}
+            for entry in calendar_entries(engine, start, end, limit_per_day=per_day):
+                by_day.setdefault(entry.date_time.astimezone().date(), []).append(day_entry(entry))
             return by_day, day_counts(engine, first, after)
 
         in_thread(self, read, lambda found: self.grid.set_data(*found), group="calendar-month")
@@ -105,20 +124,35 @@ class CalendarScreen(InApp, Screen[None]):
         )
 
     def _show_day(self, day: date, entries: list[CalendarEntry]) -> None:
-        self._agenda = entries
-        count = f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}" if entries else "nothing planned"
-        title = Content.assemble((f"{day:%A %d %B %Y}", "bold"), (f"  {count}", "$text-muted"))
-        self.query_one("#agenda-title", Static).update(title)
+        self._day, self._agenda = day, entries
+        self._show_heading()
         agenda = self.query_one("#agenda", OptionList)
         agenda.clear_options()
-        agenda.add_options(Option(entry_line(e, with_text=True), id=str(e.note_id)) for e in entries)
+        agenda.add_options(Option(agenda_line(e), id=str(e.note_id)) for e in entries)
         if entries:
             agenda.highlighted = 0
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._show_heading)
+
+    def _show_heading(self) -> None:
+        day, entries = self._day, self._agenda
+        if day is None:
+            return
+        count = f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}" if entries else "nothing planned"
+        heading = self.query_one("#agenda-title", Static)
+        # The agenda is narrow at 80 columns: a shorter weekday, and the count under the date, rather than
+        # a date wrapped in two.
+        width = heading.content_size.width
+        when = f"{day:%A %d %B %Y}"
+        when = when if len(when) <= width else f"{day:%a %d %B %Y}"
+        gap = "  " if len(when) + 2 + len(count) <= width else "\n"
+        heading.update(Content.assemble((when, "bold"), (gap + count, "$text-muted")))
 
     @on(OptionList.OptionSelected, "#agenda")
     def _open_contact(self, event: OptionList.OptionSelected) -> None:
         entry = self._agenda[event.option_index]
-        self.dossier.open_contact(entry.contact_id, tab="notes")
+        self.dossier.open_contact(entry.contact_id, tab="notes", note_id=entry.note_id)
 
     def action_switch(self) -> None:
         agenda = self.query_one("#agenda", OptionList)

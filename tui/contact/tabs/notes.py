@@ -1,4 +1,4 @@
-"""The Notes tab: a contact's notes newest first; n writes one, Enter reads, e edits, d deletes."""
+"""The Notes tab: a contact's notes newest first; n writes one, Enter reads, e edits, d deletes, j/k/g/G move."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from tui.contact.tabs.base import ContactTab
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.note_editor import TYPE_LABELS, NoteDraft, NoteEditor
 from tui.dialogs.note_viewer import NoteViewer
+from widgets.choice_list import ChoiceList
 
 MARKERS = {
     "general": ("●", "$text-muted"),
@@ -35,12 +36,14 @@ def note_line(note: NoteRow, now: datetime) -> Content:
     marker, style = MARKERS.get(note.type, ("●", "$text-muted"))
     when = note.sort_time.astimezone(now.tzinfo)
     dated = "" if note.date_time else " (written)"
-    excerpt = one_line(note.text.strip())
+    # Cut text ends with "…" (the author here, the text at 200 cells or at the list's edge).
+    author = Content(one_line(note.author)).truncate(14, ellipsis=True, pad=True)
     return Content.assemble(
         (f"{marker} {TYPE_LABELS.get(note.type, note.type):<8}", f"bold {style}"),
         (f"{when:%Y-%m-%d %H:%M}{dated:<10} ", "$text-muted"),
-        (f"{one_line(note.author)[:14]:<15}", "$text-muted"),
-        excerpt[:200],
+        author.stylize("$text-muted"),
+        " ",
+        Content(one_line(note.text.strip())).truncate(200, ellipsis=True),
     )
 
 
@@ -61,11 +64,12 @@ class NotesTab(ContactTab):
     def __init__(self, contact_id: int) -> None:
         super().__init__(contact_id)
         self.notes: list[NoteRow] = []
+        self._wanted: int | None = None  # a note to highlight once the list shows it
 
     def compose(self) -> ComposeResult:
         with Vertical(id="notes-pane"):
             yield Static(id="notes-state")
-            yield OptionList(id="notes-list", markup=False)
+            yield ChoiceList(id="notes-list", markup=False)
 
     @property
     def option_list(self) -> OptionList:
@@ -75,6 +79,12 @@ class NotesTab(ContactTab):
         engine = self.ctx.engine
         in_thread(self, lambda: list_notes(engine, self.contact_id), self._show, group="notes")
 
+    def highlight_note(self, note_id: int) -> None:
+        """Highlight this note (and scroll to it) now or when the notes are next shown."""
+        self._wanted = note_id
+        if self.notes:
+            self._highlight_wanted()
+
     def _show(self, notes: list[NoteRow]) -> None:
         highlighted = self.option_list.highlighted
         self.notes = notes
@@ -83,8 +93,17 @@ class NotesTab(ContactTab):
         self.option_list.add_options(Option(note_line(note, now), id=str(note.id)) for note in notes)
         if notes:
             self.option_list.highlighted = min(highlighted or 0, len(notes) - 1)
+            self._highlight_wanted()
         state = f"{plural(len(notes), 'note')} · n writes one" if notes else "No notes yet. Press n to write one."
         self.query_one("#notes-state", Static).update(Content.styled(state, "$text-muted"))
+
+    def _highlight_wanted(self) -> None:
+        wanted, self._wanted = self._wanted, None
+        index = next((i for i, note in enumerate(self.notes) if note.id == wanted), None)
+        if index is not None:
+            self.option_list.highlighted = index
+            # The list may not have its size yet: scroll once it is laid out, or a deep note stays hidden.
+            self.option_list.call_after_refresh(self.option_list.scroll_to_highlight)
 
     def _current(self) -> NoteRow | None:
         index = self.option_list.highlighted
