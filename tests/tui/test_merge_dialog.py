@@ -280,3 +280,20 @@ def test_space_cycles_a_combined_field_through_each_choice():
     assert [next_pick(tags, pick) for pick in (None, "survivor", "other")] == ["survivor", "other", None]
     city = FieldPreview("city", "City", "Leeds", "York", "newer", "other", "York")
     assert [next_pick(city, pick) for pick in (None, "survivor")] == ["survivor", None]
+
+
+async def test_typing_in_the_list_goes_on_searching(app_factory):
+    app = app_factory(contact_id=ADA)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_preview(pilot, *"hop")
+        await pilot.press("escape")  # back from the preview: the list has the focus
+        search = app.screen.query_one("#merge-search")
+        assert app.screen.focused is app.screen.query_one("#merge-candidates")
+        await type_text(pilot, "backspace", *"nas")
+        assert app.screen.focused is search and search.value == "honas"
+        assert "No other contact matches “honas”." in screen_text(app)
+        await type_text(pilot, *["backspace"] * 5, *"grace")
+        await pilot.press("down")
+        assert app.screen.focused is not search
+        await pilot.press("up")
+        assert app.screen.focused is search

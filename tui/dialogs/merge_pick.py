@@ -57,7 +57,10 @@ class MergePick(InApp, Vertical):
         self._debounce: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        yield TextInput(placeholder="Find the other record: name, email, company…", id="merge-search")
+        # Not selected on focus: a key typed in the list is added to the search, not typed over it.
+        yield TextInput(
+            placeholder="Find the other record: name, email, company…", select_on_focus=False, id="merge-search"
+        )
         yield Static(id="merge-pick-title")
         yield OptionList(id="merge-candidates", markup=False)
 
@@ -132,9 +135,24 @@ class MergePick(InApp, Vertical):
             self.screen.set_focus(self.query_one("#merge-candidates"))
 
     def on_key(self, event: events.Key) -> None:
-        if event.key == "down" and self.screen.focused is self.query_one("#merge-search") and self._candidates:
-            self.screen.set_focus(self.query_one("#merge-candidates"))
-            event.stop()
+        """↓ goes from the box to the list; ↑ at the top of the list, or typing (or Backspace) in it, goes back
+        to the box, so searching as you type works wherever the focus is."""
+        search, options = self.query_one("#merge-search", TextInput), self.query_one("#merge-candidates", OptionList)
+        focused = self.screen.focused
+        if focused is search and event.key == "down" and self._candidates:
+            self.screen.set_focus(options)
+        elif focused is options and event.key == "up" and not options.highlighted:
+            self.screen.set_focus(search)
+        elif focused is options and event.is_printable and event.character:
+            self.screen.set_focus(search)
+            search.insert_text_at_cursor(event.character)
+        elif focused is options and event.key == "backspace":
+            self.screen.set_focus(search)
+            search.action_delete_left()
+        else:
+            return
+        event.stop()
+        event.prevent_default()
 
     @on(OptionList.OptionSelected, "#merge-candidates")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
