@@ -22,7 +22,7 @@ from store.rows import ContactDetail
 from tui.background import in_thread
 from tui.context import InApp
 from tui.dialogs.confirm import ConfirmDialog
-from tui.dialogs.merge_fields import ADDED, KEPT, SAME, MergeFields
+from tui.dialogs.merge_fields import ADDED, FLIP, KEPT, SAME, MergeFields
 from tui.dialogs.merge_pick import MergePick
 
 PICK_HINT = "Type to search · ↓ to the list · Enter chooses · Esc closes"
@@ -106,7 +106,7 @@ class MergeDialog(InApp, ModalScreen[int | None]):
                 f" = #{mine.id} {one_line(mine.name)} (stays) · ",
                 ("other", "bold"),
                 f" = #{theirs.id} {one_line(theirs.name)} (merged in)\n",
-                f"{KEPT} kept · {ADDED} added together · {SAME} the same, or the result",
+                f"{KEPT} kept · {ADDED} added together · {SAME} same, or the result · {FLIP} your choice",
             )
         )
         fields = self.query_one(MergeFields)

@@ -1,11 +1,12 @@
 """The fields of a merge preview as a list that fits any width: per field, both records' values and which is kept.
 
-Each field is one entry of one to three lines, never wider than the list: a line per record ("this" stays,
-"other" is merged in) with ✓ on the value kept, + on values added together, and the result below them.
-Long values wrap inside their column, so an address is always shown whole (never cut, never scrolled
-sideways). Which value is kept, and which field is current (▸), are marks rather than colours, so they read
-the same with NO_COLOR. Flipping a field redraws its entry in place: the list keeps its scroll position and
-its highlight.
+Each field is one entry, never wider than the list. Where two values of 30 cells fit side by side (120
+columns), the entry is a line: the label, then "this" record's value (it stays) and the "other" one's (it
+is merged in). Narrower (80 columns), the records are stacked, a line each. ✓ marks the value kept, + the
+values added together with = their result below, ⇄ a field the user flipped and ▸ the current field: marks,
+not colours, so they read the same with NO_COLOR. Long values wrap inside their column, so an address is
+always shown whole (never cut, never scrolled sideways). Flipping a field redraws its entry in place, at
+the same height: the list keeps its scroll position and its highlight.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
 from textual.widgets import OptionList
@@ -24,7 +26,8 @@ from store.merge.rules import FieldPreview, Side, is_empty
 
 LABEL_WIDTH = 14  # "Address line 2"; a longer custom field's name wraps inside its column
 KEPT, ADDED, SAME, CURRENT = "✓", "+", "=", "▸"
-FLIPPED = "⇄ your choice"
+FLIP = "⇄"
+FLIPPED = f"{FLIP} your choice"
 
 
 def shown(value: Any) -> str:
@@ -43,39 +46,75 @@ def listed(field: FieldPreview) -> bool:
     return field.differs or not is_empty(field.merged)
 
 
-def _grid() -> Table:
-    grid = Table.grid(padding=(0, 1), expand=True)  # else a long value wraps short of the list's edge
-    grid.add_column(width=1, no_wrap=True)
-    grid.add_column(width=LABEL_WIDTH, overflow="fold")
-    grid.add_column(width=1, no_wrap=True)
-    grid.add_column(width=5, no_wrap=True)
-    grid.add_column(ratio=1, overflow="fold")
-    return grid
+Cell = tuple[str, str, Text]  # a mark, whose value ("this", "other", "both", "kept"), the value
 
 
 def _value(value: Any, kept: bool) -> Text:
     return Text(shown(value), style="bold" if kept else "dim")
 
 
-def field_entry(field: FieldPreview, pick: Side | None, *, current: bool = False) -> Table:
-    """One field's lines: both values, the kept one marked (and the result when both are combined)."""
-    grid = _grid()
-    cursor = CURRENT if current else ""
-    label = Text(one_line(field.label), style="bold")
+def _cells(field: FieldPreview, pick: Side | None) -> tuple[list[Cell], Cell | None]:
+    """Each record's value with its mark, and the result when both values are combined."""
     if not field.differs:
-        grid.add_row(cursor, label, SAME, "both", _value(field.survivor, True))
-        return grid
+        return [(SAME, "both", _value(field.survivor, True))], None
     side = field.side(pick)
-    below = Text(FLIPPED) if pick is not None else Text("")
     if side == "both":
-        grid.add_row(cursor, label, ADDED, "this", _value(field.survivor, False))
-        grid.add_row("", below, ADDED, "other", _value(field.other, False))
-        grid.add_row("", "", SAME, "kept", _value(field.merged, True))
-        return grid
-    this, other = (KEPT, "") if side == "survivor" else ("", KEPT)
-    grid.add_row(cursor, label, this, "this", _value(field.survivor, side == "survivor"))
-    grid.add_row("", below, other, "other", _value(field.other, side == "other"))
+        combined = [(ADDED, "this", _value(field.survivor, False)), (ADDED, "other", _value(field.other, False))]
+        return combined, (SAME, "kept", _value(field.merged, True))
+    return [
+        (KEPT if side == "survivor" else "", "this", _value(field.survivor, side == "survivor")),
+        (KEPT if side == "other" else "", "other", _value(field.other, side == "other")),
+    ], None
+
+
+def _grid(*columns: int) -> Table:
+    """Fixed columns of the widths given (0: a share of what is left, where values wrap)."""
+    grid = Table.grid(padding=(0, 1), expand=True)  # else a long value wraps short of the list's edge
+    for width in columns:
+        if width:
+            grid.add_column(width=width, no_wrap=width == 1, overflow="fold")
+        else:
+            grid.add_column(ratio=1, overflow="fold")
     return grid
+
+
+class FieldEntry:
+    """One field, laid out for the width it is drawn at: both records side by side when there is room for
+    two values of 30 cells, else stacked, a line per record."""
+
+    WIDE = 1 + LABEL_WIDTH + 1 + 2 * (1 + 5) + 2 * 30 + 8  # the columns and the spaces between them
+
+    def __init__(self, field: FieldPreview, pick: Side | None, current: bool) -> None:
+        self.field, self.pick, self.current = field, pick, current
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.wide() if options.max_width >= self.WIDE else self.stacked()
+
+    def _heading(self) -> tuple[str, Text]:
+        return CURRENT if self.current else "", Text(one_line(self.field.label), style="bold")
+
+    def stacked(self) -> Table:
+        grid = _grid(1, LABEL_WIDTH, 1, 5, 0)
+        records, result = _cells(self.field, self.pick)
+        below = Text(FLIPPED if self.pick is not None else "")
+        for line, cell in enumerate([*records, *([result] if result else [])]):
+            grid.add_row(*(self._heading() if line == 0 else ("", below if line == 1 else "")), *cell)
+        return grid
+
+    def wide(self) -> Table:
+        grid = _grid(1, LABEL_WIDTH, 1, 1, 5, 0, 1, 5, 0)
+        records, result = _cells(self.field, self.pick)
+        blank: Cell = ("", "", Text(""))
+        this, other = records if len(records) == 2 else (records[0], blank)
+        grid.add_row(*self._heading(), FLIP if self.pick is not None else "", *this, *other)
+        if result:
+            grid.add_row("", "", "", *result, *blank)
+        return grid
+
+
+def field_entry(field: FieldPreview, pick: Side | None, *, current: bool = False) -> FieldEntry:
+    """One field's lines: both values, the kept one marked (and the result when both are combined)."""
+    return FieldEntry(field, pick, current)
 
 
 class MergeFields(OptionList):
