@@ -14,7 +14,7 @@ from store.merge.rules import FieldPreview
 from store.models import Contact, Event, Note
 from store.normalize import normalize_email
 from tests.tui.conftest import screen_text, settle, type_text
-from tests.tui.sample import NOW
+from tests.tui.sample import HOSTILE_COMPANY, HOSTILE_NAME, NOW
 from tests.tui.test_live_updates import wait_for
 from tui.contact.screen import ContactScreen
 from tui.dialogs.confirm import ConfirmDialog
@@ -308,3 +308,15 @@ async def test_typing_in_the_list_goes_on_searching(app_factory):
         assert app.screen.focused is not search
         await pilot.press("up")
         assert app.screen.focused is search
+
+
+async def test_names_and_values_with_markup_are_shown_as_written(app_factory):
+    app = app_factory(contact_id=ADA)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_preview(pilot, *"mallory")
+        text = screen_text(app)
+        assert f"other = #7 Mallory {HOSTILE_NAME} (merged in)" in text
+        assert HOSTILE_COMPANY in text and HOSTILE_NAME in text
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert f"Merge Mallory {HOSTILE_NAME} (#7) into Ada Lovelace (#1)?" in screen_text(app)
