@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from tests.tui.conftest import settle
@@ -117,12 +119,42 @@ class TestMembershipsAndEmail:
     def test_avatar_source_dialog(self, snap_compare, app_factory, size):
         assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("A"))
 
+
+@pytest.mark.parametrize("size", SIZES)
+class TestMerge:
+    """The merge dialog's three steps; a twin of Ada with a long email shows that nothing is cut."""
+
     def test_merge_dialog_search(self, snap_compare, app_factory, size):
         assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("M", *"hop"))
+
+    def test_likely_duplicates(self, snap_compare, app_factory, sample_db, size):
+        _add_twin(sample_db)
+        assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("M"))
 
     def test_merge_preview(self, snap_compare, app_factory, size):
         keys = _then("M", *"hop", "down", "enter")
         assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=keys)
+
+    def test_preview_of_a_long_email_with_a_flipped_field(self, snap_compare, app_factory, sample_db, size):
+        _add_twin(sample_db)
+        keys = _then("M", "down", "enter", "down", "down", "space")
+        assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=keys)
+
+    def test_confirmation(self, snap_compare, app_factory, size):
+        keys = _then("M", *"hop", "down", "enter", "ctrl+s")
+        assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=keys)
+
+    def test_preview_without_colour(self, snap_compare, app_factory, size, monkeypatch):
+        # Which value is kept is a mark (✓, +, =), and the current field is in reverse video.
+        monkeypatch.setenv("NO_COLOR", "1")
+        keys = _then("M", *"hop", "down", "enter", "down", "down", "space")
+        assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=keys)
+
+
+def _add_twin(sample_db) -> None:
+    from tests.tui.test_merge_dialog import LONG_EMAIL, add_duplicate
+
+    add_duplicate(sample_db, email=LONG_EMAIL, modified=datetime(2020, 1, 1, tzinfo=UTC))
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -1,51 +1,41 @@
-"""Merge another record into this contact: find it (likely duplicates first), preview, flip fields, merge."""
+"""Merge another record into this contact: find it (likely duplicates first), preview, flip fields, merge.
+
+Every step fits 80x24 without horizontal scrolling: candidates and field values wrap rather than being cut,
+and the preview lists each field with both records' values and a mark on the one kept (merge_fields.py).
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.timer import Timer
-from textual.widgets import ContentSwitcher, DataTable, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import ContentSwitcher, OptionList, Static
 
 from plain.literal import one_line
-from store.contacts import search_contacts
 from store.db import describe_error
-from store.merge.duplicates import find_duplicates_for
 from store.merge.merging import MergeError, MergePreview, merge_contacts, preview_merge
-from store.rows import ContactDetail, ContactSummary
+from store.merge.rules import RULE_TEXT, FieldPreview, Side
+from store.rows import ContactDetail
 from tui.background import in_thread
 from tui.context import InApp
 from tui.dialogs.confirm import ConfirmDialog
-from tui.inputs import TextInput
+from tui.dialogs.merge_fields import ADDED, FLIP, KEPT, SAME, MergeFields
+from tui.dialogs.merge_pick import MergePick
+
+PICK_HINT = "Type to search · ↓ to the list · Enter chooses · Esc closes"
+PREVIEW_HINT = "↑↓ fields · Space keeps the other value · ctrl+s merges… · Esc back"
 
 
-def shown(value: Any) -> str:
-    """A field value as one literal line."""
-    if value is None or value == "" or value == [] or value == {}:
-        return "—"
-    if isinstance(value, datetime):
-        return value.astimezone().strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, list | tuple):
-        return one_line(", ".join(str(v) for v in value))
-    return one_line(value)
-
-
-def candidate_line(contact: ContactSummary, reasons: tuple[str, ...] = ()) -> Content:
-    parts: list[tuple[str, str] | str] = [(one_line(contact.name), "bold"), "  ", one_line(contact.email or "")]
-    if contact.company:
-        parts += [("  · ", "$text-muted"), one_line(contact.company)]
-    if reasons:
-        parts += ["\n    ", (one_line("; ".join(reasons)), "$success")]
-    return Content.assemble(*parts)
+def next_pick(field: FieldPreview, pick: Side | None) -> Side | None:
+    """The next choice Space gives a field: the rule's (None), then each value the rule did not keep."""
+    if field.choice == "both":
+        order: list[Side | None] = [None, "survivor", "other"]
+    else:
+        order = [None, "other" if field.choice == "survivor" else "survivor"]
+    return order[(order.index(pick) + 1) % len(order)]
 
 
 class MergeDialog(InApp, ModalScreen[int | None]):
@@ -60,10 +50,8 @@ class MergeDialog(InApp, ModalScreen[int | None]):
     def __init__(self, survivor: ContactDetail) -> None:
         super().__init__()
         self._survivor = survivor
-        self._candidates: list[ContactSummary] = []
         self._preview: MergePreview | None = None
-        self._overrides: dict[str, str] = {}
-        self._debounce: Timer | None = None
+        self._overrides: dict[str, Side] = {}
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="merge-dialog"):
@@ -72,20 +60,17 @@ class MergeDialog(InApp, ModalScreen[int | None]):
                 classes="dialog-title",
             )
             with ContentSwitcher(initial="merge-pick", id="merge-steps"):
-                with Vertical(id="merge-pick"):
-                    yield TextInput(placeholder="Find the other record: name, email, company…", id="merge-search")
-                    yield Static(id="merge-pick-title")
-                    yield OptionList(id="merge-candidates", markup=False)
+                yield MergePick(self._survivor.id, self._survivor.name, id="merge-pick")
                 with Vertical(id="merge-preview"):
-                    yield DataTable(id="merge-fields", cursor_type="row", zebra_stripes=True)
+                    yield Static(id="merge-legend")
+                    yield MergeFields(id="merge-fields")
                     yield Static(id="merge-moves")
             yield Static(id="merge-status")
             yield Static(id="merge-hint", classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one("#merge-search"))
-        self._hint("Type to search · ↓ to the list · Enter chooses · Esc closes")
-        self._suggest()
+        self._hint(PICK_HINT)
 
     def _hint(self, text: str) -> None:
         self.query_one("#merge-hint", Static).update(Content(text))
@@ -93,67 +78,15 @@ class MergeDialog(InApp, ModalScreen[int | None]):
     def _status(self, content: Content | str) -> None:
         self.query_one("#merge-status", Static).update(content if isinstance(content, Content) else Content(content))
 
-    # Step 1: choose the other contact.
-
-    def _suggest(self) -> None:
-        engine = self.ctx.engine
-        in_thread(
-            self,
-            lambda: [(c.contact, c.reasons) for c in find_duplicates_for(engine, self._survivor.id)],
-            lambda pairs: self._show_candidates(pairs, "Likely duplicates" if pairs else ""),
-            group="merge-find",
-        )
-
-    @on(TextInput.Changed, "#merge-search")
-    def _typed(self, event: TextInput.Changed) -> None:
-        if self._debounce is not None:
-            self._debounce.stop()
-        self._debounce = self.set_timer(0.08, lambda: self._search(event.value))
-
-    def _search(self, query: str) -> None:
-        if query.strip():
-            self._find(query)
-        else:
-            self._suggest()
-
-    def _find(self, query: str) -> None:
-        engine = self.ctx.engine
-        # Never offer the contact itself.
-        in_thread(
-            self,
-            lambda: [(row, ()) for row in search_contacts(engine, query, limit=50) if row.id != self._survivor.id],
-            lambda pairs: self._show_candidates(pairs, "Matches"),
-            group="merge-find",
-        )
-
-    def _show_candidates(self, pairs: list[tuple[ContactSummary, tuple[str, ...]]], title: str) -> None:
-        self._candidates = [contact for contact, _ in pairs]
-        heading = title if pairs else "No likely duplicates; search for the other record above."
-        self.query_one("#merge-pick-title", Static).update(Content.styled(heading, "bold"))
-        options = self.query_one("#merge-candidates", OptionList)
-        options.clear_options()
-        options.add_options(Option(candidate_line(c, r), id=str(c.id)) for c, r in pairs)
-        if pairs:
-            options.highlighted = 0
-
-    @on(TextInput.Submitted, "#merge-search")
-    def _to_list(self) -> None:
-        if self._candidates:
-            self.set_focus(self.query_one("#merge-candidates"))
-
-    def on_key(self, event) -> None:
-        if event.key == "down" and self.focused is self.query_one("#merge-search") and self._candidates:
-            self.set_focus(self.query_one("#merge-candidates"))
-            event.stop()
-
-    @on(OptionList.OptionSelected, "#merge-candidates")
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        self._load_preview(self._candidates[event.option_index].id)
+    @on(MergePick.Chosen)
+    def _chosen(self, event: MergePick.Chosen) -> None:
+        self._load_preview(event.contact_id)
 
     # Step 2: preview, flip fields, merge.
 
     def _load_preview(self, other_id: int) -> None:
         engine, now = self.ctx.engine, self.ctx.clock()
+        self._status(f"Reading both records (#{self._survivor.id} and #{other_id})…")
         in_thread(
             self,
             lambda: preview_merge(engine, self._survivor.id, other_id, now=now),
@@ -166,81 +99,74 @@ class MergeDialog(InApp, ModalScreen[int | None]):
         self._preview = preview
         self._overrides = {}
         self.query_one(ContentSwitcher).current = "merge-preview"
-        table = self.query_one("#merge-fields", DataTable)
-        table.clear(columns=True)
-        table.add_column("Field", key="field", width=16)
-        table.add_column(Text("This contact (stays)"), key="survivor")
-        table.add_column(Text(f"#{preview.other.id} (merged in)"), key="other")
-        table.add_column("Result", key="result")
-        self._fill_rows()
+        mine, theirs = preview.survivor, preview.other
+        self.query_one("#merge-legend", Static).update(
+            Content.assemble(
+                ("this", "bold"),
+                f" = #{mine.id} {one_line(mine.name)} (stays) · ",
+                ("other", "bold"),
+                f" = #{theirs.id} {one_line(theirs.name)} (merged in)\n",
+                f"{KEPT} kept · {ADDED} added together · {SAME} same, or the result · {FLIP} your choice",
+            )
+        )
+        fields = self.query_one(MergeFields)
+        fields.show(preview.fields, self._overrides)
         moves = [f"{c.moving:,} {c.label}" for c in preview.children if c.moving]
         lines = [Content.assemble(("Moves to this contact: ", "bold"), ", ".join(moves) or "nothing")]
         lines += [Content.styled(one_line(fold), "$text-muted") for fold in preview.folds]
         self.query_one("#merge-moves", Static).update(Content("\n").join(lines))
-        self.set_focus(table)
-        self._status("")
-        self._hint("Space flips a field to the other value (⇄) · ctrl+s merges · Esc back to the search")
+        self.set_focus(fields)
+        self._describe(fields.current)
+        self._hint(PREVIEW_HINT)
 
-    def _fill_rows(self) -> None:
-        assert self._preview is not None
-        table = self.query_one("#merge-fields", DataTable)
-        cursor = table.cursor_row
-        table.clear()
-        for field in self._preview.fields:
-            if not field.differs and field.merged in (None, "", [], {}):
-                continue
-            pick = self._overrides.get(field.name)
-            side = field.side(pick)
-            # Rich styles in DataTable cells: the kept value bold and underlined, the dropped one dim.
-            survivor_style = "bold underline" if side in ("survivor", "both") else "dim"
-            other_style = "bold underline" if side in ("other", "both") else "dim"
-            flipped = "⇄ " if pick else ""
-            table.add_row(
-                Text(one_line(field.label)),
-                Text(shown(field.survivor), style=survivor_style, no_wrap=True, overflow="ellipsis"),
-                Text(shown(field.other), style=other_style, no_wrap=True, overflow="ellipsis"),
-                Text(flipped + shown(field.value(pick)), no_wrap=True, overflow="ellipsis"),
-                key=field.name,
-            )
-        if table.row_count:
-            table.move_cursor(row=min(cursor, table.row_count - 1))
+    @on(OptionList.OptionHighlighted, "#merge-fields")
+    def _field_highlighted(self) -> None:
+        self._describe(self.query_one(MergeFields).current)
+
+    def _describe(self, field: FieldPreview | None) -> None:
+        """The highlighted field's rule, so the user knows why a value is kept before flipping it."""
+        if field is None or self._preview is None:
+            self._status("")
+            return
+        why = field.rule
+        if why == RULE_TEXT["newer"]:
+            why += f" ({'this' if self._preview.newer == 'survivor' else 'other'} was changed last)"
+        if field.name in self._overrides:
+            why = f"your choice; Space again for {why}"
+        self._status(Content.assemble((one_line(field.label), "bold"), f": {why}."))
 
     def action_flip(self) -> None:
         if self._preview is None or self.query_one(ContentSwitcher).current != "merge-preview":
             return
-        table = self.query_one("#merge-fields", DataTable)
-        if not table.row_count:
+        fields = self.query_one(MergeFields)
+        field = fields.current
+        if field is None:
             return
-        name = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
-        field = next(f for f in self._preview.fields if f.name == name)
-        if field.rule == "sum" or not field.differs:
-            self._status(Content.styled(f"{field.label} is {field.rule}; there is nothing to flip.", "$warning"))
+        if field.rule == RULE_TEXT["sum"] or not field.differs:
+            reason = "both values are added together" if field.differs else "both records have the same value"
+            self._status(Content.styled(f"{one_line(field.label)}: {reason}; there is nothing to choose.", "$warning"))
             return
-        current = field.side(self._overrides.get(name))
-        self._overrides[name] = "other" if current != "other" else "survivor"
-        self._fill_rows()
+        pick = next_pick(field, self._overrides.get(field.name))
+        if pick is None:
+            self._overrides.pop(field.name, None)
+        else:
+            self._overrides[field.name] = pick
+        fields.redraw(field.name)
+        self._describe(field)
 
     def action_merge(self) -> None:
         preview = self._preview
         if preview is None or self.query_one(ContentSwitcher).current != "merge-preview":
             return
-        message = Content.assemble(
-            "Merge ",
-            (one_line(preview.other.name), "bold"),
-            f" (#{preview.other.id}) into ",
-            (one_line(preview.survivor.name), "bold"),
-            f" (#{preview.survivor.id})?\n\n",
-            'Everything of the other record moves here and it is retired. `u` on the "Contact merged" event '
-            "in History undoes it.",
-        )
+        overrides = dict(self._overrides)
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._merge(preview, dict(self._overrides))
+                self._merge(preview, overrides)
 
-        self.app.push_screen(ConfirmDialog("Merge contacts", message, yes="Merge"), answered)
+        self.app.push_screen(ConfirmDialog("Merge contacts", confirmation(preview, overrides), yes="Merge"), answered)
 
-    def _merge(self, preview: MergePreview, overrides: dict[str, str]) -> None:
+    def _merge(self, preview: MergePreview, overrides: dict[str, Side]) -> None:
         context = self.ctx
 
         def failed(exc: Exception) -> None:
@@ -265,6 +191,24 @@ class MergeDialog(InApp, ModalScreen[int | None]):
             self._preview = None
             self.query_one(ContentSwitcher).current = "merge-pick"
             self.set_focus(self.query_one("#merge-candidates"))
-            self._hint("Type to search · ↓ to the list · Enter chooses · Esc closes")
+            self._status("")
+            self._hint(PICK_HINT)
         else:
             self.dismiss(None)
+
+
+def confirmation(preview: MergePreview, overrides: dict[str, Side]) -> Content:
+    """The question before merging: both contacts named, the fields that change, and how to undo."""
+    other, survivor = preview.other, preview.survivor
+    changed = [one_line(change.label) for change in preview.changes(overrides)]
+    moves = [f"{c.label.lower()} ({c.moving:,})" for c in preview.children if c.moving]
+    return Content.assemble(
+        "Merge ",
+        (one_line(other.name), "bold"),
+        f" (#{other.id}) into ",
+        (one_line(survivor.name), "bold"),
+        f" (#{survivor.id})?\n\n",
+        f"Changes here: {', '.join(changed) or 'no field'}.\n",
+        f"Moves here: {', '.join(moves) or 'nothing'}. #{other.id} is then retired.\n\n",
+        "To undo: u on the “Contact merged” event in History.",
+    )
