@@ -9,19 +9,7 @@ import phonenumbers
 from sqlalchemy import Engine, text
 
 from store.db import writing
-
-
-@functools.cache
-def _regions_by_country_name() -> dict[str, str]:
-    from phonenumbers import geocoder
-
-    names = {}
-    for region in phonenumbers.SUPPORTED_REGIONS:
-        example = phonenumbers.example_number(region)
-        name = geocoder.country_name_for_number(example, "en") if example is not None else ""
-        if name:
-            names[name.casefold()] = region
-    return names
+from store.phone_regions import REGION_BY_COUNTRY_NAME
 
 
 def region_for_country(country: str | None, default_region: str) -> str:
@@ -31,7 +19,7 @@ def region_for_country(country: str | None, default_region: str) -> str:
         return default_region
     if len(value) == 2 and value.upper() in phonenumbers.SUPPORTED_REGIONS:
         return value.upper()
-    return _regions_by_country_name().get(value.casefold(), default_region)
+    return REGION_BY_COUNTRY_NAME.get(value.casefold(), default_region)
 
 
 @functools.lru_cache(maxsize=1 << 16)
