@@ -3,12 +3,13 @@ cell-by-cell way reads it."""
 
 from __future__ import annotations
 
+import json
 import random
 
 import pytest
 
 from store.interchange.csv_columns import map_columns
-from store.interchange.csv_records import Columns, Record, split_tags
+from store.interchange.csv_records import Columns, Record, custom_json, split_tags, tags_json
 
 HEADER = ["id", "firstname", "email", "phone", "tags", "points", "last_active", "Labels", "Shoe Size", "city", "notes"]
 CELLS = ["", "", " ", "Ada", " Ada ", "ada@example.com", "+44 20 7946 0000", "vip|news", "a, b ,a", "7", "3.9", "\t"]
@@ -56,3 +57,13 @@ def test_split_tags() -> None:
     assert split_tags(" vip ") == ["vip"]
     assert split_tags("a, b ,a|c||") == ["a", "b", "c"]
     assert split_tags("   ") == []
+
+
+def test_tags_and_custom_fields_are_written_as_json_dumps_writes_them() -> None:
+    rng = random.Random(4)
+    pieces = ["a", "vip", "Zoë", 'say "hi"', "back\\slash", "tab\there", "~", " ", "", "\x7f", "ヤマダ", "{}", "[1]"]
+    for _ in range(3000):
+        tags = [rng.choice(pieces) + rng.choice(pieces) for _ in range(rng.randint(0, 4))]
+        custom = {rng.choice(pieces) + str(n): rng.choice(pieces) for n in range(rng.randint(0, 3))}
+        assert tags_json(tags) == json.dumps(tags), tags
+        assert custom_json(custom) == json.dumps(custom), custom

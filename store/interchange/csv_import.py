@@ -49,7 +49,7 @@ from store.interchange.csv_columns import (
     sniff_delimiter,
     unguard_formula,
 )
-from store.interchange.csv_records import Columns, Record, fingerprint, fold_into
+from store.interchange.csv_records import Columns, Record, custom_json, fingerprint, fold_into, tags_json
 from store.normalize import normalize_email
 from store.phones import normalize_phone, region_for_country
 
@@ -225,8 +225,8 @@ class _Writer:
         last_active = values.get("last_active")
         return (
             *_from_row({**_FROM_ROW, **values}),
-            json.dumps(record.tags) if record.tags else "[]",
-            json.dumps(record.custom) if record.custom else "{}",
+            tags_json(record.tags),
+            custom_json(record.custom),
             None if last_active is None else stored(last_active),
             normalize_email(values.get("email")),
             self.phone_e164(values),

@@ -6,6 +6,7 @@ This runs once per cell of every imported row, so each column's kind is worked o
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -130,6 +131,28 @@ def _last_active(cell: str) -> datetime:
         return (parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)).replace(tzinfo=None)
     except ValueError:
         raise ValueError(f"last_active {cell!r} is not a date and time") from None
+
+
+# Text json.dumps writes as it is, between quotes: printable ASCII but `"` and `\\`.
+_PLAIN_JSON = re.compile(r"[ !#-\[\]-~]*")
+
+
+def tags_json(tags: list[str]) -> str:
+    """`json.dumps(tags)`, without the encoder for the usual plain tags (this runs for every row)."""
+    if not tags:
+        return "[]"
+    if _PLAIN_JSON.fullmatch("".join(tags)):
+        return '["' + '", "'.join(tags) + '"]'
+    return json.dumps(tags)
+
+
+def custom_json(custom: dict[str, str]) -> str:
+    """`json.dumps(custom)`, without the encoder for the usual plain names and values."""
+    if not custom:
+        return "{}"
+    if _PLAIN_JSON.fullmatch("".join(custom) + "".join(custom.values())):
+        return "{" + ", ".join(f'"{name}": "{value}"' for name, value in custom.items()) + "}"
+    return json.dumps(custom)
 
 
 _FINGERPRINT = ("firstname", "lastname", "company", "phone", "mobile", "city")
