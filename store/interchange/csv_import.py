@@ -25,11 +25,11 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +42,6 @@ from store.fts import SEARCH_COLUMNS
 from store.interchange.counts import ImportCounts
 from store.interchange.csv_columns import (
     NULLABLE_FIELDS,
-    SKIP,
     TEXT_FIELDS,
     CsvImportError,
     detect_encoding,
@@ -50,6 +49,7 @@ from store.interchange.csv_columns import (
     sniff_delimiter,
     unguard_formula,
 )
+from store.interchange.csv_records import Columns, Record, custom_json, fingerprint, fold_into, tags_json
 from store.normalize import normalize_email
 from store.phones import normalize_phone, region_for_country
 
@@ -62,76 +62,6 @@ class ImportSummary(ImportCounts):
 
     def remarks(self) -> str:
         return f"{self.encoding}, delimiter {self.delimiter!r}"
-
-
-@dataclass
-class _Record:
-    line: int
-    values: dict[str, Any]
-    custom: dict[str, str]
-    tags: list[str]
-    key: tuple[str, str] | None
-    extra_rows: int = 0  # later rows of the file folded into this one
-
-
-def _split_tags(value: str) -> list[str]:
-    tags: list[str] = []
-    for tag in re.split(r"[|,]", value):
-        tag = tag.strip()
-        if tag and tag not in tags:
-            tags.append(tag)
-    return tags
-
-
-def _parse_time(value: str) -> datetime:
-    parsed = datetime.fromisoformat(value.replace("T", " ").replace("Z", "+00:00"))
-    return (parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)).replace(tzinfo=None)
-
-
-def _record(row: list[str], targets: list[str], line: int) -> _Record | None:
-    values: dict[str, Any] = {}
-    custom: dict[str, str] = {}
-    tags: list[str] = []
-    for target, cell in zip(targets, row, strict=False):
-        cell = unguard_formula(cell).strip()
-        if not cell or target == SKIP:
-            continue
-        if target.startswith("custom:"):
-            custom[target[7:]] = cell
-        elif target == "tags":
-            tags += [tag for tag in _split_tags(cell) if tag not in tags]
-        elif target == "points":
-            try:
-                values["points"] = int(float(cell))
-            except ValueError:
-                raise ValueError(f"points {cell!r} is not a number") from None
-        elif target == "last_active":
-            try:
-                values["last_active"] = _parse_time(cell)
-            except ValueError:
-                raise ValueError(f"last_active {cell!r} is not a date and time") from None
-        else:
-            values[target] = cell
-    if not values and not custom and not tags:
-        return None
-    email = values.get("email")
-    if email is not None and "@" not in email:
-        raise ValueError(f"email {email!r} is not an email address")
-    if email:
-        key: tuple[str, str] = ("email", email.lower())
-    elif "external_id" in values:
-        key = ("external_id", values["external_id"])
-    else:
-        key = ("fingerprint", _fingerprint(values))
-    return _Record(line, values, custom, tags, key)
-
-
-_FINGERPRINT = ("firstname", "lastname", "company", "phone", "mobile", "city")
-
-
-def _fingerprint(values: Any) -> str:
-    """Who a row without email or external id is: name, company, phones and city, all equal (case ignored)."""
-    return "\x1f".join((values.get(name) or "").strip().casefold() for name in _FINGERPRINT)
 
 
 def _rows(path: Path, encoding: str, delimiter: str, summary: ImportSummary) -> Iterator[tuple[int, list[str]]]:
@@ -156,7 +86,7 @@ def _rows(path: Path, encoding: str, delimiter: str, summary: ImportSummary) -> 
 _SELECT_COLUMNS = ("id", *TEXT_FIELDS, *NULLABLE_FIELDS, "points", "tags", "custom_fields", "last_active")
 
 
-def _existing(conn: Connection, records: list[_Record]) -> dict[tuple[str, str], dict[str, Any]]:
+def _existing(conn: Connection, records: list[Record]) -> dict[tuple[str, str], dict[str, Any]]:
     """Live contacts matching the records' keys: by trimmed lower-cased email, then by external id."""
     cols = ", ".join(_SELECT_COLUMNS)
     # The unary + keeps SQLite from scanning ix_contact_merged_into_id (every live contact) instead of the key's index.
@@ -185,7 +115,7 @@ def _existing(conn: Connection, records: list[_Record]) -> dict[tuple[str, str],
         # Contacts without email or external id (few, and found through the index on email).
         sql = f"SELECT {cols} FROM contact WHERE {live} AND email IS NULL AND external_id IS NULL ORDER BY id"
         for row in conn.exec_driver_sql(sql):
-            key = ("fingerprint", _fingerprint(row._mapping))
+            key = ("fingerprint", fingerprint(row._mapping))
             if key[1] in prints:
                 found.setdefault(key, stored_row(row))
     return found
@@ -194,16 +124,6 @@ def _existing(conn: Connection, records: list[_Record]) -> dict[tuple[str, str],
 def _marks(conn: Connection, count: int) -> str:
     """`count` positional parameter markers in the driver's own style (these statements skip SQLAlchemy)."""
     return ", ".join(["?" if conn.dialect.paramstyle == "qmark" else "%s"] * count)
-
-
-def _fold_into(first: _Record, later: _Record) -> bool:
-    """Apply a later row of the file to an earlier one with the same key; True when it changed something."""
-    before = (dict(first.values), dict(first.custom), list(first.tags))
-    first.values.update(later.values)
-    first.custom.update(later.custom)
-    first.tags += [tag for tag in later.tags if tag not in first.tags]
-    first.extra_rows += 1
-    return before != (first.values, first.custom, first.tags)
 
 
 @contextmanager
@@ -232,25 +152,45 @@ def _search_index_in_bulk(conn: Connection) -> Iterator[None]:
     conn.exec_driver_sql(trigger)
 
 
+# A new contact's columns: first those taken from the row (empty text, NULL or 0 where the row has nothing)…
+_FROM_ROW = {**dict.fromkeys(TEXT_FIELDS, ""), **dict.fromkeys(NULLABLE_FIELDS), "points": 0}
+_from_row = itemgetter(*_FROM_ROW)
+# … then those worked out from it.
+_INSERT_COLUMNS = (
+    *_FROM_ROW,
+    "tags",
+    "custom_fields",
+    "last_active",
+    "email_normalized",
+    "phone_e164",
+    "avatar_source",
+    "date_added",
+    "date_modified",
+)
+
+
 class _Writer:
     def __init__(self, default_region: str, now: datetime) -> None:
         self.default_region = default_region
         self.now = db_time(now)
 
     def phone_e164(self, values: dict[str, Any]) -> str | None:
+        phone, mobile = values.get("phone"), values.get("mobile")
+        if not phone and not mobile:
+            return None  # no number to read, so no country to look up
         region = region_for_country(values.get("country"), self.default_region)
-        return normalize_phone(values.get("phone"), region) or normalize_phone(values.get("mobile"), region)
+        return normalize_phone(phone, region) or normalize_phone(mobile, region)
 
-    def write(self, conn: Connection, records: list[_Record], summary: ImportSummary) -> None:
-        groups: dict[tuple[str, str], _Record] = {}
-        plain: list[_Record] = []
+    def write(self, conn: Connection, records: list[Record], summary: ImportSummary) -> None:
+        groups: dict[tuple[str, str], Record] = {}
+        plain: list[Record] = []
         for record in records:
             if record.key is None:
                 plain.append(record)
             elif (first := groups.get(record.key)) is None:
                 groups[record.key] = record
             else:
-                _fold_into(first, record)
+                fold_into(first, record)
         found = _existing(conn, list(groups.values()))
         inserts, updates = [], []
         for record in [*groups.values(), *plain]:
@@ -269,10 +209,9 @@ class _Writer:
                 updates.append(row)
                 summary.updated += 1 + record.extra_rows
         if inserts:
-            names = list(inserts[0])
-            sql = f"INSERT INTO contact ({', '.join(names)}) VALUES ({_marks(conn, len(names))})"
+            sql = f"INSERT INTO contact ({', '.join(_INSERT_COLUMNS)}) VALUES ({_marks(conn, len(_INSERT_COLUMNS))})"
             with _search_index_in_bulk(conn):
-                conn.exec_driver_sql(sql, [tuple(row[name] for name in names) for row in inserts])
+                conn.exec_driver_sql(sql, inserts)
         if updates:
             names = [name for name in updates[0] if name != "id"]
             mark = _marks(conn, 1)
@@ -280,21 +219,23 @@ class _Writer:
             sql = f"UPDATE contact SET {sets} WHERE id = {mark}"
             conn.exec_driver_sql(sql, [(*(row[name] for name in names), row["id"]) for row in updates])
 
-    def _insert_row(self, record: _Record) -> dict[str, Any]:
+    def _insert_row(self, record: Record) -> tuple[Any, ...]:
+        """The values of `_INSERT_COLUMNS` for a new contact (a tuple: this runs for every row imported)."""
         values = record.values
-        row: dict[str, Any] = {name: values.get(name, "") for name in TEXT_FIELDS}
-        row.update({name: values.get(name) for name in NULLABLE_FIELDS})
-        row["points"] = values.get("points", 0)
-        row["tags"] = json.dumps(record.tags)
-        row["custom_fields"] = json.dumps(record.custom)
-        row["last_active"] = stored(values.get("last_active"))
-        row["email_normalized"] = normalize_email(values.get("email"))
-        row["phone_e164"] = self.phone_e164(values)
-        row["avatar_source"] = "gravatar"
-        row["date_added"] = row["date_modified"] = self.now
-        return row
+        last_active = values.get("last_active")
+        return (
+            *_from_row({**_FROM_ROW, **values}),
+            tags_json(record.tags),
+            custom_json(record.custom),
+            None if last_active is None else stored(last_active),
+            normalize_email(values.get("email")),
+            self.phone_e164(values),
+            "gravatar",
+            self.now,
+            self.now,
+        )
 
-    def _update_row(self, record: _Record, existing: dict[str, Any]) -> dict[str, Any] | None:
+    def _update_row(self, record: Record, existing: dict[str, Any]) -> dict[str, Any] | None:
         merged = dict(existing)
         for name, value in record.values.items():
             merged[name] = stored(value)
@@ -351,16 +292,17 @@ def import_csv(
     header = [unguard_formula(name) for name in first[1]]
     targets = map_columns(header, mapping_overrides)
     summary.columns = dict(zip(header, targets, strict=True))
+    columns = Columns(targets)
     writer = _Writer(default_region, now or datetime.now(UTC))
     read = 0
 
-    def batches() -> Iterator[list[_Record]]:
+    def batches() -> Iterator[list[Record]]:
         nonlocal read
-        batch: list[_Record] = []
+        batch: list[Record] = []
         for line, row in rows:
             read += 1
             try:
-                record = _record(row, targets, line)
+                record = columns.record(row, line)
             except ValueError as exc:
                 summary.failed.append(f"{path}:{line}: {exc}")
                 continue
