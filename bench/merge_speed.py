@@ -3,7 +3,7 @@
     python bench/merge_speed.py [--events 100000]
 
 Builds a throwaway database with two contacts of N events each (interleaved, as real activity is), then
-times the preview, the merge, the undo plan and the undo. The goal for 100,000 events each is under 1 s.
+times the preview, the merge, the undo plan and the undo. The goal for 100,000 events each is 0.5 s.
 """
 
 from __future__ import annotations

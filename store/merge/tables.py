@@ -13,10 +13,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Boolean, bindparam, text
+from sqlalchemy import Boolean, text
 from sqlalchemy.engine import Connection
 
-from store.dialect import stored_row
+from store.dialect import loads, stored_row
 from store.models import Contact
 
 Row = dict[str, Any]
@@ -159,26 +159,47 @@ def fold(conn: Connection, table: ChildTable, survivor_id: int, other_id: int) -
 
 
 def move(conn: Connection, table: ChildTable, survivor_id: int, other_id: int) -> list[Any]:
-    """Move every row of the other contact to the survivor in one statement; returns their keys."""
+    """Move every row of the other contact to the survivor in one statement; returns their keys, sorted."""
+    keys = _keys_of(conn, table, other_id)
     params = {"survivor": survivor_id, "other": other_id}
-    moved = text(f"UPDATE {table.name} SET contact_id = :survivor WHERE contact_id = :other RETURNING {table.key}")
-    return sorted(conn.execute(moved, params).scalars())
+    conn.execute(text(f"UPDATE {table.name} SET contact_id = :survivor WHERE contact_id = :other"), params)
+    return keys
+
+
+def _keys_of(conn: Connection, table: ChildTable, contact_id: int) -> list[Any]:
+    """A contact's keys of one table, sorted, fetched as one JSON array: a contact with 100,000 events has as
+    many, and fetching them as rows (RETURNING) cost 0.4 s of SQLAlchemy's row handling."""
+    gather = "json_agg({0} ORDER BY {0})" if conn.dialect.name == "postgresql" else "json_group_array({0})"
+    ordered = f"SELECT {table.key} FROM {table.name} WHERE contact_id = :id ORDER BY {table.key}"
+    query = f"SELECT {gather.format(table.key)} FROM ({ordered}) AS keys"
+    return loads(conn.execute(text(query), {"id": contact_id}).scalar_one()) or []
+
+
+def _among(conn: Connection, column: str) -> str:
+    """`column` is one of the keys bound as `:keys` (see `_keys`): one parameter however many keys there are.
+    An expanding IN of 100,000 keys takes SQLAlchemy a second to render and SQLite as long to parse."""
+    if conn.dialect.name == "postgresql":
+        return f"{column} = ANY(:keys)"
+    return f"{column} IN (SELECT value FROM json_each(:keys))"
+
+
+def _keys(conn: Connection, keys: list[Any]) -> Any:
+    """The keys as `_among` binds them: an array on PostgreSQL, a JSON array's text on SQLite."""
+    return list(keys) if conn.dialect.name == "postgresql" else json.dumps(list(keys))
 
 
 def move_back(conn: Connection, table: ChildTable, survivor_id: int, other_id: int, keys: list[Any]) -> int:
     """Move the rows with these keys from the survivor back to the other contact; returns how many were there."""
-    statement = text(
-        f"UPDATE {table.name} SET contact_id = :other WHERE contact_id = :survivor AND {table.key} IN :keys"
-    ).bindparams(bindparam("keys", expanding=True))
-    params = {"survivor": survivor_id, "other": other_id, "keys": list(keys)}
+    among = _among(conn, table.key)
+    statement = text(f"UPDATE {table.name} SET contact_id = :other WHERE contact_id = :survivor AND {among}")
+    params = {"survivor": survivor_id, "other": other_id, "keys": _keys(conn, keys)}
     return conn.execute(statement, params).rowcount
 
 
 def count_present(conn: Connection, table: ChildTable, contact_id: int, keys: list[Any]) -> int:
     """How many of these rows the contact still has."""
-    query = text(f"SELECT count(*) FROM {table.name} WHERE contact_id = :id AND {table.key} IN :keys")
-    query = query.bindparams(bindparam("keys", expanding=True))
-    return conn.execute(query, {"id": contact_id, "keys": list(keys)}).scalar_one()
+    query = text(f"SELECT count(*) FROM {table.name} WHERE contact_id = :id AND {_among(conn, table.key)}")
+    return conn.execute(query, {"id": contact_id, "keys": _keys(conn, keys)}).scalar_one()
 
 
 def get_row(conn: Connection, table: ChildTable, contact_id: int, key: Any) -> Row | None:
