@@ -200,7 +200,10 @@ def generate(
 
 
 def _load(path: Path, feed: RowFeed, say: Callable[[str], None]) -> None:
+    from store.db import add_functions
+
     conn = sqlite3.connect(path, isolation_level=None)
+    add_functions(conn)  # the History search index is filled from dossier_event_text
     try:
         # Indexes and full-text triggers are recreated from the SQL the migrations wrote, once, at the end.
         saved = conn.execute(

@@ -157,6 +157,7 @@ def measure_database(path: Path) -> Database:
 
 def run_scale(db: Database, word: str, plan: Plan, groups: set[str], workdir: Path) -> list[Figure]:
     """Every group that depends on the database, measured on one database; `word` is what search types."""
+    from bench import history_jump
     from bench import store_queries as q
     from bench.cold_start import bench_cold_start
     from bench.keys import bench_keys
@@ -170,6 +171,8 @@ def run_scale(db: Database, word: str, plan: Plan, groups: set[str], workdir: Pa
     steps: list[tuple[set[str], Callable[[], list[Figure]]]] = [
         ({"search"}, lambda: q.bench_search(work, word)),
         ({"history"}, lambda: q.bench_history(work)),
+        ({"history"}, lambda: history_jump.bench_history_search(work)),
+        ({"keys"}, lambda: history_jump.bench_history_jump(work, presses=plan.key_presses, warmup=plan.key_warmup)),
         ({"chart"}, lambda: q.bench_chart(work)),
         (
             {"keys"},

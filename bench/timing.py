@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Engine, event
 
-from store.db import fold
+from store.db import add_functions
 
 T = TypeVar("T")
 
@@ -89,12 +89,12 @@ def capture_sql(engine: Engine, call: Callable[[], Any]) -> list[Statement]:
 
 
 def raw_connection(path: Path) -> sqlite3.Connection:
-    """A plain sqlite3 connection set up as the store's are (pragmas, the folding function), autocommit."""
+    """A plain sqlite3 connection set up as the store's are (pragmas, the SQL functions), autocommit."""
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 5000")
     conn.execute("PRAGMA synchronous = NORMAL")
-    conn.create_function("dossier_fold", 1, fold, deterministic=True)
+    add_functions(conn)
     return conn
 
 

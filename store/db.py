@@ -37,7 +37,7 @@ class DatabaseError(UserError):
 # The newest migration's id. Opening a database at this revision needs no Alembic at all (it is imported only
 # to upgrade or refuse), which keeps `dossier search` and the app's start quick; a test keeps it equal to the
 # head of store/migrations.
-HEAD_REVISION = "0008_social_not_before"
+HEAD_REVISION = "0009_history_search"
 
 
 @functools.cache
@@ -78,7 +78,16 @@ def _on_connect(dbapi_conn, _record) -> None:
     cursor.execute("PRAGMA busy_timeout = 5000")
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.close()
+    add_functions(dbapi_conn)
+
+
+def add_functions(dbapi_conn: sqlite3.Connection) -> None:
+    """The SQL functions Dossier's queries and triggers call, on a plain sqlite3 connection (every one that
+    writes events needs them: the History search index's triggers call `dossier_event_text`)."""
+    from store.event_search import event_text  # it folds with `fold`, from this module
+
     dbapi_conn.create_function("dossier_fold", 1, fold, deterministic=True)
+    dbapi_conn.create_function("dossier_event_text", 2, event_text, deterministic=True)
 
 
 def _on_begin(conn) -> None:

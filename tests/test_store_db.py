@@ -43,7 +43,7 @@ MODEL_TABLES = {
 }
 FTS_TABLES = {
     f"{index}{part}" for index in ("contact_fts", "note_fts") for part in ("", "_config", "_data", "_docsize", "_idx")
-}
+} | {"event_fts", "event_fts_config", "event_fts_data", "event_fts_idx"}
 TIMELINE_INDEXES = {"ix_event_timeline", "ix_event_type_timeline"}
 
 
@@ -100,7 +100,7 @@ def test_new_database_has_every_model_table_the_fts_index_and_alembic(engine: En
     found = schema(db_path)
     assert found["table"] == MODEL_TABLES | FTS_TABLES | {"alembic_version"}
     assert set(SQLModel.metadata.tables) == MODEL_TABLES
-    triggers = {f"{index}_{when}" for index in ("contact_fts", "note_fts") for when in ("ai", "ad", "au")}
+    triggers = {f"{index}_{when}" for index in ("contact_fts", "note_fts", "event_fts") for when in ("ai", "ad", "au")}
     assert found["trigger"] == triggers
 
 
@@ -109,7 +109,7 @@ def test_new_database_is_marked_as_dossier_at_the_head_revision(engine: Engine, 
     assert pragma(db_path, "application_id") == APPLICATION_ID == 0x444F5353
     with engine.connect() as conn:
         versions = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
-    assert versions == [head_revision()] == [HEAD_REVISION] == ["0008_social_not_before"]
+    assert versions == [head_revision()] == [HEAD_REVISION] == ["0009_history_search"]
 
 
 def test_fts_table_uses_external_content_and_folds_diacritics(engine: Engine) -> None:

@@ -98,6 +98,31 @@ def test_a_page_starting_inside_the_tie(timeline_engine, history) -> None:
     assert [row.id for row in page] == [row["id"] for row in tied[5:12]]
 
 
+@pytest.mark.parametrize("limit", [1, 7, 20, 57, 60])
+def test_the_oldest_page_and_pages_upward_from_it(timeline_engine, history, limit) -> None:
+    """`oldest` reads the last page directly; `before` then pages back up, newest first, without a gap."""
+    contact_id, rows = history
+    want = [row["id"] for row in rows]
+    page = timeline_page(timeline_engine, contact_id, oldest=True, limit=limit)
+    assert [row.id for row in page] == want[-limit:]
+    ids = [row.id for row in page]
+    while page:
+        page = timeline_page(timeline_engine, contact_id, before=(page[0].occurred_at, page[0].id), limit=limit)
+        assert len(page) <= limit
+        ids = [row.id for row in page] + ids
+    assert ids == want
+
+
+def test_oldest_and_before_with_a_filter(timeline_engine, history) -> None:
+    contact_id, rows = history
+    flt = TimelineFilter(exclude=frozenset({"email.read"}))
+    want = expected_ids(rows, lambda row: row["type"] != "email.read")
+    page = timeline_page(timeline_engine, contact_id, flt=flt, oldest=True, limit=5)
+    assert [row.id for row in page] == want[-5:]
+    newer = timeline_page(timeline_engine, contact_id, flt=flt, before=(page[0].occurred_at, page[0].id), limit=5)
+    assert [row.id for row in newer] == want[-10:-5]
+
+
 def test_event_rows_carry_their_data(engine, make_contact, add_events) -> None:
     contact_id = make_contact(engine)
     [event_id] = add_events(

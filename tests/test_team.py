@@ -252,6 +252,7 @@ def test_the_schema_on_postgresql_matches_the_models(empty_url: str) -> None:
         "ix_contact_search",
         "ix_email_template_name_trgm",
         "ix_email_template_subject_trgm",
+        "ix_event_search",
         "ix_note_search",
         "ix_segment_name_trgm",
     ]

@@ -54,6 +54,11 @@ class TestContactPage:
         keys = _then("slash", *"zürich", "enter")
         assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=keys)
 
+    def test_history_deep(self, snap_compare, app_factory, size):
+        # The oldest events, then a page up: the first line in view is an event, under its day's heading.
+        keys = _then("G", "pageup", "pageup")
+        assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=keys)
+
     def test_hostile_contact(self, snap_compare, app_factory, size):
         assert snap_compare(app_factory(contact_id=7), terminal_size=size, run_before=_settled)
 

@@ -13,11 +13,12 @@ from textual.widgets import Input, Static
 
 from plain.literal import one_line
 from store.rows import ContactDetail, EventRow, TypeCount, event_type_name
-from store.timeline import TimelineFilter, event_type_counts, timeline_page
+from store.timeline import Cursor, TimelineFilter, event_type_counts, timeline_page
 from tui.background import in_thread
 from tui.contact.tabs.base import ContactTab
 from tui.inputs import TextInput
 from widgets.timeline import Timeline
+from widgets.timeline_entry import TimelineEntry
 
 
 def describe_filter(flt: TimelineFilter, shown: int, complete: bool, total: int | None = None) -> Content:
@@ -39,6 +40,10 @@ def describe_filter(flt: TimelineFilter, shown: int, complete: bool, total: int 
     )
 
 
+def _cursor(entry: TimelineEntry | None) -> Cursor | None:
+    return None if entry is None else (entry.occurred_at, entry.id)
+
+
 class HistoryTab(ContactTab):
     """Every action of the contact, newest first. `/` is a priority binding and focus moves with
     `screen.set_focus`, at once, so keys typed right after it land in the search box."""
@@ -49,7 +54,7 @@ class HistoryTab(ContactTab):
         Binding("slash", "focus_search", "Search", priority=True, tooltip="Search History text", id="history.search"),
         Binding("t", "filter_types", "Types", tooltip="Include or exclude event types", id="history.types"),
         Binding("x", "clear_filters", "Clear", tooltip="Clear History filters and search", id="history.clear"),
-        Binding("escape", "leave_search", "Timeline", show=False, id="history.leave_search"),
+        Binding("escape", "leave_search", "Clear search", show=False, id="history.leave_search"),
         Binding(
             "u",
             "undo_merge",
@@ -80,24 +85,38 @@ class HistoryTab(ContactTab):
 
     def load(self) -> None:
         """Fetch the first page again with the current filter."""
-        self._load(self.filter, after=None)
+        self._load(self.filter, "first")
 
-    def _load(self, flt: TimelineFilter, *, after: tuple | None) -> None:
-        engine, size = self.ctx.engine, self.ctx.settings.ui.page_size
+    def _load(self, flt: TimelineFilter, kind: str, cursor: Cursor | None = None) -> None:
+        """Fetch a page: the `first` (instead of what is shown), the `newest` or `oldest` (`g`, `G`), or the
+        one `older` or `newer` than `cursor` (the window's end it joins)."""
+        engine, size, contact_id = self.ctx.engine, self.ctx.settings.ui.page_size, self.contact_id
+        after = cursor if kind == "older" else None
+        before = cursor if kind == "newer" else None
         in_thread(
             self,
-            lambda: timeline_page(engine, self.contact_id, flt=flt, after=after, limit=size),
-            lambda rows: self._show(rows, flt, first=after is None, complete=len(rows) < size),
-            group="history",
+            lambda: timeline_page(
+                engine, contact_id, flt=flt, after=after, before=before, oldest=kind == "oldest", limit=size
+            ),
+            lambda rows: self._show(rows, flt, kind, cursor, full=len(rows) == size),
+            # A new first, newest or oldest page replaces any still coming; a page for either end, only its like.
+            group="history" if cursor is None else f"history-{kind}",
         )
 
-    def _show(self, rows: list[EventRow], flt: TimelineFilter, *, first: bool, complete: bool) -> None:
+    def _show(self, rows: list[EventRow], flt: TimelineFilter, kind: str, cursor: Cursor | None, *, full: bool) -> None:
+        timeline = self.timeline
         if flt != self.filter:
             return
-        if first:
-            self.timeline.reset(rows, complete=complete)
-        else:
-            self.timeline.extend(rows, complete=complete)
+        if kind == "first":
+            timeline.reset(rows, complete=not full)
+        elif kind == "newest":
+            timeline.show_newest(rows, complete=not full)
+        elif kind == "oldest":
+            timeline.show_oldest(rows, at_newest=not full)
+        elif kind == "older" and _cursor(timeline.last_entry) == cursor:
+            timeline.extend(rows, complete=not full)
+        elif kind == "newer" and _cursor(timeline.first_entry) == cursor:
+            timeline.prepend(rows, at_newest=not full)
         self._update_state()
 
     def show_detail(self, detail: ContactDetail) -> None:
@@ -106,14 +125,24 @@ class HistoryTab(ContactTab):
             self._update_state()
 
     def _update_state(self) -> None:
-        state = describe_filter(self.filter, self.timeline.event_count, self.timeline.complete, self._total)
+        timeline = self.timeline
+        everything = timeline.complete and timeline.at_newest
+        state = describe_filter(self.filter, timeline.event_count, everything, self._total)
         self.query_one("#filter-state", Static).update(state)
 
     @on(Timeline.NeedMore)
-    def _more(self) -> None:
-        last = self.timeline.last_entry
-        if last is not None:
-            self._load(self.filter, after=(last.occurred_at, last.id))
+    def _older(self) -> None:
+        if (cursor := _cursor(self.timeline.last_entry)) is not None:
+            self._load(self.filter, "older", cursor)
+
+    @on(Timeline.NeedNewer)
+    def _newer(self) -> None:
+        if (cursor := _cursor(self.timeline.first_entry)) is not None:
+            self._load(self.filter, "newer", cursor)
+
+    @on(Timeline.NeedEnd)
+    def _end(self, message: Timeline.NeedEnd) -> None:
+        self._load(self.filter, "oldest" if message.oldest else "newest")
 
     def apply(self, flt: TimelineFilter) -> None:
         """Show the timeline through a new filter."""
@@ -145,13 +174,22 @@ class HistoryTab(ContactTab):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         searching = self.screen.focused is self.query_one("#history-search", Input)
-        # Esc leaves the search box; elsewhere it falls through to the screen (back to the list).
+        # Esc clears the search and leaves its box; elsewhere it falls through to the screen (back to the list).
         if action == "leave_search":
             return searching
         # While searching, letters are text.
         return not (searching and action in {"focus_search", "filter_types", "clear_filters"})
 
     def action_leave_search(self) -> None:
+        """Esc in the search box clears the search and returns to the timeline, as in the contact list."""
+        if self._debounce is not None:
+            self._debounce.stop()
+        search = self.query_one("#history-search", Input)
+        if self.filter.text:
+            self.apply(TimelineFilter(self.filter.include, self.filter.exclude, ""))
+        elif search.value:  # typed, not searched for yet
+            with search.prevent(Input.Changed):
+                search.value = ""
         self.screen.set_focus(self.timeline)
 
     def action_undo_merge(self) -> None:
