@@ -15,12 +15,19 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import Engine
 
+from store.identity import database_id
 from store.interchange.ics import export_ics, note_uid
 from store.interchange.ics_lines import MAX_OCTETS, content_line, escape_text, utc_stamp
 from store.notes import NoteRow, add_note
 from store.rows import display_name
 
 STAMP = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+
+
+def uid(engine: Engine, note_id: int) -> str:
+    return note_uid(note_id, database_id(engine))
+
+
 TEXTS = [
     "plain",
     "commas, semicolons; colons: backslash \\ and a trailing backslash \\",
@@ -109,7 +116,7 @@ def test_every_field_of_hostile_notes_round_trips(engine: Engine, make_contact, 
     assert len(events) == len(TEXTS)
     labels = {"call": "Call", "meeting": "Meeting", "general": "Note", "email": "Email"}
     for note, name in written:
-        event = events[note_uid(note.id)]
+        event = events[uid(engine, note.id)]
         assert note.date_time is not None
         start = note.date_time.astimezone(UTC).replace(microsecond=0)
         length = timedelta(hours=1) if note.type == "meeting" else timedelta(minutes=30)

@@ -1,7 +1,8 @@
 """The calendar as an iCalendar file (RFC 5545) that calendar programs import.
 
-Every dated note is one VEVENT whose UID is derived from the note's id, so importing a newer export
-updates the events instead of duplicating them (SEQUENCE and LAST-MODIFIED say which copy is newer).
+Every dated note is one VEVENT whose UID is made of the note's id and the database's own random id, so
+importing a newer export updates the events instead of duplicating them, and two databases' exports never
+collide in one calendar (SEQUENCE and LAST-MODIFIED say which copy is newer).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from plain.errors import UserError
 from plain.literal import literal
 from store.calendar import LIVE_CONTACT
 from store.db import stored_time
+from store.identity import database_id
 from store.interchange.ics_lines import content_line, escape_text, utc_stamp
 from store.interchange.out_file import database_files, output_file
 from store.models import Contact, Note, table_of
@@ -41,9 +43,10 @@ class DateRangeError(UserError, ValueError):
 C = table_of(Contact).c
 
 
-def note_uid(note_id: int) -> str:
-    """The UID of a note's event: the same in every export."""
-    return f"note-{note_id}@dossier"
+def note_uid(note_id: int, database: str) -> str:
+    """The UID of a note's event: the same in every export of this database (`database` is its
+    `store.identity.database_id`), and unlike any other database's, as RFC 5545 §3.8.4.7 asks."""
+    return f"note-{note_id}-{database}@dossier"
 
 
 def _text(value: str) -> str:
@@ -106,14 +109,14 @@ def _stamp(stored: str | datetime) -> str:
     return utc_stamp(stored_time(stored))
 
 
-def _event(row: tuple, stamp: str) -> str:
+def _event(row: tuple, stamp: str, database: str) -> str:
     note_id, contact_id, kind, text, when, created, updated, version, firstname, lastname, email = row
     end = stored_time(when) + DURATIONS.get(kind, DEFAULT_DURATION)
     summary = f"{SUMMARY_NAMES.get(kind, kind.title())}: {display_name(contact_id, firstname, lastname, email)}"
     return "".join(
         (
             "BEGIN:VEVENT\r\n",
-            content_line("UID", escape_text(note_uid(note_id))),
+            content_line("UID", escape_text(note_uid(note_id, database))),
             stamp,
             f"DTSTART:{_stamp(when)}\r\nDTEND:{utc_stamp(end)}\r\n",
             content_line("SUMMARY", escape_text(_text(summary))),
@@ -130,9 +133,10 @@ def _write(engine: Engine, out: TextIO, start: datetime | None, end: datetime | 
     # The calendar's own lines, then each event as it is read, then the closing line: never all at once.
     out.write(CALENDAR_HEAD)
     stamp = content_line("DTSTAMP", utc_stamp(now))
+    database = database_id(engine)
     count = 0
     for row in _rows(engine, start, end):
-        out.write(_event(row, stamp))
+        out.write(_event(row, stamp, database))
         count += 1
     out.write("END:VCALENDAR\r\n")
     return count
