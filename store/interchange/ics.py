@@ -7,6 +7,7 @@ collide in one calendar (SEQUENCE and LAST-MODIFIED say which copy is newer).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -109,21 +110,28 @@ def _stamp(stored: str | datetime) -> str:
     return utc_stamp(stored_time(stored))
 
 
+@functools.cache
+def _kind(kind: str) -> tuple[str, str, timedelta]:
+    """What a note's type gives its event: the summary's first word, the CATEGORIES and TRANSP lines, the length."""
+    lines = content_line("CATEGORIES", escape_text(_text(kind)))
+    lines += "TRANSP:OPAQUE\r\n" if kind in BUSY_TYPES else "TRANSP:TRANSPARENT\r\n"
+    return SUMMARY_NAMES.get(kind, kind.title()), lines, DURATIONS.get(kind, DEFAULT_DURATION)
+
+
 def _event(row: tuple, stamp: str, database: str) -> str:
     note_id, contact_id, kind, text, when, created, updated, version, firstname, lastname, email = row
-    end = stored_time(when) + DURATIONS.get(kind, DEFAULT_DURATION)
-    summary = f"{SUMMARY_NAMES.get(kind, kind.title())}: {display_name(contact_id, firstname, lastname, email)}"
+    label, kind_lines, length = _kind(kind)
+    summary = f"{label}: {display_name(contact_id, firstname, lastname, email)}"
     return "".join(
         (
             "BEGIN:VEVENT\r\n",
             content_line("UID", escape_text(note_uid(note_id, database))),
             stamp,
-            f"DTSTART:{_stamp(when)}\r\nDTEND:{utc_stamp(end)}\r\n",
+            f"DTSTART:{_stamp(when)}\r\nDTEND:{utc_stamp(stored_time(when) + length)}\r\n",
             content_line("SUMMARY", escape_text(_text(summary))),
             content_line("DESCRIPTION", escape_text(_text(text))),
-            content_line("CATEGORIES", escape_text(_text(kind))),
             f"CREATED:{_stamp(created)}\r\nLAST-MODIFIED:{_stamp(updated)}\r\nSEQUENCE:{max(version - 1, 0)}\r\n",
-            "TRANSP:OPAQUE\r\n" if kind in BUSY_TYPES else "TRANSP:TRANSPARENT\r\n",
+            kind_lines,
             "END:VEVENT\r\n",
         )
     )
