@@ -110,7 +110,7 @@ def _stamp(stored: str | datetime) -> str:
     return utc_stamp(stored_time(stored))
 
 
-@functools.cache
+@functools.lru_cache(maxsize=64)  # types are few; an import may bring unknown ones
 def _kind(kind: str) -> tuple[str, str, timedelta]:
     """What a note's type gives its event: the summary's first word, the CATEGORIES and TRANSP lines, the length."""
     lines = content_line("CATEGORIES", escape_text(_text(kind)))
