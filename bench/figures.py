@@ -19,6 +19,7 @@ GROUPS = {
     "peer": "8. Search and show as whole processes (search: dossier vs khard on a vCard folder)",
     "memory": "9. Peak memory (RSS) on a contact page",
     "mautic": "10. Mautic sync from the fake Mautic (local, no rate limit)",
+    "exports": "11. Whole-database exports: ICS of 100,000 dated notes, dossier duplicates",
 }
 
 TIMES = "\N{MULTIPLICATION SIGN}"

@@ -12,12 +12,16 @@ Newlines and tabs are kept by `literal` and folded to spaces by `one_line`.
 
 from __future__ import annotations
 
+import re
+
 _TABLE: dict[int, int | str] = {code: 0x2400 + code for code in range(0x20) if code not in (0x09, 0x0A)}
 _TABLE[0x7F] = 0x2421
 _TABLE.update({code: 0xFFFD for code in range(0x80, 0xA0)})
 DIRECTION_CONTROLS = (*range(0x202A, 0x202F), *range(0x2066, 0x206A))
 _TABLE.update({code: f"⟪U+{code:04X}⟫" for code in DIRECTION_CONTROLS})
 _TABLE.update({code: 0xFFFD for code in range(0xD800, 0xE000)})
+# Most text has none of those characters: finding that out is far cheaper than translating it (4-16 µs a note).
+_ANY_TRANSLATED = re.compile("[" + "".join(re.escape(chr(code)) for code in _TABLE) + "]")
 _ONE_LINE = {**_TABLE, 0x09: " ", 0x0A: " ", 0x0D: " "}
 # What never reaches a terminal, for a last-resort filter that must not change widths: removed outright.
 _INVISIBLE: dict[int, int | None] = {
@@ -28,7 +32,8 @@ _INVISIBLE.update({code: 0xFFFD for code in range(0xD800, 0xE000)})
 
 def literal(value: object) -> str:
     """The text of a value with every control character made visible; newlines and tabs kept."""
-    return str(value).translate(_TABLE)
+    text = str(value)
+    return text if _ANY_TRANSLATED.search(text) is None else text.translate(_TABLE)
 
 
 def one_line(value: object) -> str:

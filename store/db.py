@@ -37,7 +37,7 @@ class DatabaseError(UserError):
 # The newest migration's id. Opening a database at this revision needs no Alembic at all (it is imported only
 # to upgrade or refuse), which keeps `dossier search` and the app's start quick; a test keeps it equal to the
 # head of store/migrations.
-HEAD_REVISION = "0009_history_search"
+HEAD_REVISION = "0009b_database_meta"
 
 
 @functools.cache

@@ -318,3 +318,13 @@ class SyncOutbox(SQLModel, table=True):
     next_attempt_at: datetime | None = None
     state: str = "pending"
     message: str = ""
+
+
+class DatabaseMeta(SQLModel, table=True):
+    """Facts about the database itself, one row each: `id` is a random name made once (`store.identity`), so
+    what this database exports (calendar UIDs) never collides with another Dossier database's."""
+
+    __tablename__ = "database_meta"
+
+    name: str = Field(primary_key=True)
+    value: str

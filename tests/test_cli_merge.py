@@ -217,6 +217,47 @@ def test_no_duplicates(crm: Crm, capsys) -> None:
     assert (code, json.loads(out), err) == (1, [], "No likely duplicates found.\n")
 
 
+def _duplicates_on_a_terminal(path: Path, *flags: str) -> tuple[str, str]:
+    """`dossier duplicates` run with standard error on a pseudo-terminal: (stdout, what the terminal got)."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1]), "COLUMNS": "100", "TERM": "xterm"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cli.main", "duplicates", *flags, "--db", str(path)],
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        env=env,
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal closed: the command ended
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    out = process.communicate(timeout=60)[0].decode()
+    os.close(leader)
+    return out, b"".join(chunks).decode(errors="replace")
+
+
+def test_duplicates_show_progress_on_a_terminal_only(crm: Crm, capsys) -> None:
+    out, terminal = _duplicates_on_a_terminal(crm.path)
+    assert "Looking for duplicates" in terminal
+    assert "Janet Doe" in out and "Looking" not in out
+    out, terminal = _duplicates_on_a_terminal(crm.path, "--json")
+    assert terminal == "" and json.loads(out)[0]["second"]["name"] == "Janet Doe"
+    # Standard error that is not a terminal (a pipe, a file, here pytest's capture) gets no progress either.
+    code, out, err = run(capsys, "duplicates", "--db", crm.path)
+    assert (code, err) == (0, "")
+
+
 def test_merging_a_contact_with_itself_through_main_is_one_line(engine, db_path, make_contact, capsys) -> None:
     from cli.main import main
 

@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import Engine, text
 
 from store.contacts import ContactNotFound
-from store.merge.duplicates import candidate_queries, find_all_duplicates, find_duplicates_for
+from store.merge.duplicate_pairs import find_all_duplicates
+from store.merge.duplicates import candidate_queries, find_duplicates_for
 from store.normalize import normalize_email
 from store.phones import backfill_phone_e164, normalize_phone, pretty_phone, region_for_country
 

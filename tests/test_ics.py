@@ -12,11 +12,16 @@ from icalendar import Calendar
 from sqlalchemy import Engine
 
 import store.interchange.ics
+from store.identity import database_id
 from store.interchange.ics import export_ics, note_uid
 from store.notes import NoteRow, add_note, delete_note, update_note
 
 NOW = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)
 STAMP = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+
+
+def uid(engine: Engine, note_id: int) -> str:
+    return note_uid(note_id, database_id(engine))
 
 
 def at(day: int, hour: int = 9, minute: int = 0, month: int = 11) -> datetime:
@@ -67,7 +72,7 @@ def test_every_field_of_every_type(engine: Engine, ada: int, make_contact, tmp_p
     assert str(calendar["PRODID"]) == "-//Dossier//Dossier CRM//EN"
     assert str(calendar["VERSION"]) == "2.0"
     assert count == len(events) == 4
-    assert [str(event["UID"]) for event in events] == [note_uid(n.id) for n in (call, meeting, general, email)]
+    assert [str(event["UID"]) for event in events] == [uid(engine, n.id) for n in (call, meeting, general, email)]
     expected = {
         call.id: ("Call: Ada Lovelace", "Renewal call, agreed", "call", at(21, 14), at(21, 14, 30), 1, at(21, 15)),
         meeting.id: (
@@ -83,7 +88,7 @@ def test_every_field_of_every_type(engine: Engine, ada: int, make_contact, tmp_p
         email.id: ("Email: Ada Lovelace", "Quote sent", "email", at(24, 16, 15), at(24, 16, 45), 0, NOW),
     }
     for note_id, (summary, description, kind, start, end, sequence, modified) in expected.items():
-        event = by_uid(events)[f"note-{note_id}@dossier"]
+        event = by_uid(events)[uid(engine, note_id)]
         assert str(event["SUMMARY"]) == summary
         assert str(event["DESCRIPTION"]) == description
         assert [str(category) for category in event["CATEGORIES"].cats] == [kind]
@@ -96,7 +101,7 @@ def test_every_field_of_every_type(engine: Engine, ada: int, make_contact, tmp_p
         assert str(event["TRANSP"]) == ("OPAQUE" if kind in ("call", "meeting") else "TRANSPARENT")
     raw = path.read_bytes()
     assert b"DTSTART:20261121T140000Z\r\n" in raw
-    assert b"UID:note-%d@dossier\r\n" % call.id in raw
+    assert f"UID:note-{call.id}-{database_id(engine)}@dossier\r\n".encode() in raw
 
 
 def test_the_file_is_valid_icalendar_text(engine: Engine, ada: int, tmp_path: Path) -> None:
@@ -123,10 +128,10 @@ def test_uids_are_stable_so_a_reexport_updates(engine: Engine, ada: int, tmp_pat
     delete_note(engine, second.id, actor="s", now=at(21))
     third = write(engine, ada, "call", "Three", at(23))
     _, after = export(engine, tmp_path / "b.ics")
-    assert [str(e["UID"]) for e in before] == [note_uid(first.id), note_uid(second.id)]
-    assert [str(e["UID"]) for e in after] == [note_uid(third.id), note_uid(first.id)]
-    moved = by_uid(after)[note_uid(first.id)]
-    assert moved.decoded("SEQUENCE") == by_uid(before)[note_uid(first.id)].decoded("SEQUENCE") + 1
+    assert [str(e["UID"]) for e in before] == [uid(engine, first.id), uid(engine, second.id)]
+    assert [str(e["UID"]) for e in after] == [uid(engine, third.id), uid(engine, first.id)]
+    moved = by_uid(after)[uid(engine, first.id)]
+    assert moved.decoded("SEQUENCE") == by_uid(before)[uid(engine, first.id)].decoded("SEQUENCE") + 1
     assert moved.decoded("DTSTART") == at(25)
     _, again = export(engine, tmp_path / "c.ics")
     assert (tmp_path / "c.ics").read_bytes() == (tmp_path / "b.ics").read_bytes()
@@ -139,7 +144,7 @@ def test_merged_away_contacts_are_left_out(engine: Engine, ada: int, make_contac
     kept = write(engine, ada, "call", "kept", at(21))
     count, events = export(engine, tmp_path / "x.ics")
     assert count == 1
-    assert [str(e["UID"]) for e in events] == [note_uid(kept.id)]
+    assert [str(e["UID"]) for e in events] == [uid(engine, kept.id)]
 
 
 def test_date_range_includes_both_days_in_the_local_zone(engine: Engine, ada: int, tmp_path: Path) -> None:
@@ -211,7 +216,7 @@ def test_streams_in_batches_without_skipping_ties(
         written.append(write(engine, ada, "call", f"n{n}", at(21 + n // 4)).id)
     count, events = export(engine, tmp_path / "s.ics")
     assert count == 11
-    assert [str(e["UID"]) for e in events] == [note_uid(note_id) for note_id in written]
+    assert [str(e["UID"]) for e in events] == [uid(engine, note_id) for note_id in written]
 
 
 def test_writes_to_an_open_text_stream(engine: Engine, ada: int) -> None:
@@ -219,7 +224,7 @@ def test_writes_to_an_open_text_stream(engine: Engine, ada: int) -> None:
     out = io.StringIO(newline="")
     assert export_ics(engine, start=None, end=None, out=out, now=STAMP) == 1
     calendar = Calendar.from_ical(out.getvalue())
-    assert [str(e["UID"]) for e in calendar.walk("VEVENT")] == [note_uid(note.id)]
+    assert [str(e["UID"]) for e in calendar.walk("VEVENT")] == [uid(engine, note.id)]
 
 
 def test_an_empty_calendar_is_still_a_calendar(engine: Engine, tmp_path: Path) -> None:
@@ -247,3 +252,26 @@ def test_sequence_and_time_zone_of_dtstamp(engine: Engine, ada: int, tmp_path: P
     assert event.decoded("DTSTAMP") == STAMP
     assert event.decoded("DTSTAMP").utcoffset() == timedelta(0)
     assert b"DTSTAMP:20261201T080000Z" in (tmp_path / "z.ics").read_bytes()
+
+
+def test_uids_differ_between_databases_and_stay_the_same_within_one(
+    engine: Engine, ada: int, make_contact, tmp_path: Path
+) -> None:
+    from store.db import open_database
+
+    mine = write(engine, ada, "call", "first note of this database", at(21))
+    other = open_database(tmp_path / "other-team.db", create=True)
+    try:
+        other_ada = make_contact(other, firstname="Ada", lastname="Lovelace", email="ada@example.com")
+        theirs = write(other, other_ada, "call", "first note of the other database", at(21))
+        _, [first] = export(engine, tmp_path / "mine.ics")
+        _, [other_event] = export(other, tmp_path / "theirs.ics")
+        _, [again] = export(engine, tmp_path / "again.ics")
+        other_id = database_id(other)
+    finally:
+        other.dispose()
+    assert mine.id == theirs.id == 1
+    assert str(first["UID"]) != str(other_event["UID"])
+    assert str(first["UID"]) == str(again["UID"]) == f"note-1-{database_id(engine)}@dossier"
+    assert str(other_event["UID"]) == f"note-1-{other_id}@dossier"
+    assert len({database_id(engine), other_id}) == 2 and len(other_id) == 32

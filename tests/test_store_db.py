@@ -28,6 +28,7 @@ MODEL_TABLES = {
     "campaign_membership",
     "contact",
     "contact_ip",
+    "database_meta",
     "do_not_contact",
     "email_template",
     "event",
@@ -109,7 +110,7 @@ def test_new_database_is_marked_as_dossier_at_the_head_revision(engine: Engine, 
     assert pragma(db_path, "application_id") == APPLICATION_ID == 0x444F5353
     with engine.connect() as conn:
         versions = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
-    assert versions == [head_revision()] == [HEAD_REVISION] == ["0009_history_search"]
+    assert versions == [head_revision()] == [HEAD_REVISION] == ["0009b_database_meta"]
 
 
 def test_fts_table_uses_external_content_and_folds_diacritics(engine: Engine) -> None:

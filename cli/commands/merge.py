@@ -12,7 +12,7 @@ import sys
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from cli.common import database
+from cli.common import database, progress_bar
 from cli.registry import Command, db_option
 from plain.json_text import jsonable
 
@@ -180,7 +180,7 @@ def _summary_json(row: ContactSummary) -> dict[str, Any]:
 
 
 def _duplicates(engine: Engine, args: argparse.Namespace) -> int:
-    from store.merge.duplicates import find_all_duplicates, find_duplicates_for
+    from store.merge.duplicates import find_duplicates_for
 
     limit = max(1, args.limit)
     if args.contact:
@@ -189,7 +189,7 @@ def _duplicates(engine: Engine, args: argparse.Namespace) -> int:
         documents = [{**_summary_json(c.contact), "reasons": c.reasons} for c in found]
         lines = [f"{_line(c.contact)}: {'; '.join(c.reasons)}" for c in found]
     else:
-        found = find_all_duplicates(engine, limit=limit)
+        found = _all_duplicates(engine, limit, quiet=args.json)
         documents = [
             {"first": _summary_json(p.first), "second": _summary_json(p.second), "reasons": p.reasons} for p in found
         ]
@@ -204,6 +204,25 @@ def _duplicates(engine: Engine, args: argparse.Namespace) -> int:
     if not found:
         print("No likely duplicates found.", file=sys.stderr)
     return 0 if found else 1
+
+
+STAGES = {"emails": "equal emails", "phones": "equal phones", "names": "comparing names"}
+
+
+def _all_duplicates(engine: Engine, limit: int, *, quiet: bool) -> list[Any]:
+    """The whole-database search, with its stage and progress on standard error when that is a terminal (never
+    for --json, whose reader is a program)."""
+    from store.merge.duplicate_pairs import find_all_duplicates
+
+    if quiet:
+        return find_all_duplicates(engine, limit=limit)
+    with progress_bar("[bold]Looking for duplicates", "{task.fields[stage]}", bar=True) as bar:
+        task = bar.add_task("duplicates", total=None, stage="")
+
+        def advance(stage: str, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total, stage=STAGES[stage])
+
+        return find_all_duplicates(engine, limit=limit, progress=advance)
 
 
 def _line(row: ContactSummary) -> str:

@@ -1,23 +1,26 @@
 """The calendar as an iCalendar file (RFC 5545) that calendar programs import.
 
-Every dated note is one VEVENT whose UID is derived from the note's id, so importing a newer export
-updates the events instead of duplicating them (SEQUENCE and LAST-MODIFIED say which copy is newer).
+Every dated note is one VEVENT whose UID is made of the note's id and the database's own random id, so
+importing a newer export updates the events instead of duplicating them, and two databases' exports never
+collide in one calendar (SEQUENCE and LAST-MODIFIED say which copy is newer).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TextIO
 
-from icalendar import Calendar
-from icalendar import Event as VEvent
-from sqlalchemy import Engine, or_, select
+from sqlalchemy import Engine, String, or_, select, type_coerce
 
 from plain.errors import UserError
 from plain.literal import literal
 from store.calendar import LIVE_CONTACT
+from store.db import stored_time
+from store.identity import database_id
+from store.interchange.ics_lines import content_line, escape_text, utc_stamp
 from store.interchange.out_file import database_files, output_file
 from store.models import Contact, Note, table_of
 from store.rows import display_name
@@ -41,21 +44,28 @@ class DateRangeError(UserError, ValueError):
 C = table_of(Contact).c
 
 
-def note_uid(note_id: int) -> str:
-    """The UID of a note's event: the same in every export."""
-    return f"note-{note_id}@dossier"
+def note_uid(note_id: int, database: str) -> str:
+    """The UID of a note's event: the same in every export of this database (`database` is its
+    `store.identity.database_id`), and unlike any other database's, as RFC 5545 §3.8.4.7 asks."""
+    return f"note-{note_id}-{database}@dossier"
 
 
 def _text(value: str) -> str:
     # Control characters are not allowed in iCalendar text: shown as visible symbols, as the app does.
-    return literal(value.replace("\r\n", "\n").replace("\r", "\n"))
+    if "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return literal(value)
 
 
-def _rows(engine: Engine, start: datetime | None, end: datetime | None) -> Iterator:
-    """Dated notes of live contacts in time order, read `BATCH_SIZE` at a time (keyset pagination)."""
-    columns = (N.id, N.contact_id, N.type, N.text, N.date_time, N.created_at, N.updated_at, N.version)
+def _rows(engine: Engine, start: datetime | None, end: datetime | None) -> Iterator[tuple]:
+    """Dated notes of live contacts in time order, read `BATCH_SIZE` at a time (keyset pagination).
+
+    Times come as they are stored and are read by `stored_time`: SQLAlchemy's DateTime processing of three
+    columns cost more than writing the event.
+    """
+    times = (type_coerce(column, String) for column in (N.date_time, N.created_at, N.updated_at))
     base = (
-        select(*columns, C.firstname, C.lastname, C.email)
+        select(N.id, N.contact_id, N.type, N.text, *times, N.version, C.firstname, C.lastname, C.email)
         .select_from(table_of(Note).join(Contact, C.id == N.contact_id))
         .where(N.date_time.is_not(None), LIVE_CONTACT)
         .order_by(N.date_time, N.id)
@@ -75,42 +85,68 @@ def _rows(engine: Engine, start: datetime | None, end: datetime | None) -> Itera
             yield from batch
             if len(batch) < BATCH_SIZE:
                 return
-            after = (batch[-1].date_time, batch[-1].id)
+            last = batch[-1]
+            after = (stored_time(last[4]), last[0])
 
 
-def _event(row, stamp: datetime) -> VEvent:
-    name = display_name(row.contact_id, row.firstname, row.lastname, row.email)
-    event = VEvent()
-    event.add("uid", note_uid(row.id))
-    event.add("dtstamp", stamp)
-    event.add("dtstart", row.date_time)
-    event.add("dtend", row.date_time + DURATIONS.get(row.type, DEFAULT_DURATION))
-    event.add("summary", _text(f"{SUMMARY_NAMES.get(row.type, row.type.title())}: {name}"))
-    event.add("description", _text(row.text))
-    event.add("categories", [_text(row.type)])
-    event.add("created", row.created_at)
-    event.add("last-modified", row.updated_at)
-    event.add("sequence", max(row.version - 1, 0))
-    event.add("transp", "OPAQUE" if row.type in BUSY_TYPES else "TRANSPARENT")
-    return event
+CALENDAR_HEAD = "".join(
+    content_line(name, value)
+    for name, value in (
+        ("BEGIN", "VCALENDAR"),
+        ("PRODID", escape_text(PRODID)),
+        ("VERSION", "2.0"),
+        ("CALSCALE", "GREGORIAN"),
+        ("METHOD", "PUBLISH"),
+        ("X-WR-CALNAME", "Dossier"),
+    )
+)
+
+
+def _stamp(stored: str | datetime) -> str:
+    """A stored time as a UTC DATE-TIME. SQLite's text is already UTC, `YYYY-MM-DD HH:MM:SS.ffffff`
+    (`store.db.db_time`): rearranged rather than parsed and formatted again."""
+    if isinstance(stored, str) and stored[10:11] == " ":
+        return stored[:19].replace("-", "").replace(":", "").replace(" ", "T") + "Z"
+    return utc_stamp(stored_time(stored))
+
+
+@functools.lru_cache(maxsize=64)  # types are few; an import may bring unknown ones
+def _kind(kind: str) -> tuple[str, str, timedelta]:
+    """What a note's type gives its event: the summary's first word, the CATEGORIES and TRANSP lines, the length."""
+    lines = content_line("CATEGORIES", escape_text(_text(kind)))
+    lines += "TRANSP:OPAQUE\r\n" if kind in BUSY_TYPES else "TRANSP:TRANSPARENT\r\n"
+    return SUMMARY_NAMES.get(kind, kind.title()), lines, DURATIONS.get(kind, DEFAULT_DURATION)
+
+
+def _event(row: tuple, stamp: str, database: str) -> str:
+    note_id, contact_id, kind, text, when, created, updated, version, firstname, lastname, email = row
+    label, kind_lines, length = _kind(kind)
+    summary = f"{label}: {display_name(contact_id, firstname, lastname, email)}"
+    return "".join(
+        (
+            "BEGIN:VEVENT\r\n",
+            content_line("UID", escape_text(note_uid(note_id, database))),
+            stamp,
+            f"DTSTART:{_stamp(when)}\r\nDTEND:{utc_stamp(stored_time(when) + length)}\r\n",
+            content_line("SUMMARY", escape_text(_text(summary))),
+            content_line("DESCRIPTION", escape_text(_text(text))),
+            f"CREATED:{_stamp(created)}\r\nLAST-MODIFIED:{_stamp(updated)}\r\nSEQUENCE:{max(version - 1, 0)}\r\n",
+            kind_lines,
+            "END:VEVENT\r\n",
+        )
+    )
 
 
 def _write(engine: Engine, out: TextIO, start: datetime | None, end: datetime | None, now: datetime) -> int:
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", "Dossier")
     # The calendar's own lines, then each event as it is read, then the closing line: never all at once.
-    head, tail = calendar.to_ical().decode().rsplit("END:VCALENDAR", 1)
-    out.write(head)
-    stamp = now.astimezone(UTC)
+    out.write(CALENDAR_HEAD)
+    stamp = content_line("DTSTAMP", utc_stamp(now))
+    database = database_id(engine)
     count = 0
     for row in _rows(engine, start, end):
-        out.write(_event(row, stamp).to_ical().decode())
+        out.write(_event(row, stamp, database))
         count += 1
-    out.write("END:VCALENDAR" + tail)
+    out.write("END:VCALENDAR\r\n")
     return count
 
 
