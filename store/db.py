@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any, TypeGuard, overload
 from plain.errors import UserError
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from sqlalchemy import Connection, CursorResult, Engine
 
 # SQLAlchemy is imported where an engine is made or used, not here: `dossier search` and `dossier show` read
