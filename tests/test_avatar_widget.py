@@ -146,7 +146,7 @@ async def test_the_caption_gives_way_in_a_small_tile() -> None:
         assert all("Gravatar" not in line for line in text(avatar))
         avatar.styles.width, avatar.styles.height = 8, 4
         await pilot.pause()
-        assert text(avatar)[-1] == "no Grava"
+        assert text(avatar)[-1] == "no Grav…"  # cut, and marked as cut
 
 
 async def test_data_in_the_caption_and_initials_is_literal() -> None:

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from cli.main import main
 from cli.registry import build_parser, commands
 from store.contacts import get_contact, resolve_contact, search_contacts
+from store.db import HEAD_REVISION
 from store.models import Contact, ContactIp, IpAddress, Note, SocialProfile, SyncState, table_of
 
 T0 = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
@@ -121,9 +122,9 @@ def test_a_file_at_an_older_schema_is_still_upgraded_before_the_search(engine: E
     jane = make_contact(engine, firstname="Jane", lastname="Doe")
     with engine.begin() as conn:
         conn.execute(update(table_of(Contact)).where(table_of(Contact).c.id == jane).values(city="Paris"))
-        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0007_mautic_sync'")
-        conn.exec_driver_sql("ALTER TABLE social_profile DROP COLUMN message")
-        conn.exec_driver_sql("ALTER TABLE social_profile DROP COLUMN not_before")
+        # The file as the revision before the newest left it.
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0009_history_search'")
+        conn.exec_driver_sql("DROP TABLE database_meta")
     db = str(engine.url.database)
     engine.dispose()
     assert _json_of(capsys, "search", "paris", "--db", db, "--json") == [
@@ -137,7 +138,7 @@ def test_a_file_at_an_older_schema_is_still_upgraded_before_the_search(engine: E
             "last_active": None,
         }
     ]
-    assert open_version(db) == "0008_social_not_before"
+    assert open_version(db) == HEAD_REVISION
 
 
 def open_version(db: str) -> str:
