@@ -8,7 +8,7 @@ the help key and the command palette, so whatever does not fit is one key away.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from dataclasses import dataclass
 
 from rich.cells import cell_len
 from textual import events
@@ -41,6 +41,38 @@ def fitting(keys: list[tuple[Binding, int]], width: int) -> list[Binding]:
     return shown
 
 
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One footer key as drawn: a binding, or a group of bindings shown as one (`[ ] Month`)."""
+
+    binding: Binding
+    display: str
+    description: str
+    enabled: bool
+    tooltip: str
+
+    @property
+    def action(self) -> str:
+        return self.binding.action
+
+
+def entries(app, bindings: list[tuple[Binding, bool, str]]) -> list[Entry]:
+    """Bindings in order, one per action; neighbours in one `Binding.Group` become one entry, as Textual's
+    own footer draws them."""
+    shown: list[Entry] = []
+    last_group = None
+    for binding, enabled, tooltip in bindings:
+        display = app.get_key_display(binding)
+        if binding.group is not None and binding.group is last_group:
+            previous = shown[-1]
+            shown[-1] = Entry(previous.binding, f"{previous.display} {display}", previous.description, enabled, "")
+            continue
+        description = binding.group.description if binding.group is not None else binding.description
+        shown.append(Entry(binding, display, description, enabled, tooltip))
+        last_group = binding.group
+    return shown
+
+
 class FittingFooter(Footer):
     """Footer that drops the keys that do not fit instead of cutting the row."""
 
@@ -55,13 +87,20 @@ class FittingFooter(Footer):
         palette = self._palette_key(active)
         # The palette key is docked right; its border takes the place of its left padding.
         width = (self.size.width or self.app.size.width) - (key_width(*palette[1:3]) if palette else 0)
-        measured = [
-            (binding, key_width(self.app.get_key_display(binding), binding.description))
-            for binding, _enabled, _tooltip in first_of_action.values()
-        ]
-        shown = fitting(measured, width)
+        keys = entries(self.app, list(first_of_action.values()))
+        by_action = {entry.action: entry for entry in keys}
+        shown = fitting([(entry.binding, key_width(entry.display, entry.description)) for entry in keys], width)
         self.styles.grid_size_columns = len(shown) + (1 if palette else 0)
-        yield from self._keys(first_of_action[binding.action] for binding in shown)
+        for binding in shown:
+            entry = by_action[binding.action]
+            yield FooterKey(
+                binding.key,
+                entry.display,
+                entry.description,
+                binding.action,
+                disabled=not entry.enabled,
+                tooltip=entry.tooltip,
+            ).data_bind(compact=Footer.compact)
         if palette:
             binding, display, description, enabled = palette
             yield FooterKey(
@@ -73,17 +112,6 @@ class FittingFooter(Footer):
                 disabled=not enabled,
                 tooltip=binding.tooltip or binding.description,
             )
-
-    def _keys(self, bindings: Iterable[tuple[Binding, bool, str]]) -> ComposeResult:
-        for binding, enabled, tooltip in bindings:
-            yield FooterKey(
-                binding.key,
-                self.app.get_key_display(binding),
-                binding.description,
-                binding.action,
-                disabled=not enabled,
-                tooltip=tooltip,
-            ).data_bind(compact=Footer.compact)
 
     def _palette_key(self, active: dict) -> tuple[Binding, str, str, bool] | None:
         if not (self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE):
