@@ -8,16 +8,8 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.color import Color
 
-from widgets.activity_chart import (
-    ActivityChart,
-    Palette,
-    compact,
-    nice,
-    plot_ansi,
-    span,
-    tick_positions,
-    value_ticks,
-)
+from widgets.activity_chart import ActivityChart, span
+from widgets.activity_plot import BOTH, compact, layer, nice, plot, tick_positions, value_ticks
 
 WEEKS = ["Jun 1", "Jun 8", "Jun 15", "Jun 22", "Jun 29", "Jul 6", "Jul 13", "Jul 20", "Jul 27", "Aug 3"]
 WEEKS += ["Aug 10", "Aug 17", "Aug 24", "Aug 31", "Sep 7", "Sep 14", "Sep 21", "Sep 28", "Oct 5", "Oct 12"]
@@ -112,12 +104,11 @@ def test_value_ticks_are_round_and_keep_zero_in_range() -> None:
 
 
 def test_plot_is_deterministic_and_the_size_asked() -> None:
-    palette = Palette((254, 166, 43), (78, 191, 113), 8)
-    first = plot_ansi(BUSY, 60, 10, palette)
-    assert first == plot_ansi(BUSY, 60, 10, palette)
-    lines = first.split("\n")
-    assert len(lines) == 10
-    assert "\x1b[48" not in first  # no background of its own: the widget's shows through
+    first = plot(BUSY.buckets, 60, 10)
+    assert first == plot(BUSY.buckets, 60, 10)
+    assert len(first) == 10
+    assert all(sum(len(run) for run, _ in line) == 60 for line in first)
+    assert not any("\x1b" in run for line in first for run, _ in line)  # plain text: the widget colours it
 
 
 async def test_totals_axes_and_labels() -> None:
@@ -143,7 +134,7 @@ async def test_loading_then_data_then_monthly() -> None:
         chart.set_series(MONTHLY)
         await pilot.pause()
         text = screen_text(app)
-        assert "Engagements 21 · ⠤⠒ Points 210 · monthly" in text
+        assert "▄▀ Engagements 21 · ⠤⠒ Points 210 · = both · monthly" in text  # points are ten times the engagements
         assert all(month in text for month in ("Jun", "Jul", "Aug", "Sep", "Oct", "Nov"))
         assert chart.series is MONTHLY
 
@@ -169,7 +160,7 @@ async def test_any_size_draws_without_error(width: int, height: int) -> None:
         chart_drawn = "┤" in text
         assert chart_drawn == (width >= 20 and height >= 5)
         if width >= 40:
-            assert f"Engagements {BUSY.total_engagements}" in first
+            assert first.startswith("▄▀ Eng") and "⠤⠒ P" in first
 
 
 async def test_resizing_redraws_at_the_new_size() -> None:
@@ -185,36 +176,93 @@ async def test_resizing_redraws_at_the_new_size() -> None:
         assert "Nov 23" in screen_text(app)
 
 
+def painted(app: App) -> list[tuple[int, int, str, tuple[int, int, int] | None]]:
+    """Every cell of the screen below the totals line: row, column, character and colour."""
+    cells = []
+    for row, strip in enumerate(app.screen._compositor.render_strips()):
+        column = 0
+        for segment in strip:
+            colour = segment.style.color if segment.style else None
+            triplet = tuple(colour.get_truecolor()) if colour is not None and not colour.is_default else None
+            for char in segment.text:
+                cells.append((row, column, char, triplet))
+                column += 1
+    return [cell for cell in cells if cell[0] > 0]
+
+
+def is_block(char: str) -> bool:
+    return "\u2580" <= char <= "\u259f"
+
+
+def is_braille(char: str) -> bool:
+    return "\u2801" <= char <= "\u28ff"
+
+
 async def test_colours_come_from_the_theme_and_follow_it() -> None:
     app = ChartApp(BUSY)
     async with app.run_test(size=(60, 10)) as pilot:
         await pilot.pause()
-        chart = app.query_one(ActivityChart)
-        palette = chart.palette()
-        assert palette.engagements == Color.parse(app.theme_variables["accent"]).rgb
-        assert palette.points == Color.parse(app.theme_variables["success"]).rgb
-        app.theme = "nord"
-        await pilot.pause()
-        assert chart.palette().engagements == Color.parse(app.theme_variables["accent"]).rgb != palette.engagements
-        colours = {
-            segment.style.color.triplet
-            for strip in app.screen._compositor.render_strips()
-            for segment in strip
-            if segment.text.strip() and segment.style and segment.style.color and segment.style.color.triplet
-        }
-        assert Color.parse(app.theme_variables["accent"]).rgb in {tuple(c) for c in colours}
+        for theme in ("textual-dark", "nord"):
+            app.theme = theme
+            await pilot.pause()
+            accent = Color.parse(app.theme_variables["accent"]).rgb
+            success = Color.parse(app.theme_variables["success"]).rgb
+            cells = painted(app)
+            assert {colour for _, _, char, colour in cells if is_block(char)} == {accent}
+            assert {colour for _, _, char, colour in cells if is_braille(char)} == {success}
 
 
 async def test_no_color_keeps_the_lines_apart_by_their_marks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without colour, every cell a points line passes through reads as points (dots) or as both (`=`):
+    engagements drawn over it would leave a block there, and a monochrome reader would see one line."""
     monkeypatch.setenv("NO_COLOR", "1")
     app = ChartApp(BUSY)
     async with app.run_test(size=(60, 10)) as pilot:
         await pilot.pause()
-        assert app.query_one(ActivityChart).palette() == Palette(None, None, None)
         text = screen_text(app)
         assert "▄▀ Engagements" in text and "⠤⠒ Points" in text
-        assert "▄" in text.split("\n", 1)[1] or "▀" in text.split("\n", 1)[1]
-        assert any("\u2801" <= char <= "\u28ff" for char in text.split("\n", 1)[1])
+        chart = {(row, column): char for row, column, char, _ in painted(app)}
+        for shown, mark in (("points", is_braille), ("engagements", is_block)):
+            for row, line in enumerate(layer(BUSY.buckets, 60, 9, shown), 1):
+                for column, char in enumerate(line):
+                    if mark(char):
+                        assert mark(chart[row, column]) or chart[row, column] == BOTH, (shown, row, column)
+
+
+HALF = weekly([2 * ((n * 7) % 21) for n in range(26)], [(n * 7) % 21 for n in range(26)])
+
+
+def test_a_line_of_the_same_shape_on_its_own_scale_is_not_hidden() -> None:
+    # Points at half the engagements: limits 30 and 15, so on their two axes the lines are one.
+    parts = [part for line in plot(HALF.buckets, 36, 8) for _, part in line]
+    assert "both" in parts
+    assert "engagements" not in parts  # wherever engagements are, the points are too: none drawn as one line
+
+
+async def test_the_legend_names_the_mark_where_both_lines_run() -> None:
+    app = ChartApp(HALF)
+    async with app.run_test(size=(80, 12)) as pilot:
+        await pilot.pause()
+        first, chart = screen_text(app).split("\n", 1)
+        assert f"· {BOTH} both" in first and BOTH in chart
+    apart = weekly([10] * 26, [0] * 26)
+    app = ChartApp(apart)
+    async with app.run_test(size=(80, 12)) as pilot:
+        await pilot.pause()
+        first, chart = screen_text(app).split("\n", 1)
+        assert "both" not in first and BOTH not in chart  # only when a cell holds both
+
+
+BIG = weekly([1376 + n for n in range(26)], [-(10**5) + n for n in range(26)])
+
+
+@pytest.mark.parametrize("width", [36, 30, 26])
+async def test_the_legend_keeps_its_marks_and_names_when_narrow(width: int) -> None:
+    app = ChartApp(BIG)
+    async with app.run_test(size=(width, 10)) as pilot:
+        await pilot.pause()
+        first = screen_text(app).split("\n")[0]
+        assert first.startswith("▄▀ E") and "⠤⠒ P" in first, first
 
 
 async def test_labels_are_shown_literally() -> None:
@@ -225,15 +273,3 @@ async def test_labels_are_shown_literally() -> None:
         text = screen_text(app)
         assert "[b]x[/b]" in text
         assert "␛[31mred" in text
-
-
-class AnsiChartApp(ChartApp):
-    CSS = ChartApp.CSS + "ActivityChart > .activity-chart--points { color: ansi_bright_magenta; }"
-
-
-async def test_ansi_colours_stay_palette_numbers_for_16_colour_terminals() -> None:
-    app = AnsiChartApp(BUSY)
-    async with app.run_test(size=(60, 10)) as pilot:
-        await pilot.pause()
-        assert app.query_one(ActivityChart).palette().points == 13
-        assert "⠤⠒ Points" in screen_text(app)
