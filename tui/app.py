@@ -21,6 +21,7 @@ from tui.commands import ScreenCommands
 from tui.context import AppContext
 from tui.sync import MauticSync
 from tui.terminal_guard import NoControlCharacters
+from tui.terminal_widths import TerminalWidths
 
 if TYPE_CHECKING:
     import httpx
@@ -73,11 +74,12 @@ class DossierApp(App[None]):
         self.drafts: dict[int, Draft] = {}  # unsent emails kept for later, by contact id
         self._watch: FileWatch | ServerWatch | None = None
         self._guard = NoControlCharacters()
+        self._widths = TerminalWidths()
         self.sync = MauticSync(self)
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         # Every line every widget paints passes the guard last: nothing that drives a terminal gets through.
-        return [*super().get_line_filters(), self._guard]
+        return [*super().get_line_filters(), self._widths, self._guard]
 
     def say(self, message: str, *, title: str = "", severity: SeverityLevel = "information", timeout=None) -> None:
         """Tell the user something in a toast. Data in it (names, subjects, paths, errors) is shown literally:
