@@ -108,6 +108,28 @@ class TestNotesAndCalendar:
 
 
 @pytest.mark.parametrize("size", SIZES)
+class TestChart:
+    """A Devanagari name beside the totals, and points at half the engagements: one shape on two scales."""
+
+    def test_devanagari_contact(self, snap_compare, app_factory, sample_db, size):
+        from tests.tui.indic_contact import add_indic_contact
+
+        contact_id = add_indic_contact(sample_db)
+        assert snap_compare(app_factory(contact_id=contact_id), terminal_size=size, run_before=_settled)
+
+    def test_devanagari_contact_no_color(self, snap_compare, app_factory, sample_db, size, monkeypatch):
+        from tests.tui.indic_contact import add_indic_contact
+
+        contact_id = add_indic_contact(sample_db)
+        monkeypatch.setenv("NO_COLOR", "1")  # blocks, dots and "=" tell engagements, points and both apart
+        assert snap_compare(app_factory(contact_id=contact_id), terminal_size=size, run_before=_settled)
+
+    def test_busy_contact_no_color(self, snap_compare, app_factory, size, monkeypatch):
+        monkeypatch.setenv("NO_COLOR", "1")
+        assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_settled)
+
+
+@pytest.mark.parametrize("size", SIZES)
 class TestMembershipsAndEmail:
     def test_segments_dialog(self, snap_compare, app_factory, size):
         assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("s"))
