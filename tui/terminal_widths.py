@@ -22,8 +22,8 @@ class TerminalWidths(LineFilter):
     """Removes one cell of padding for each spacing combining mark in a line."""
 
     def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
-        if not any(terminal_surplus(segment.text) for segment in segments if not segment.control):
-            return segments
+        if not terminal_surplus("".join(segment.text for segment in segments if not segment.control)):
+            return segments  # almost every line: one pass over its text
         return _repaid(segments)
 
 
