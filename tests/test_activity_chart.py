@@ -147,6 +147,7 @@ async def test_an_empty_series_still_draws_its_axes() -> None:
         assert "No activity in the last 6 months · weekly" in text
         assert "0┤" in text and "├0" in text and "└" in text
         assert "Nov 23" in text
+        assert "0┤──────" in text and BOTH not in text  # both lines flat on zero: a rule, not "= both" unexplained
 
 
 @pytest.mark.parametrize(("width", "height"), [(40, 8), (5, 2), (1, 1), (20, 5), (19, 4), (200, 50)])

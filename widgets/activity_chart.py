@@ -107,7 +107,7 @@ class ActivityChart(Widget):
 
     def _totals(self, series: ActivityData, width: int, overlap: bool) -> Text:
         """The totals and legend, in the longest form that fits the width in cells (an ellipsis marks a cut)."""
-        if not any(bucket.engagements or bucket.points for bucket in series.buckets):
+        if not any(bucket.engagements or bucket.points for bucket in series.buckets):  # nothing to tell apart
             every = {"week": "weekly", "month": "monthly"}.get(series.period, one_line(series.period))
             message = f"No activity in the last {span(series.period, len(series.buckets))}"
             muted = self._style("axis")
@@ -126,12 +126,16 @@ class ActivityChart(Widget):
         key = (width, height)
         if self._cache is not None and self._cache[0] == key:
             return self._cache[1]
+        idle = not any(bucket.engagements or bucket.points for bucket in series.buckets)
         lines = []
         if series.buckets and width >= MIN_CHART[0] and height >= MIN_CHART[1]:
-            lines = plot(series.buckets, width, height - 1)
+            # With no activity both lines lie on zero all along: a plain rule says so without a legend.
+            lines = plot(series.buckets, width, height - 1, "─" if idle else BOTH)
         overlap = any(part == "both" for line in lines for _, part in line)
         text = self._totals(series, width, overlap)
         styles = {part: self._style(part) for part in ("axis", "engagements", "points", "both")}
+        if idle:
+            styles["both"] = styles["axis"]
         for line in lines:
             text.append("\n")
             text.append_text(Text.assemble(*((run, styles[part]) for run, part in line), no_wrap=True))

@@ -99,9 +99,9 @@ def layer(buckets: Sequence[ActivityBucket], width: int, height: int, shown: str
     return _SGR.sub("", fig.build().string()).rstrip("\n").split("\n")
 
 
-def plot(buckets: Sequence[ActivityBucket], width: int, height: int) -> list[list[tuple[str, Part]]]:
+def plot(buckets: Sequence[ActivityBucket], width: int, height: int, both: str = BOTH) -> list[list[tuple[str, Part]]]:
     """The chart as lines of (text, part) runs: engagements on the left axis, points on the right, and
-    `BOTH` where one cell holds both lines."""
+    `both` where one cell holds both lines."""
     lines = []
     for mine, theirs in zip(
         layer(buckets, width, height, "engagements"), layer(buckets, width, height, "points"), strict=True
@@ -115,7 +115,7 @@ def plot(buckets: Sequence[ActivityBucket], width: int, height: int) -> list[lis
             elif engagement == " ":
                 cell = (point, "points")
             else:
-                cell = (BOTH, "both")
+                cell = (both, "both")
             if runs and runs[-1][1] == cell[1]:
                 runs[-1] = (runs[-1][0] + cell[0], cell[1])
             else:
