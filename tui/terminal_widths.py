@@ -28,6 +28,7 @@ class TerminalWidths(LineFilter):
 
 
 def _repaid(segments: list[Segment]) -> list[Segment]:
+    """The line with a blank cell fewer per spacing mark, one character at a time (only such lines come here)."""
     cells: list[Segment] = [
         part for segment in segments for part in ([segment] if segment.control else _characters(segment))
     ]
@@ -42,9 +43,11 @@ def _repaid(segments: list[Segment]) -> list[Segment]:
                 continue
         owed += is_spacing_mark(text)
         kept.append(cell)
-    while owed and kept:  # no padding to spare: the line's last cells make room
+    while owed > 0 and kept:  # no padding to spare: the line's last cells make room
         last = kept.pop()
         owed -= last.cell_length + is_spacing_mark(last.text)
+    if owed < 0:  # a wide character went, one cell more than was owed
+        kept.append(Segment(" " * -owed, kept[-1].style if kept else None))
     return list(Segment.simplify(kept))
 
 
