@@ -52,3 +52,16 @@ async def test_the_merge_preview_counts_what_moves_in_words(app_factory):
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "Moves here: events (1), do-not-contact records (1)." in screen_text(app)
+
+
+async def test_the_active_tab_is_bold_so_it_reads_without_colour(app_factory, monkeypatch):
+    from textual.widgets import Tab
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = app_factory(contact_id=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        tabs = {str(tab.label): bool(tab.rich_style.bold) for tab in app.screen.query(Tab)}
+        assert tabs == {"History": False, "Notes": True, "Map": False, "Social": False}
