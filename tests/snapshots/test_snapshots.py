@@ -6,96 +6,119 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.tui.conftest import settle
+from tests.snapshots.keys import settled as _settled
+from tests.snapshots.keys import then as _then
+from tests.snapshots.shown import shows
+from tui.contact.screen import ContactScreen
+from tui.contact.tabs.history import HistoryTab
+from tui.contact.tabs.map import MapTab
+from tui.contact.tabs.notes import NotesTab
+from tui.contact.tabs.social import SocialTab
+from tui.dialogs.avatar_source import AvatarSourceDialog
+from tui.dialogs.compose_email import ComposeEmail
+from tui.dialogs.confirm import ConfirmDialog
+from tui.dialogs.export_ics import ExportIcsDialog
+from tui.dialogs.import_file import ImportDialog
+from tui.dialogs.memberships import MembershipsDialog
+from tui.dialogs.merge import MergeDialog
+from tui.dialogs.note_editor import NoteEditor
+from tui.dialogs.note_viewer import NoteViewer
+from tui.dialogs.outbox import OutboxDialog
+from tui.dialogs.social_profile import SocialProfileDialog
+from tui.dialogs.type_filter import TypeFilterDialog
+from tui.screens.calendar import CalendarScreen
+from tui.screens.contact_list import ContactListScreen
+from tui.screens.help import HelpScreen
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 36), id="120x36")]
 
 
-async def _settled(pilot) -> None:
-    await settle(pilot)
-
-
-def _then(*keys: str):
-    async def run_before(pilot) -> None:
-        await settle(pilot)
-        for key in keys:
-            await pilot.press(key)
-            await settle(pilot)
-        await pilot.pause(0.3)  # let a search debounce fire
-        await settle(pilot)
-
-    return run_before
-
-
 @pytest.mark.parametrize("size", SIZES)
 class TestContactList:
+    @shows(ContactListScreen)
     def test_list(self, snap_compare, app_factory, size):
         assert snap_compare(app_factory(), terminal_size=size, run_before=_settled)
 
+    @shows(ContactListScreen)
     def test_search(self, snap_compare, app_factory, size):
         assert snap_compare(app_factory(), terminal_size=size, run_before=_then("slash", *"ex"))
 
+    @shows(HelpScreen)
     def test_help(self, snap_compare, app_factory, size):
         assert snap_compare(app_factory(), terminal_size=size, run_before=_then("f1"))
 
 
 @pytest.mark.parametrize("size", SIZES)
 class TestContactPage:
+    @shows(ContactScreen, HistoryTab)
     def test_page(self, snap_compare, app_factory, size):
         assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_settled)
 
+    @shows(ContactScreen, HistoryTab)
     def test_expanded_event(self, snap_compare, app_factory, size):
         assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("j", "enter"))
 
+    @shows(TypeFilterDialog)
     def test_type_filter_dialog(self, snap_compare, app_factory, size):
         assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("t"))
 
+    @shows(ContactScreen, HistoryTab)
     def test_filtered(self, snap_compare, app_factory, size):
         keys = _then("slash", *"zürich", "enter")
         assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=keys)
 
+    @shows(ContactScreen, HistoryTab)
     def test_history_deep(self, snap_compare, app_factory, size):
         # The oldest events, then a page up: the first line in view is an event, under its day's heading.
         keys = _then("G", "pageup", "pageup")
         assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=keys)
 
+    @shows(ContactScreen, HistoryTab)
     def test_hostile_contact(self, snap_compare, app_factory, size):
         assert snap_compare(app_factory(contact_id=7), terminal_size=size, run_before=_settled)
 
 
 @pytest.mark.parametrize("size", SIZES)
 class TestNotesAndCalendar:
+    @shows(ContactScreen, NotesTab)
     def test_notes_tab(self, snap_compare, app_factory, size):
         assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("2"))
 
+    @shows(NoteEditor)
     def test_note_editor(self, snap_compare, app_factory, size):
         assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("n", *"Hello"))
 
+    @shows(NoteViewer)
     def test_note_viewer(self, snap_compare, app_factory, size):
         assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("2", "enter"))
 
+    @shows(ConfirmDialog)
     def test_delete_confirmation(self, snap_compare, app_factory, size):
         assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("2", "d"))
 
+    @shows(CalendarScreen)
     def test_calendar(self, snap_compare, app_factory, size):
         assert snap_compare(app_factory(), terminal_size=size, run_before=_then("c"))
 
+    @shows(ExportIcsDialog)
     def test_export_dialog(self, snap_compare, app_factory, size):
         assert snap_compare(app_factory(), terminal_size=size, run_before=_then("c", "x"))
 
+    @shows(CalendarScreen)
     def test_calendar_busy_day(self, snap_compare, app_factory, sample_db, size):
         from tests.tui.busy_calendar import seed_busy_month
 
         seed_busy_month(sample_db)  # seven notes on the 18th, five on the 17th
         assert snap_compare(app_factory(), terminal_size=size, run_before=_then("c", "left", "left"))
 
-    def test_calendar_no_color(self, snap_compare, app_factory, sample_db, size, monkeypatch):
+    @shows(CalendarScreen, no_color=True)
+    def test_calendar_no_color(self, snap_compare, app_factory, sample_db, size):
         from tests.tui.busy_calendar import seed_busy_month
 
-        seed_busy_month(sample_db)
-        monkeypatch.setenv("NO_COLOR", "1")  # the selected day, today and other months' days still read
+        seed_busy_month(sample_db)  # the selected day, today and other months' days still read without colour
         assert snap_compare(app_factory(), terminal_size=size, run_before=_then("c", "left", "left"))
 
+    @shows(ContactScreen, NotesTab)
     def test_note_opened_from_the_calendar(self, snap_compare, app_factory, sample_db, size):
         from tests.tui.busy_calendar import seed_busy_month
 
@@ -103,6 +126,7 @@ class TestNotesAndCalendar:
         keys = _then("c", "left", "left", "enter", "j", "j", "j", "enter")
         assert snap_compare(app_factory(), terminal_size=size, run_before=keys)
 
+    @shows(ContactScreen, HistoryTab)
     def test_weekly_to_monthly_chart(self, snap_compare, app_factory, size):
         assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("m"))
 
@@ -131,18 +155,23 @@ class TestChart:
 
 @pytest.mark.parametrize("size", SIZES)
 class TestMembershipsAndEmail:
+    @shows(MembershipsDialog)
     def test_segments_dialog(self, snap_compare, app_factory, size):
         assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("s"))
 
+    @shows(MembershipsDialog)
     def test_campaigns_dialog(self, snap_compare, app_factory, size):
         assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("a"))
 
+    @shows(ComposeEmail)
     def test_compose_email(self, snap_compare, app_factory, size):
         assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("E", *"Hi"))
 
+    @shows(ComposeEmail)
     def test_compose_email_do_not_contact(self, snap_compare, app_factory, size):
         assert snap_compare(app_factory(contact_id=2), terminal_size=size, run_before=_then("E"))
 
+    @shows(AvatarSourceDialog)
     def test_avatar_source_dialog(self, snap_compare, app_factory, size):
         assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("A"))
 
@@ -151,29 +180,34 @@ class TestMembershipsAndEmail:
 class TestMerge:
     """The merge dialog's three steps; a twin of Ada with a long email shows that nothing is cut."""
 
+    @shows(MergeDialog)
     def test_merge_dialog_search(self, snap_compare, app_factory, size):
         assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("M", *"hop"))
 
+    @shows(MergeDialog)
     def test_likely_duplicates(self, snap_compare, app_factory, sample_db, size):
         _add_twin(sample_db)
         assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("M"))
 
+    @shows(MergeDialog)
     def test_merge_preview(self, snap_compare, app_factory, size):
         keys = _then("M", *"hop", "down", "enter")
         assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=keys)
 
+    @shows(MergeDialog)
     def test_preview_of_a_long_email_with_a_flipped_field(self, snap_compare, app_factory, sample_db, size):
         _add_twin(sample_db)
         keys = _then("M", "down", "enter", "down", "down", "space")
         assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=keys)
 
+    @shows(ConfirmDialog)
     def test_confirmation(self, snap_compare, app_factory, size):
         keys = _then("M", *"hop", "down", "enter", "ctrl+s")
         assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=keys)
 
-    def test_preview_without_colour(self, snap_compare, app_factory, size, monkeypatch):
+    @shows(MergeDialog, no_color=True)
+    def test_preview_without_colour(self, snap_compare, app_factory, size):
         # Which value is kept is a mark (✓, +, =), and the current field is in reverse video.
-        monkeypatch.setenv("NO_COLOR", "1")
         keys = _then("M", *"hop", "down", "enter", "down", "down", "space")
         assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=keys)
 
@@ -186,21 +220,26 @@ def _add_twin(sample_db) -> None:
 
 @pytest.mark.parametrize("size", SIZES)
 class TestMap:
+    @shows(ContactScreen, MapTab)
     def test_map_tab(self, snap_compare, app_factory, size):
         assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("3"))
 
+    @shows(ContactScreen, SocialTab)
     def test_social_tab_empty(self, snap_compare, app_factory, size):
         assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("4"))
 
+    @shows(SocialProfileDialog)
     def test_social_profile_dialog(self, snap_compare, app_factory, size):
         assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("S"))
 
+    @shows(ContactScreen, SocialTab)
     def test_social_tab_with_feed(self, snap_compare, app_factory, sample_db, size):
         from tests.tui.test_social_tab import seed_feed
 
         seed_feed(sample_db)
         assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("4"))
 
+    @shows(ContactScreen, SocialTab)
     def test_social_tab_rate_limited(self, snap_compare, app_factory, sample_db, size):
         from tests.tui.test_social_tab import seed_feed
 
@@ -210,9 +249,11 @@ class TestMap:
 
 @pytest.mark.parametrize("size", SIZES)
 class TestImport:
+    @shows(ImportDialog)
     def test_import_dialog(self, snap_compare, app_factory, size):
         assert snap_compare(app_factory(), terminal_size=size, run_before=_then("i"))
 
+    @shows(ImportDialog)
     def test_import_summary(self, snap_compare, app_factory, size, tmp_path, monkeypatch):
         # A relative path, so the picture does not depend on where the test's temporary folder is.
         monkeypatch.chdir(tmp_path)
@@ -226,12 +267,14 @@ class TestImport:
 
 @pytest.mark.parametrize("size", SIZES)
 class TestMautic:
+    @shows(ContactScreen, HistoryTab)
     def test_contact_from_mautic_with_changes_waiting(self, snap_compare, app_factory, sample_db, size):
         from tests.tui.test_mautic_sync_tui import seed_mautic
 
         seed_mautic(sample_db)
         assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then())
 
+    @shows(OutboxDialog)
     def test_outbox_dialog(self, snap_compare, app_factory, sample_db, size):
         from tests.tui.test_mautic_sync_tui import seed_mautic
 

@@ -94,7 +94,7 @@ async def test_merge_a_likely_duplicate_then_undo(app_factory):
         await settle(pilot)
         text = screen_text(app)
         assert f"this = #1 Ada Lovelace (stays) · other = #{twin} Ada Lovelace (merged in)" in text
-        assert "Moves to this contact: 1 Events, 1 Notes" in text
+        assert "Moves to this contact: 1 event, 1 note" in text
         # Ours was modified later, so our position wins; flip it to the twin's.
         fields = app.screen.query_one(MergeFields)
         fields.highlighted = fields.get_option_index("position")

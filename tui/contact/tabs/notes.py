@@ -23,6 +23,7 @@ from tui.dialogs.note_editor import TYPE_LABELS, NoteDraft, NoteEditor
 from tui.dialogs.note_viewer import NoteViewer
 from widgets.choice_list import ChoiceList
 
+EXCERPT = 60  # characters of a note quoted when asking to delete it
 MARKERS = {
     "general": ("●", "$text-muted"),
     "email": ("✉", "$accent"),
@@ -165,7 +166,8 @@ class NotesTab(ContactTab):
             if yes:
                 self._delete(note)
 
-        excerpt = one_line(note.text.strip())[:60]
+        text = one_line(note.text.strip())
+        excerpt = text if len(text) <= EXCERPT else text[: EXCERPT - 1].rstrip() + "…"  # a cut shows it is cut
         message = Content.assemble("Delete this note? This cannot be undone.\n\n", (excerpt, "italic"))
         self.app.push_screen(ConfirmDialog("Delete note", message, yes="Delete", default=False), answered)
 
