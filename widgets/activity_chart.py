@@ -11,10 +11,14 @@ from rich.text import Text
 from textual.widget import Widget
 
 from plain.literal import one_line
+from widgets.charset import draws_ascii
 
 PlotColor = int | tuple[int, int, int] | None
 ENGAGEMENT_MARKER, POINTS_MARKER = "hd", "braille"  # solid blocks and fine dots tell the lines apart without colour
 SWATCHES = {"engagements": "▄▀", "points": "⠤⠒"}
+# Where the app draws in ASCII (widgets/charset.py): one character a cell, still two different ones.
+ASCII_MARKERS = {"engagements": "#", "points": "*"}
+ASCII_SWATCHES = {"engagements": "##", "points": "**"}
 THEME = "dossier-activity"  # no background anywhere, so the widget's own shows through
 MIN_CHART = (20, 5)  # below this many cells only the totals line is shown
 
@@ -100,8 +104,9 @@ def value_ticks(values: Sequence[int], rows: int) -> tuple[int, int, list[int]]:
     return low, high, sorted(ticks)
 
 
-def plot_ansi(data: ActivityData, width: int, height: int, palette: Palette) -> str:
-    """The chart as text with ANSI colours: engagements on the left axis, points on the right."""
+def plot_ansi(data: ActivityData, width: int, height: int, palette: Palette, *, ascii_only: bool = False) -> str:
+    """The chart as text with ANSI colours: engagements on the left axis, points on the right (`ascii_only`:
+    ASCII markers; plotext's frame is box drawing, which the ASCII output stream draws as + - |)."""
     import plotext  # deferred: importing plotext takes about a tenth of a second
 
     plotext.terminal.limit(False, False)  # the widget, not the process's terminal, decides the size
@@ -116,9 +121,10 @@ def plot_ansi(data: ActivityData, width: int, height: int, palette: Palette) -> 
     xs = list(range(1, len(buckets) + 1))
     room = width - 4  # the frame and the tick marks
     # Points first, so where the two lines meet the engagements, the main series, are drawn on top.
+    markers = ASCII_MARKERS if ascii_only else {"engagements": ENGAGEMENT_MARKER, "points": POINTS_MARKER}
     for values, marker, colour, side in (
-        ([b.points for b in buckets], POINTS_MARKER, palette.points, "right"),
-        ([b.engagements for b in buckets], ENGAGEMENT_MARKER, palette.engagements, "left"),
+        ([b.points for b in buckets], markers["points"], palette.points, "right"),
+        ([b.engagements for b in buckets], markers["engagements"], palette.engagements, "left"),
     ):
         signal = fig.signal(xs, values, marker=plotext.marker(marker, plotext.pixel(foreground=colour)), yside=side)
         signal.lines()
@@ -196,7 +202,8 @@ class ActivityChart(Widget):
             muted = self._style("axis")
             forms = [Text.assemble((message, muted), " · ", every), Text(message, muted), Text("No activity", muted)]
         else:
-            swatch = {name: (glyphs + " ", self._style(name)) for name, glyphs in SWATCHES.items()}
+            swatches = ASCII_SWATCHES if draws_ascii(self) else SWATCHES
+            swatch = {name: (glyphs + " ", self._style(name)) for name, glyphs in swatches.items()}
             legend = (swatch["engagements"], "Engagements ", (engagements, "bold"), " · ")
             legend += (swatch["points"], "Points ", (points, "bold"))
             forms = [
@@ -220,6 +227,7 @@ class ActivityChart(Widget):
         text = self._totals(series, width)
         if series.buckets and width >= MIN_CHART[0] and height >= MIN_CHART[1]:
             text.append("\n")
-            text.append_text(Text.from_ansi(plot_ansi(series, width, height - 1, self.palette()), no_wrap=True))
+            chart = plot_ansi(series, width, height - 1, self.palette(), ascii_only=draws_ascii(self))
+            text.append_text(Text.from_ansi(chart, no_wrap=True))
         self._cache = (key, text)
         return text

@@ -1,0 +1,18 @@
+"""Whether a widget draws in ASCII: the app says so with the `-ascii` class on itself when the terminal shows
+ASCII only (the tui decides it from the locale, plain/terminal.py), as Textual says NO_COLOR with
+`app.no_color`. Widgets read it here and never decide it themselves; app.tcss styles borders under `App.-ascii`.
+"""
+
+from __future__ import annotations
+
+from textual.dom import DOMNode
+
+ASCII_CLASS = "-ascii"
+
+
+def draws_ascii(node: DOMNode) -> bool:
+    """Whether `node`'s app asked for ASCII drawing (false before it is mounted in an app)."""
+    try:
+        return node.app.has_class(ASCII_CLASS)
+    except Exception:  # no active app yet (NoActiveAppError): nothing to draw either
+        return False
