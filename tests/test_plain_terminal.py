@@ -104,6 +104,8 @@ def test_what_the_cells_read() -> None:
     assert ascii_cells("José Núñez, Zürich, Straße") == "Jose Nunez, Zurich, Strase"
     assert ascii_cells("╭──╮\n│ab│\n╰──╯") == "+--+\n|ab|\n+--+"
     assert ascii_cells("Loading…") == "Loading~"
+    assert ascii_cells("Loading…    |") == "Loading...  |"  # blank cells after it make room for the dots
+    assert ascii_cells("adalberto_catalan…  Madrid") == "adalberto_catalan~  Madrid"  # a column's gap does not
     assert ascii_cells("a · b — “c”") == 'a - b - "c"'
     assert ascii_cells("⠀⠁⠃⠇⡇⣇⣧⣷⣿") == " ..::++##"  # braille by how many dots it has
     assert ascii_cells("█▓▒░") == "##:."  # shades
@@ -133,3 +135,12 @@ def test_a_stream_in_ascii_sends_only_ascii(cells: bool) -> None:
     sent = raw.getvalue()
     assert sent.isascii()
     assert sent.startswith(b"\x1b[1mJose\x1b[0m +-+ # ")
+
+
+def test_the_stream_gives_an_ellipsis_its_dots_where_blanks_follow() -> None:
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding="utf-8", write_through=True)
+    ascii_stream(stream, cells=True)
+    stream.write("\x1b[2mSearching…    \x1b[0m cut…  x Find…\x1b[0;38;2;1;2;3m    |")
+    stream.flush()
+    assert raw.getvalue() == b"\x1b[2mSearching...  \x1b[0m cut~  x Find.\x1b[0;38;2;1;2;3m..  |"

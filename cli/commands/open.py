@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from cli.common import db_path
 from cli.registry import Command, db_option
@@ -25,11 +25,8 @@ def open_app(database, contact: str | None = None) -> int:
 
     ascii = not shows_unicode()
     app = make_app(load_settings(), database, contact=contact, ascii=ascii)
-    if not ascii:
+    with _screen_in_ascii() if ascii else nullcontext():
         app.run()
-    else:
-        with _screen_in_ascii():
-            app.run()
     return app.return_code or 0
 
 
