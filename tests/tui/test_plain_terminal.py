@@ -67,6 +67,7 @@ async def test_a_contact_page_chart_and_map_in_ascii(ascii_app):
         assert "Ada Lovelace" in text and "History" in text
         assert "## Engagements" in text and "** Points" in text  # chart markers that differ without colour
         assert "enter Expand" in text  # key names, not ⏎
+        assert "/ Search history..." in text  # a compact input stays one line, unframed
         assert not drawn_by_guess(app)
         await pilot.press("3")
         await settle(pilot)
