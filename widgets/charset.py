@@ -11,8 +11,5 @@ ASCII_CLASS = "-ascii"
 
 
 def draws_ascii(node: DOMNode) -> bool:
-    """Whether `node`'s app asked for ASCII drawing (false before it is mounted in an app)."""
-    try:
-        return node.app.has_class(ASCII_CLASS)
-    except Exception:  # no active app yet (NoActiveAppError): nothing to draw either
-        return False
+    """Whether `node`'s app asked for ASCII drawing (asked while drawing, so there is an app)."""
+    return node.app.has_class(ASCII_CLASS)
