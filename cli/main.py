@@ -8,10 +8,13 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     """Run `dossier` with `argv` (default: the process's arguments); returns the exit code."""
+    from cli.output import prepare_output
     from cli.registry import build_parser, commands
+    from plain.terminal import shows_unicode
 
     argv = sys.argv[1:] if argv is None else argv
     try:
+        prepare_output(shows_unicode())
         args = build_parser(commands(), argv).parse_args(argv)
         code = args.command.run(args) or 0
         sys.stdout.flush()  # inside the try: a reader that went away is noticed here, not at exit

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from textual.app import App, ComposeResult
 
+from widgets.charset import ASCII_CLASS
 from widgets.land_mask import decode, land_mask
 from widgets.map_canvas import MAX_ZOOM, MapMarker, Viewport, cell_of, fit, land_rows, project, render_map
 from widgets.world_map import WorldMap
@@ -177,14 +178,15 @@ async def test_the_widget_fits_its_markers_and_answers_keys(size: tuple[int, int
         assert not world_map.show_path
 
 
-async def test_ascii_is_chosen_when_the_terminal_cannot_show_unicode(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_ascii_is_chosen_when_the_app_draws_in_ascii() -> None:
     app = MapApp()
     async with app.run_test(size=(80, 24)) as pilot:
-        monkeypatch.setattr(type(app.console), "encoding", property(lambda self: "ascii"))
+        app.add_class(ASCII_CLASS)  # what DossierApp does when the terminal shows ASCII only
         await app.mount(WorldMap(id="second"))
         await pilot.pause()
         assert app.query_one("#second", WorldMap).ascii_mode
-        assert not app.query_one("#map", WorldMap).ascii_mode
+        assert not app.query_one("#map", WorldMap).ascii_mode  # mounted before: a user's choice is not undone
+        assert not "".join(screen_lines(app)).isascii()  # the first map is still braille
 
 
 def test_a_path_across_the_antimeridian_is_drawn_only_where_it_is_short() -> None:

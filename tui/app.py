@@ -17,11 +17,13 @@ from textual.worker import Worker, WorkerState
 from plain.literal import literal, one_line
 from plain.words import plural
 from store.db import describe_error
+from tui.ascii_keys import ascii_key
 from tui.commands import ScreenCommands
 from tui.context import AppContext
 from tui.sync import MauticSync
 from tui.terminal_guard import NoControlCharacters
 from tui.terminal_widths import TerminalWidths
+from widgets.charset import ASCII_CLASS
 
 if TYPE_CHECKING:
     import httpx
@@ -76,6 +78,12 @@ class DossierApp(App[None]):
         self._guard = NoControlCharacters()
         self._widths = TerminalWidths()
         self.sync = MauticSync(self)
+        # The terminal shows ASCII only: widgets draw their ASCII forms, app.tcss ASCII borders.
+        self.set_class(context.ascii, ASCII_CLASS)
+
+    def get_key_display(self, binding: Binding) -> str:
+        display = super().get_key_display(binding)
+        return ascii_key(display) if self.context.ascii else display
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         # Every line every widget paints passes the guard last: nothing that drives a terminal gets through.

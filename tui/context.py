@@ -27,6 +27,7 @@ class AppContext:
     settings: Settings
     db_path: Path | str  # a SQLite file, or a postgresql:// URL
     clock: Callable[[], datetime] = field(default=local_now)
+    ascii: bool = False  # the terminal shows ASCII only (plain.terminal): draw with ASCII where it matters
 
     @property
     def database_name(self) -> str:

@@ -10,9 +10,12 @@ from rich.text import Text
 from textual.widget import Widget
 
 from plain.literal import one_line
-from widgets.activity_plot import BOTH, ActivityBucket, compact, plot
+from widgets.activity_plot import ASCII_MARKERS, BOTH, MARKERS, ActivityBucket, compact, plot
+from widgets.charset import draws_ascii
 
 SWATCHES = {"engagements": "▄▀", "points": "⠤⠒", "both": BOTH}
+# Where the app draws in ASCII (widgets/charset.py): one character a cell, still two different ones.
+ASCII_SWATCHES = {"engagements": "##", "points": "**", "both": BOTH}
 MIN_CHART = (20, 5)  # below this many cells only the totals line is shown
 
 
@@ -88,7 +91,8 @@ class ActivityChart(Widget):
         so which line is which never depends on colour or on the width."""
         every = {"week": "weekly", "month": "monthly"}.get(series.period, one_line(series.period))
         engagements, points = series.total_engagements, series.total_points
-        swatch = {name: (glyphs, self._style(name)) for name, glyphs in SWATCHES.items()}
+        swatches = ASCII_SWATCHES if draws_ascii(self) else SWATCHES
+        swatch = {name: (glyphs, self._style(name)) for name, glyphs in swatches.items()}
         both = (" · ", swatch["both"], " both") if overlap else ()
 
         def form(eng: str, pts: str, values: tuple[str, str], *tail: Any) -> Text:
@@ -130,7 +134,8 @@ class ActivityChart(Widget):
         lines = []
         if series.buckets and width >= MIN_CHART[0] and height >= MIN_CHART[1]:
             # With no activity both lines lie on zero all along: a plain rule says so without a legend.
-            lines = plot(series.buckets, width, height - 1, "─" if idle else BOTH)
+            markers = ASCII_MARKERS if draws_ascii(self) else MARKERS
+            lines = plot(series.buckets, width, height - 1, "─" if idle else BOTH, markers)
         overlap = any(part == "both" for line in lines for _, part in line)
         text = self._totals(series, width, overlap)
         styles = {part: self._style(part) for part in ("axis", "engagements", "points", "both")}

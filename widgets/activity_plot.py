@@ -12,6 +12,8 @@ from plain.literal import one_line
 Part = Literal["axis", "engagements", "points", "both"]
 # Blocks against fine braille dots tell the lines apart without colour.
 MARKERS = {"engagements": "hd", "points": "braille"}
+# Where the app draws in ASCII (widgets/charset.py): one character a cell, still two different ones.
+ASCII_MARKERS = {"engagements": "#", "points": "*"}
 # Where both lines pass through one cell neither glyph may win: points on their own scale often have the
 # engagements' shape (half of them, a tenth), and drawn one over the other the lower line vanished without a
 # trace. An ASCII mark reads in any font and any terminal, and "=" says what it means: the two are level here.
@@ -67,7 +69,9 @@ def value_ticks(values: Sequence[int], rows: int) -> tuple[int, int, list[int]]:
     return low, high, sorted(ticks)
 
 
-def layer(buckets: Sequence[ActivityBucket], width: int, height: int, shown: str) -> list[str]:
+def layer(
+    buckets: Sequence[ActivityBucket], width: int, height: int, shown: str, markers: dict[str, str] = MARKERS
+) -> list[str]:
     """The whole chart as plain lines with only the `shown` series marked; the frame is the same either way."""
     import plotext  # deferred: importing plotext takes about a tenth of a second
 
@@ -85,7 +89,7 @@ def layer(buckets: Sequence[ActivityBucket], width: int, height: int, shown: str
     # The hidden series still sets its axis (so both layers share one frame); drawn first, as blanks, so
     # it never wipes a cell of the shown one.
     for name, values, side in sorted(series, key=lambda item: item[0] == shown):
-        marker = plotext.marker(MARKERS[name] if name == shown else " ")
+        marker = plotext.marker(markers[name] if name == shown else " ")
         signal = fig.signal(xs, values, marker=marker, yside=side)
         signal.lines()
         fig.draw(signal)
@@ -99,12 +103,16 @@ def layer(buckets: Sequence[ActivityBucket], width: int, height: int, shown: str
     return _SGR.sub("", fig.build().string()).rstrip("\n").split("\n")
 
 
-def plot(buckets: Sequence[ActivityBucket], width: int, height: int, both: str = BOTH) -> list[list[tuple[str, Part]]]:
+def plot(
+    buckets: Sequence[ActivityBucket], width: int, height: int, both: str = BOTH, markers: dict[str, str] = MARKERS
+) -> list[list[tuple[str, Part]]]:
     """The chart as lines of (text, part) runs: engagements on the left axis, points on the right, and
-    `both` where one cell holds both lines."""
+    `both` where one cell holds both lines (`markers`: plotext's marker for each series)."""
     lines = []
     for mine, theirs in zip(
-        layer(buckets, width, height, "engagements"), layer(buckets, width, height, "points"), strict=True
+        layer(buckets, width, height, "engagements", markers),
+        layer(buckets, width, height, "points", markers),
+        strict=True,
     ):
         runs: list[tuple[str, Part]] = []
         for engagement, point in zip(mine, theirs, strict=True):

@@ -3,7 +3,8 @@
 Each cell shows two pixels with "▀": the foreground colour is the top pixel, the background the bottom one,
 so `w` x `h` cells hold a `w` x `2h` picture of square pixels. With no image the widget draws an identicon
 from the email (a 5x5 mirrored pattern, coloured from its SHA-256), or the initials when there is no email.
-Under NO_COLOR a picture would be noise, so the initials are shown instead.
+Under NO_COLOR a picture would be noise, so the initials are shown instead. Where the app draws in ASCII
+(widgets/charset.py) a cell is one colour, without the half block: half the height, nothing to guess.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from plain.literal import one_line
+from widgets.charset import draws_ascii
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -86,8 +88,11 @@ def _centred(text: str, width: int, style: Style) -> Strip:
     return Strip([Segment(line.plain)]).text_align(width, "center").apply_style(style)
 
 
-def half_block_strips(picture: Image, width: int, height: int, background: tuple[int, int, int]) -> list[Strip]:
-    """`height` rows of `width` cells showing `picture` centred over `background`, two pixels a cell."""
+def half_block_strips(
+    picture: Image, width: int, height: int, background: tuple[int, int, int], *, ascii_only: bool = False
+) -> list[Strip]:
+    """`height` rows of `width` cells showing `picture` centred over `background`, two pixels a cell
+    (`ascii_only`: blank cells of the two pixels' mean colour, for a terminal that shows ASCII only)."""
     from PIL import Image
 
     canvas = Image.new("RGBA", (width, height * 2), (*background, 255))
@@ -101,6 +106,8 @@ def half_block_strips(picture: Image, width: int, height: int, background: tuple
         segments = []
         for x in range(width):
             top, bottom = pixels[x, row * 2], pixels[x, row * 2 + 1]
+            if ascii_only:  # no half block: one colour a cell, the two pixels' mean
+                top = bottom = tuple((a + b) // 2 for a, b in zip(top, bottom, strict=True))
             style = styles.get((top, bottom))
             if style is None:
                 style = styles[top, bottom] = Style(color=Color.from_rgb(*top), bgcolor=Color.from_rgb(*bottom))
@@ -165,7 +172,8 @@ class Avatar(Widget):
 
     def _render_strips(self, size: Size) -> list[Strip]:
         background = self.background_colors[1].rgb
-        key = (size, self.status, self.show_caption, self.app.no_color, background, self._initials)
+        ascii_only = draws_ascii(self)
+        key = (size, self.status, self.show_caption, self.app.no_color, background, self._initials, ascii_only)
         if key == self._cache_key:
             return self._strips
         width, height = size
@@ -174,7 +182,8 @@ class Avatar(Widget):
         if self.app.no_color or (self._picture is None and not self._seed) or min(width, rows) < 1:
             strips = self._initials_strips(width, rows)
         else:
-            strips = half_block_strips(self._picture_for(width, rows * 2), width, rows, background)
+            picture = self._picture_for(width, rows * 2)
+            strips = half_block_strips(picture, width, rows, background, ascii_only=ascii_only)
         if caption_rows:
             strips.append(_centred(self.status, width, self.get_component_rich_style("avatar--caption")))
         self._cache_key, self._strips = key, strips

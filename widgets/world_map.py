@@ -2,7 +2,7 @@
 
 Data in: `WorldMap(markers, path, viewport)` or the `markers`, `path` and `viewport` reactives. Keys: `+`/`-`
 zoom, arrows pan, `0` fits every marker, `a` switches braille and ASCII, `p` shows or hides the path. ASCII
-is chosen by itself when the terminal's encoding is not UTF-8.
+is where the app draws in ASCII (widgets/charset.py: the terminal shows ASCII only).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
+from widgets.charset import draws_ascii
 from widgets.map_canvas import MapMarker, Viewport, degrees_per_cell, fit, render_map
 
 __all__ = ["MapMarker", "Viewport", "WorldMap"]
@@ -79,7 +80,7 @@ class WorldMap(Widget, can_focus=True):
         self._rows: list[Strip] = []
 
     def on_mount(self) -> None:
-        if not (self.app.console.encoding or "").lower().replace("-", "").startswith("utf"):
+        if draws_ascii(self):
             self.ascii_mode = True
 
     def on_resize(self) -> None:

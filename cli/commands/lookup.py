@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
 from cli.common import reading, say
+from cli.output import print_json
 from cli.registry import Command, db_option
 
 
@@ -24,7 +24,7 @@ def _search(args: argparse.Namespace) -> int:
     with reading(args) as (run, dialect):
         rows = search_summaries(run, dialect, args.query, limit=max(1, args.limit))
     if args.json:
-        print(json.dumps([_summary_json(row) for row in rows], ensure_ascii=False, indent=2))
+        print_json([_summary_json(row) for row in rows])
     else:
         for row in rows:
             print(one_line(f"{row.id:>8}  {row.name}  <{row.email or ''}>  {row.company}  {row.city}"))
@@ -63,7 +63,7 @@ def _show(args: argparse.Namespace) -> int:
         if merged_from is not None:
             document["merged_from"] = merged_from
             document["note"] = f"Contact {merged_from} was merged into contact {contact_id}."
-        print(json.dumps(document, ensure_ascii=False, indent=2))
+        print_json(document)
         return 0
     if merged_from is not None:
         say(f"Contact {merged_from} was merged into contact {contact_id}; showing the survivor.")

@@ -12,12 +12,12 @@ everything it finished; the next run resumes. `dossier sync status` lists what w
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from cli.common import database, print_failures, progress_bar, say
+from cli.output import print_json
 from cli.registry import Command, db_option
 from plain.errors import UserError
 
@@ -198,7 +198,7 @@ def _status(args: argparse.Namespace) -> int:
                 for c in queued
             ],
         }  # fmt: skip
-        print(json.dumps(document, ensure_ascii=False, indent=2))
+        print_json(document)
         return 0
     for _id, name, synced in known:
         when = synced.astimezone().strftime("%Y-%m-%d %H:%M") if synced else "not finished yet"

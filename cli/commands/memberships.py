@@ -7,11 +7,11 @@ Errors are raised, one sentence each, for `cli.main` to print: `ContactNotFound`
 from __future__ import annotations
 
 import argparse
-import json
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from cli.common import database, say
+from cli.output import print_json
 from cli.registry import Command, db_option
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ def _list(args: argparse.Namespace) -> int:
             }
             for s in states
         ]
-        print(json.dumps(document, ensure_ascii=False, indent=2))
+        print_json(document)
         return 0
     width = max((len(str(s.id)) for s in states), default=1)
     for s in states:

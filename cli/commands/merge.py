@@ -7,12 +7,12 @@ an unknown merge id), `ContactNotFound`, and `DatabaseError` (a locked or read-o
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from cli.common import database, progress_bar
+from cli.output import print_json
 from cli.registry import Command, db_option
 from plain.json_text import jsonable
 
@@ -59,10 +59,6 @@ def _with_database(run):
     return command
 
 
-def _print_json(document: Any) -> None:
-    print(json.dumps(document, ensure_ascii=False, indent=2))
-
-
 def _contact(engine: Engine, ref: str, role: str) -> int:
     """A contact by id or email that was not merged away: merging follows no pointers silently."""
     from store.contacts import resolve_contact
@@ -85,7 +81,7 @@ def _merge(engine: Engine, args: argparse.Namespace) -> int:
     preview = preview_merge(engine, winner, loser, now=now)
     if args.dry_run:
         if args.json:
-            _print_json(preview.to_json())
+            print_json(preview.to_json())
         else:
             _print_preview(preview)
         return 0
@@ -100,7 +96,7 @@ def _merge(engine: Engine, args: argparse.Namespace) -> int:
             "folded": result.folded,
             "changes": changes,
         }
-        _print_json(jsonable(document))
+        print_json(jsonable(document))
         return 0
     from plain.literal import one_line
     from store.merge.merging import describe
@@ -149,7 +145,7 @@ def _unmerge(engine: Engine, args: argparse.Namespace) -> int:
     plan = plan_unmerge(engine, args.merge_id)
     if args.dry_run:
         if args.json:
-            _print_json({"merge_id": plan.merge_id, "actions": plan.actions, "conflicts": plan.conflicts})
+            print_json({"merge_id": plan.merge_id, "actions": plan.actions, "conflicts": plan.conflicts})
         else:
             for sentence in (*plan.actions, *plan.conflicts):
                 print(one_line(sentence))
@@ -164,7 +160,7 @@ def _unmerge(engine: Engine, args: argparse.Namespace) -> int:
             "restored_folds": result.restored_folds,
             "conflicts": result.conflicts,
         }
-        _print_json(jsonable(document))
+        print_json(jsonable(document))
         return 0
     from store.merge.merging import describe
 
@@ -195,7 +191,7 @@ def _duplicates(engine: Engine, args: argparse.Namespace) -> int:
         ]
         lines = [f"{_line(p.first)}  &  {_line(p.second).lstrip()}: {'; '.join(p.reasons)}" for p in found]
     if args.json:
-        _print_json(jsonable(documents))
+        print_json(jsonable(documents))
     else:
         from plain.literal import one_line
 

@@ -21,19 +21,21 @@ pytestmark = [
 
 
 class Terminal:
+    """A tmux pane on a tmux server of its own: a server started elsewhere (by a developer, by another run)
+    would give the pane that server's environment (its PYTHONPATH, its locale), not this test's."""
+
     def __init__(self, command: str, width: int, height: int) -> None:
         self.name = f"dossier-e2e-{uuid.uuid4().hex[:8]}"
-        subprocess.run(
-            ["tmux", "new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height), command],
-            check=True,
-        )
+        self.tmux("new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height), command)
+
+    def tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["tmux", "-L", self.name, *args], check=check, capture_output=True, text=True)
 
     def screen(self) -> str:
-        result = subprocess.run(["tmux", "capture-pane", "-p", "-J", "-t", self.name], capture_output=True, text=True)
-        return result.stdout
+        return self.tmux("capture-pane", "-p", "-J", "-t", self.name, check=False).stdout
 
     def keys(self, *keys: str) -> None:
-        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+        self.tmux("send-keys", "-t", self.name, *keys)
 
     def wait_for(self, text: str, timeout: float = 20) -> str:
         deadline = time.monotonic() + timeout
@@ -45,7 +47,7 @@ class Terminal:
         raise AssertionError(f"{text!r} never appeared; the screen was:\n{self.screen()}")
 
     def close(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+        self.tmux("kill-server", check=False)
 
 
 @pytest.fixture
