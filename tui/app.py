@@ -87,7 +87,9 @@ class DossierApp(App[None]):
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         # Every line every widget paints passes the guard last: nothing that drives a terminal gets through.
-        return [*super().get_line_filters(), self._widths, self._guard]
+        # In ASCII the stream writes each character in the cells Rich gave it, so there is no width to mend.
+        widths = [] if self.context.ascii else [self._widths]
+        return [*super().get_line_filters(), *widths, self._guard]
 
     def say(self, message: str, *, title: str = "", severity: SeverityLevel = "information", timeout=None) -> None:
         """Tell the user something in a toast. Data in it (names, subjects, paths, errors) is shown literally:

@@ -4,6 +4,7 @@ frames, key names), so the ASCII output stream has little left to guess; what it
 from __future__ import annotations
 
 import pytest
+from rich.cells import cell_len
 from textual.scrollbar import ScrollBar
 
 from plain.ascii import ascii_cells
@@ -113,3 +114,15 @@ async def test_a_unicode_terminal_keeps_the_usual_forms(app_factory):
         await pilot.press("t")
         await settle(pilot)
         assert "▐ ▌ Email read" in screen_text(app)
+
+
+async def test_in_ascii_no_width_is_mended_for_marks_the_stream_drops(ascii_app):
+    # The width filter gives back a cell for each spacing vowel sign a terminal draws; in ASCII the stream
+    # drops such a mark in the cells Rich gave it (none), so mending would pull the rest of the line left.
+    from tui.terminal_widths import TerminalWidths
+
+    app = ascii_app()
+    async with app.run_test(size=(80, 24)):
+        assert not any(isinstance(line_filter, TerminalWidths) for line_filter in app.get_line_filters())
+    name = "अनुष्का शर्मा"
+    assert len(ascii_cells(name)) == cell_len(name)  # the stream keeps the cells Rich laid the name out in
