@@ -19,7 +19,8 @@ def open_app(database, contact: str | None = None) -> int:
     from store.settings import load_settings
     from tui.factory import make_app
 
-    app = make_app(load_settings(), database, contact=contact)
+    # Read again when the app asks: a setting fixed in another terminal works without a restart.
+    app = make_app(load_settings(), database, contact=contact, reread=load_settings)
     app.run()
     return app.return_code or 0
 
