@@ -16,7 +16,14 @@ from typing import Protocol
 from sqlalchemy import Engine
 
 from services.mailer import MailError, SendResult, SmtpConfig, build_message, send_message, validate_address
-from store.templates import NO_EMAIL_ADDRESS, contact_fields, email_block_reason, fill_placeholders, record_sent_email
+from store.templates import (
+    NO_EMAIL_ADDRESS,
+    contact_fields,
+    email_block_reason,
+    empty_placeholders,
+    fill_placeholders,
+    record_sent_email,
+)
 
 
 class MailBlocked(MailError):
@@ -38,6 +45,17 @@ class UnknownPlaceholders(MailError):
     def __init__(self, placeholders: list[str], *, hint: str = "") -> None:
         hint = f"; {hint}" if hint else ""
         super().__init__(f"No contact field fills these placeholders: {', '.join(placeholders)}{hint}.")
+        self.placeholders = placeholders
+
+
+class EmptyPlaceholders(MailError):
+    """The draft has placeholders whose field is empty for this contact and that give no default: sent, each
+    would leave a gap ("Owner: ."). `placeholders` lists them as written."""
+
+    def __init__(self, placeholders: list[str], *, hint: str = "") -> None:
+        verb = "is" if len(placeholders) == 1 else "are"
+        hint = f"; {hint}" if hint else ""
+        super().__init__(f"{' and '.join(placeholders)} {verb} empty for this contact{hint}.")
         self.placeholders = placeholders
 
 
@@ -63,18 +81,23 @@ class Draft:
 
 @dataclass(frozen=True, slots=True)
 class Filled:
-    """A draft with its placeholders filled for one contact, and those no field could fill."""
+    """A draft with its placeholders filled for one contact, those no field could fill, and those filled with
+    nothing (an empty field, no default)."""
 
     subject: str
     body_text: str
     body_html: str | None
     unknown: list[str]
+    empty: list[str]
 
 
-NOT_CONFIGURED = (
-    "SMTP is not configured: set smtp.host (DOSSIER_SMTP__HOST) and smtp.from_address in the config file, "
-    "and the password in DOSSIER_SMTP__PASSWORD or the keyring."
-)
+def set_settings(missing: list[str]) -> str:
+    """How to set the SMTP settings `missing`: their names, and where the settings are read from."""
+    from store.settings import settings_file
+
+    names = " and ".join(f"smtp.{name}" for name in missing)
+    variables = ", ".join(f"DOSSIER_SMTP__{name.upper()}" for name in missing)
+    return f"set {names} in {settings_file()}, or {variables} in the environment."
 
 
 class SenderConfig(SmtpConfig, Protocol):
@@ -105,7 +128,10 @@ def fill_draft(draft: Draft, fields: dict[str, str]) -> Filled:
     if draft.body_html is not None:
         body_html, more = fill_placeholders(draft.body_html, fields, html_escape=True)
         unknown += [name for name in more if name not in unknown]
-    return Filled(subject=subject, body_text=body_text, body_html=body_html, unknown=unknown)
+    empty: list[str] = []
+    for text in (draft.subject, draft.body_text, draft.body_html or ""):
+        empty += [name for name in empty_placeholders(text, fields) if name not in empty]
+    return Filled(subject=subject, body_text=body_text, body_html=body_html, unknown=unknown, empty=empty)
 
 
 def send_to_contact(
@@ -119,24 +145,26 @@ def send_to_contact(
     now: datetime,
     override_dnc: bool = False,
     allow_unknown: bool = False,
+    allow_empty: bool = False,
     context: ssl.SSLContext | None = None,
 ) -> SendResult:
     """Send `draft` to the contact and record `email.sent` in its History.
 
     Checks, in this order: `MailBlocked` (no address; do not contact unless `override_dnc`),
     `MailNotConfigured`, `MailError` (a missing or invalid address, an empty subject or body),
-    `UnknownPlaceholders` unless `allow_unknown`; then `MailError` for a failed send. `ContactNotFound`
-    for an unknown id. None of these writes anything. `NotRecorded` means the email
-    went out but History could not be written. Blocks on the network: call it from a worker thread.
+    `UnknownPlaceholders` unless `allow_unknown`, `EmptyPlaceholders` unless `allow_empty`; then `MailError`
+    for a failed send. `ContactNotFound` for an unknown id. None of these writes anything. `NotRecorded` means
+    the email went out but History could not be written. Blocks on the network: call it from a worker thread.
     """
     if reason := email_block_reason(engine, contact_id):
         can_override = reason != NO_EMAIL_ADDRESS
         if not (can_override and override_dnc):
             raise MailBlocked(reason, can_override=can_override)
-    if not smtp.host.strip():
-        raise MailNotConfigured(NOT_CONFIGURED)
-    if not draft.from_address.strip():
-        raise MailError("There is no From address; set smtp.from_address (DOSSIER_SMTP__FROM_ADDRESS) or enter one.")
+    missing = [name for name, value in (("host", smtp.host), ("from_address", draft.from_address)) if not value.strip()]
+    if missing and missing[0] == "host":
+        raise MailNotConfigured(f"SMTP is not configured: {set_settings(missing)}")
+    if missing:
+        raise MailError(f"There is no From address: enter one, or {set_settings(missing)}")
     fields = contact_fields(engine, contact_id)
     sender = validate_address(draft.from_address, what="The From address")
     recipient = validate_address(fields["email"], what="The contact's email address")
@@ -148,6 +176,8 @@ def send_to_contact(
     filled = fill_draft(draft, fields)
     if filled.unknown and not allow_unknown:
         raise UnknownPlaceholders(filled.unknown)
+    if filled.empty and not allow_empty:
+        raise EmptyPlaceholders(filled.empty)
     message = build_message(
         from_name=draft.from_name,
         from_address=sender,

@@ -189,6 +189,13 @@ def load_settings(**overrides: Any) -> Settings:
         raise SettingsError(f"{path} cannot be read: {exc.strerror}.") from exc
 
 
+def settings_file() -> str:
+    """Where the settings are read from, for a message that asks the user to change one: the file's path, and
+    that it does not exist yet when it does not (environment variables `DOSSIER_<SECTION>__<KEY>` come first)."""
+    path = config_path()
+    return str(path) if path.is_file() else f"{path} (no such file yet)"
+
+
 def masked(settings: Settings) -> dict[str, Any]:
     """The settings as plain data with every secret replaced by asterisks, for printing."""
 

@@ -7,6 +7,7 @@ show the cached feed at once and say why it is stale.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
@@ -14,6 +15,7 @@ from typing import Any, Protocol
 from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from plain.errors import UserError
 from store.db import inserted_id, writing
 from store.models import SocialProfile, table_of
 
@@ -23,8 +25,12 @@ FAILURE_PAUSE = timedelta(minutes=5)  # no new request for a feed whose last one
 _T = table_of(SocialProfile).c
 
 
-class DuplicateProfile(ValueError):
+class DuplicateProfile(UserError, ValueError):
     """The contact already has this handle on this network."""
+
+
+class ProfileNotFound(UserError, LookupError):
+    """The contact has no such profile; the message names the profiles it has."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +166,18 @@ def remove_profile(engine: Engine, profile_id: int) -> bool:
     """Delete a social profile and its cached feed; False when there was no such row."""
     with writing(engine) as conn:
         return conn.execute(delete(table_of(SocialProfile)).where(_T.id == profile_id)).rowcount > 0
+
+
+def find_profile(engine: Engine, contact_id: int, network: str, handles: Sequence[str]) -> SocialAccount:
+    """The contact's profile on `network` whose handle is one of `handles` (as typed, as the network writes it),
+    case ignored: a handle is one whatever its case on the networks Dossier reads. Raises `ProfileNotFound`."""
+    wanted = {handle.strip().casefold() for handle in handles}
+    accounts = list_profiles(engine, contact_id)
+    for account in accounts:
+        if account.network == network and account.handle.casefold() in wanted:
+            return account
+    has = ", ".join(f"{account.network}: {account.handle}" for account in accounts) or "none"
+    raise ProfileNotFound(f"Contact {contact_id} has no {network} profile {handles[0]!r}; it has: {has}.")
 
 
 def save_feed(engine: Engine, profile_id: int, result: FeedOutcome, now: datetime) -> None:

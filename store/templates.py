@@ -1,8 +1,10 @@
 """Email templates, the placeholders they hold, and what sending an email to a contact reads and writes.
 
 Placeholders are `{firstname}` or Mautic's `{contactfield=firstname}`, optionally with a default for an
-empty field: `{contactfield=firstname|there}`. They are filled from the contact's fields (custom fields
-included); an unknown one is left as written and reported, so the user can see it before sending.
+empty field: `{contactfield=firstname|there}`, `{owner|your account manager}` (Mautic's syntax, read in
+LeadBundle/Helper/TokenHelper.php). They are filled from the contact's fields (custom fields included); an
+unknown one is left as written and reported, and one whose field is empty for this contact with no default
+is reported too (Mautic fills it with nothing, silently), so the user can see either before sending.
 """
 
 from __future__ import annotations
@@ -129,10 +131,26 @@ def fill_placeholders(text: str, fields: dict[str, str], *, html_escape: bool = 
             if match.group(0) not in unknown:
                 unknown.append(match.group(0))
             return match.group(0)
-        value = fields[name] or (default or "")
+        value = fields[name] if fields[name].strip() else (default or "")
         return html.escape(value) if html_escape else value
 
     return PLACEHOLDER.sub(fill, text), unknown
+
+
+def empty_placeholders(text: str, fields: dict[str, str]) -> list[str]:
+    """The placeholders in `text` whose field is empty in `fields` and that give no default, as written (each
+    once, in order): filled, each would leave a gap in a sentence ("Owner: ."). `{owner|}` asks for nothing."""
+    empty: list[str] = []
+    for match in PLACEHOLDER.finditer(text):
+        name, default = match.group(1).lower(), match.group(2)
+        if name in fields and not fields[name].strip() and default is None and match.group(0) not in empty:
+            empty.append(match.group(0))
+    return empty
+
+
+def with_default(placeholder: str, default: str = "…") -> str:
+    """The placeholder as written, with a default for an empty field: `{owner}` becomes `{owner|…}`."""
+    return f"{placeholder[:-1].partition('|')[0]}|{default}}}"
 
 
 def email_block_reason(engine: Engine, contact_id: int) -> str | None:

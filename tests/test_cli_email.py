@@ -168,7 +168,7 @@ def test_an_unknown_template(db_path: Path, ada: int, server: LocalSmtp, capsys)
 def test_smtp_not_configured(db_path: Path, engine: Engine, ada: int, capsys) -> None:
     assert email(db_path, str(ada), "--subject", "S", "--body", "B") == 1
     err = capsys.readouterr().err
-    assert err.startswith("dossier: SMTP is not configured: set smtp.host (DOSSIER_SMTP__HOST)")
+    assert err.startswith("dossier: SMTP is not configured: set smtp.host and smtp.from_address in ")
     assert sent_events(engine, ada) == []
 
 
@@ -197,6 +197,24 @@ def test_unknown_placeholders(engine: Engine, db_path: Path, ada: int, server: L
     )
     assert email(db_path, str(ada), "--subject", "S", "--body", "{unsubscribe_url}", "--allow-unknown") == 0
     assert len(sent_events(engine, ada)) == 1
+
+
+def test_empty_placeholders(engine: Engine, db_path: Path, make_contact, server: LocalSmtp, capsys) -> None:
+    no_owner = make_contact(engine, firstname="Ada", email="ada@example.com")
+    body = "Your account manager: {contactfield=owner}. Call {phone}."
+    assert email(db_path, str(no_owner), "--subject", "S", "--body", body) == 1
+    assert_refused(
+        capsys,
+        "{contactfield=owner} and {phone} are empty for this contact; give a default ({contactfield=owner|…}) "
+        "or pass --allow-empty to send them empty.",
+    )
+    assert sent_events(engine, no_owner) == []
+    assert email(db_path, str(no_owner), "--subject", "S", "--body", "{owner|Sam}, {phone|us}") == 0
+    assert email(db_path, str(no_owner), "--subject", "S", "--body", body, "--allow-empty") == 0
+    assert [message.message.get_content().strip() for message in server.received] == [
+        "Sam, us",
+        "Your account manager: . Call .",
+    ]
 
 
 def test_a_subject_is_needed(db_path: Path, ada: int, server: LocalSmtp, capsys) -> None:

@@ -134,6 +134,17 @@ async def test_show_replaces_and_ok_without_posts() -> None:
         assert texts(app.feed)[1] == "No public posts yet."
 
 
+async def test_a_profile_being_fetched_for_the_first_time_can_be_highlighted() -> None:
+    # Before its first fetch ends (a slow or silent server) a new profile has no posts and no state message:
+    # its "fetching" line is where the cursor goes to remove it.
+    app = FeedApp(SocialFeed([sections()[0], FeedSection("GitHub", "adalovelce", state="loading")], now=NOW))
+    async with app.run_test() as pilot:
+        assert texts(app.feed)[-2:] == ["GitHub  adalovelce", "Fetching the feed…"]
+        await pilot.press("G")
+        await pilot.pause()
+        assert (app.feed.highlighted_section, app.feed.highlighted_url) == (1, "")
+
+
 async def test_a_repost_with_a_warning_a_quote_media_and_labels_shows_each_part() -> None:
     post = FeedPost(
         "Look at this",

@@ -15,11 +15,13 @@ from store.templates import (
     TemplateNotFound,
     contact_fields,
     email_block_reason,
+    empty_placeholders,
     fill_placeholders,
     find_template,
     get_template,
     list_templates,
     record_sent_email,
+    with_default,
 )
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -111,6 +113,22 @@ def test_unknown_placeholders_stay_and_are_reported_once_in_order() -> None:
     filled, unknown = fill_placeholders(text, FIELDS)
     assert filled == "{unsubscribe_url} Siobhán {contactfield=shoe_size} {unsubscribe_url}"
     assert unknown == ["{unsubscribe_url}", "{contactfield=shoe_size}"]
+
+
+def test_empty_placeholders_are_those_that_would_leave_a_gap() -> None:
+    fields = {**FIELDS, "city": "  "}
+    text = "Owner: {company}. {contactfield=company} {company|ACME} {company|} {city} {shoe} {firstname} {company}"
+    assert empty_placeholders(text, fields) == ["{company}", "{contactfield=company}", "{city}"]
+    assert fill_placeholders("In {city|town}.", fields) == ("In town.", [])
+
+
+@pytest.mark.parametrize(
+    ("placeholder", "with_it"),
+    [("{owner}", "{owner|…}"), ("{contactfield=owner}", "{contactfield=owner|…}"), ("{owner|}", "{owner|…}")],
+)
+def test_a_placeholder_with_a_default(placeholder: str, with_it: str) -> None:
+    assert with_default(placeholder) == with_it
+    assert fill_placeholders(with_it, {"owner": ""}) == ("…", [])
 
 
 def test_html_values_are_escaped() -> None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.content import Content
 from textual.filter import LineFilter
@@ -27,6 +27,7 @@ from widgets.charset import ASCII_CLASS
 
 if TYPE_CHECKING:
     import httpx
+    from textual.screen import Screen
 
     from services.outbox import Draft
     from store.changes import FileWatch, ServerWatch
@@ -186,6 +187,13 @@ class DossierApp(App[None]):
         from tui.contact.screen import ContactScreen
 
         self.push_screen(ContactScreen(contact_id, merged_from=merged_from, tab=tab, note_id=note_id))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        from tui.settings_reload import reload_settings
+
+        yield from super().get_system_commands(screen)
+        help_text = "Read the config file and the DOSSIER_* variables again, without a restart"
+        yield SystemCommand("Reload settings", help_text, lambda: reload_settings(self))
 
     def action_mautic_sync(self) -> None:
         self.sync.toggle()

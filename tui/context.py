@@ -28,6 +28,14 @@ class AppContext:
     db_path: Path | str  # a SQLite file, or a postgresql:// URL
     clock: Callable[[], datetime] = field(default=local_now)
     ascii: bool = False  # the terminal shows ASCII only (plain.terminal): draw with ASCII where it matters
+    # How the settings are read again without a restart (the CLI's: the config file and the environment);
+    # None for an app given fixed settings (tests, benchmarks).
+    reread: Callable[[], Settings] | None = None
+
+    def settings_again(self) -> Settings:
+        """The settings as they are now where they come from, or the fixed ones. It reads a file: call it in a
+        worker thread. Raises `SettingsError` for a file or value that became invalid."""
+        return self.reread() if self.reread is not None else self.settings
 
     @property
     def database_name(self) -> str:

@@ -22,10 +22,12 @@ def make_app(
     merged_from: int | None = None,
     clock: Callable[[], datetime] = local_now,
     ascii: bool = False,
+    reread: Callable[[], Settings] | None = None,
 ) -> DossierApp:
     """Open the database (raising `DatabaseError` for the user) and build the app on it, opened on a contact
     given by reference (`contact`: an id or email, resolved here, `ContactNotFound` if none) or by id.
-    `ascii`: the terminal shows ASCII only; the app then draws its map, borders and marks in ASCII."""
+    `ascii`: the terminal shows ASCII only; the app then draws its map, borders and marks in ASCII.
+    `reread` reads the settings again when the app asks (before sending an email, "Reload settings")."""
     engine = open_database(db_path, create=True)
     try:
         if contact is not None:
@@ -33,5 +35,5 @@ def make_app(
     except Exception:
         engine.dispose()
         raise
-    context = AppContext(engine=engine, settings=settings, db_path=db_path, clock=clock, ascii=ascii)
+    context = AppContext(engine=engine, settings=settings, db_path=db_path, clock=clock, ascii=ascii, reread=reread)
     return DossierApp(context, contact_id=contact_id, merged_from=merged_from)

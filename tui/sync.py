@@ -58,7 +58,7 @@ class MauticSync:
             if not quiet:
                 self.app.say(
                     "Set mautic.url and mautic.user in the settings (and the secret in DOSSIER_MAUTIC__SECRET or "
-                    "the keyring) to sync with Mautic.",
+                    "the keyring) to sync with Mautic, then choose Reload settings (ctrl+p).",
                     title="Mautic",
                     severity="warning",
                 )

@@ -55,6 +55,10 @@ class FeedSection:
     posts: tuple[FeedPost, ...] = ()
 
 
+# The line a profile with no posts shows, which the cursor can take (to remove the profile) in every state.
+EMPTY_LINES = {"ok": "No public posts yet.", "loading": "Fetching the feed…"}
+
+
 def _header(section: FeedSection, now: datetime) -> Content:
     parts: list[Content | tuple[str, str]] = [
         (section.network, "bold $accent"),
@@ -169,8 +173,8 @@ class SocialFeed(OptionList):
             else:
                 if section.state == "ok" and section.message:  # a notice the network shows above the posts
                     options.append(Option(Content.styled(one_line(section.message), "$text-muted"), disabled=True))
-                if section.state == "ok" and empty:
-                    options.append(Option(Content.styled("No public posts yet.", "$text-muted"), id=state_id))
+                if section.state in EMPTY_LINES and empty:
+                    options.append(Option(Content.styled(EMPTY_LINES[section.state], "$text-muted"), id=state_id))
             for index, post in enumerate(section.posts):
                 option_id = f"post-{number}-{index}"
                 self._urls[option_id] = post.url

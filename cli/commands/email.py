@@ -30,14 +30,26 @@ def _arguments(email: argparse.ArgumentParser) -> None:
     email.add_argument(
         "--allow-unknown", action="store_true", help="send even if a placeholder matches no contact field"
     )
+    email.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="send even if a placeholder's field is empty for this contact ({owner|default} gives a default)",
+    )
 
 
 def _run(args: argparse.Namespace) -> int:
     """Send the email the arguments describe; returns the exit code."""
-    from services.outbox import Draft, NotRecorded, UnknownPlaceholders, default_sender, send_to_contact
+    from services.outbox import (
+        Draft,
+        EmptyPlaceholders,
+        NotRecorded,
+        UnknownPlaceholders,
+        default_sender,
+        send_to_contact,
+    )
     from store.contacts import resolve_contact
     from store.settings import load_settings
-    from store.templates import contact_fields, find_template
+    from store.templates import contact_fields, find_template, with_default
 
     settings = load_settings()
     smtp = settings.smtp
@@ -70,9 +82,14 @@ def _run(args: argparse.Namespace) -> int:
                 now=datetime.now(UTC),
                 override_dnc=args.force_dnc,
                 allow_unknown=args.allow_unknown,
+                allow_empty=args.allow_empty,
             )
         except UnknownPlaceholders as exc:
             raise UnknownPlaceholders(exc.placeholders, hint="pass --allow-unknown to send them as written") from None
+        except EmptyPlaceholders as exc:
+            example = with_default(exc.placeholders[0])
+            hint = f"give a default ({example}) or pass --allow-empty to send them empty"
+            raise EmptyPlaceholders(exc.placeholders, hint=hint) from None
         except NotRecorded as exc:
             # The email is out: a script that retried on failure would send it twice, so this is success.
             say(f"dossier: warning: {exc}")

@@ -24,7 +24,8 @@ def open_app(database, contact: str | None = None) -> int:
     from tui.factory import make_app
 
     ascii = not shows_unicode()
-    app = make_app(load_settings(), database, contact=contact, ascii=ascii)
+    # Settings are read again when the app asks: a setting fixed in another terminal works without a restart.
+    app = make_app(load_settings(), database, contact=contact, ascii=ascii, reread=load_settings)
     with _screen_in_ascii() if ascii else nullcontext():
         app.run()
     return app.return_code or 0

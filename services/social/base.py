@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from plain.errors import UserError
 from store.social import Post, Profile
 
 FeedStatus = Literal["ok", "not_modified", "not_found", "rate_limited", "error", "offline"]
@@ -13,7 +14,7 @@ MAX_BODY_BYTES = 2_000_000
 FEED_LIMIT = 20
 
 
-class SocialError(ValueError):
+class SocialError(UserError, ValueError):
     """A handle a network cannot have; the message is one sentence for the user."""
 
 

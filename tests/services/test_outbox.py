@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, select
@@ -14,6 +16,7 @@ from sqlmodel import Session
 from services.mailer import MailError
 from services.outbox import (
     Draft,
+    EmptyPlaceholders,
     MailBlocked,
     MailNotConfigured,
     NotRecorded,
@@ -138,9 +141,21 @@ def test_do_not_contact_blocks_unless_overridden(engine: Engine, ada: int, smtp_
     assert len(smtp_server.received) == len(sent_events(engine, ada)) == 1
 
 
-def test_smtp_not_configured(engine: Engine, ada: int) -> None:
-    with pytest.raises(MailNotConfigured, match=r"^SMTP is not configured: set smtp\.host \(DOSSIER_SMTP__HOST\)"):
+def test_smtp_not_configured_names_what_is_missing_and_where(engine: Engine, ada: int, tmp_path: Path) -> None:
+    config = tmp_path / "no-such-config.toml"  # tests/conftest.py points DOSSIER_CONFIG there
+    with pytest.raises(MailNotConfigured) as info:
         send(engine, ada, 0, smtp=SmtpSettings())
+    assert str(info.value) == (
+        f"SMTP is not configured: set smtp.host in {config} (no such file yet), "
+        "or DOSSIER_SMTP__HOST in the environment."
+    )
+    config.write_text("[user]\nname = 'sam'\n")
+    with pytest.raises(MailNotConfigured) as info:
+        send(engine, ada, 0, smtp=SmtpSettings(), draft=replace(DRAFT, from_address=""))
+    assert str(info.value) == (
+        f"SMTP is not configured: set smtp.host and smtp.from_address in {config}, "
+        "or DOSSIER_SMTP__HOST, DOSSIER_SMTP__FROM_ADDRESS in the environment."
+    )
 
 
 @pytest.mark.parametrize(
@@ -148,7 +163,7 @@ def test_smtp_not_configured(engine: Engine, ada: int) -> None:
     [
         (
             {"from_address": ""},
-            "There is no From address; set smtp.from_address (DOSSIER_SMTP__FROM_ADDRESS) or enter one.",
+            "There is no From address: enter one, or set smtp.from_address in ",
         ),
         ({"from_address": "sam@"}, "The From address 'sam@' is not valid: "),
         ({"reply_to": "help"}, "The Reply-To address 'help' is not valid: "),
@@ -179,6 +194,17 @@ def test_unknown_placeholders_are_refused_unless_allowed(engine: Engine, ada: in
     assert smtp_server.received == []
     send(engine, ada, smtp_server.port, draft, allow_unknown=True)
     assert smtp_server.received[0].message.get_content().strip() == "{unsubscribe_url} {shoe}"
+
+
+def test_empty_placeholders_are_refused_unless_allowed(engine: Engine, make_contact, smtp_server: LocalSmtp) -> None:
+    no_owner = make_contact(engine, firstname="Ada", email="ada@example.com")
+    draft = Draft(subject="Hi {firstname}", body_text="Owner: {owner}. {city|Here}.", from_address="s@example.com")
+    with pytest.raises(EmptyPlaceholders) as info:
+        send(engine, no_owner, smtp_server.port, draft)
+    assert str(info.value) == "{owner} is empty for this contact."
+    assert (smtp_server.received, sent_events(engine, no_owner)) == ([], [])
+    send(engine, no_owner, smtp_server.port, draft, allow_empty=True)
+    assert smtp_server.received[0].message.get_content().strip() == "Owner: . Here."
 
 
 # Failures of the server: one sentence, nothing recorded

@@ -135,21 +135,22 @@ class TestNotesAndCalendar:
 class TestChart:
     """A Devanagari name beside the totals, and points at half the engagements: one shape on two scales."""
 
+    @shows(ContactScreen, HistoryTab)
     def test_devanagari_contact(self, snap_compare, app_factory, sample_db, size):
         from tests.tui.indic_contact import add_indic_contact
 
         contact_id = add_indic_contact(sample_db)
         assert snap_compare(app_factory(contact_id=contact_id), terminal_size=size, run_before=_settled)
 
-    def test_devanagari_contact_no_color(self, snap_compare, app_factory, sample_db, size, monkeypatch):
+    @shows(ContactScreen, HistoryTab, no_color=True)  # blocks, dots and "=" tell engagements, points and both apart
+    def test_devanagari_contact_no_color(self, snap_compare, app_factory, sample_db, size):
         from tests.tui.indic_contact import add_indic_contact
 
         contact_id = add_indic_contact(sample_db)
-        monkeypatch.setenv("NO_COLOR", "1")  # blocks, dots and "=" tell engagements, points and both apart
         assert snap_compare(app_factory(contact_id=contact_id), terminal_size=size, run_before=_settled)
 
-    def test_busy_contact_no_color(self, snap_compare, app_factory, size, monkeypatch):
-        monkeypatch.setenv("NO_COLOR", "1")
+    @shows(ContactScreen, HistoryTab, no_color=True)
+    def test_busy_contact_no_color(self, snap_compare, app_factory, size):
         assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_settled)
 
 
@@ -170,6 +171,25 @@ class TestMembershipsAndEmail:
     @shows(ComposeEmail)
     def test_compose_email_do_not_contact(self, snap_compare, app_factory, size):
         assert snap_compare(app_factory(contact_id=2), terminal_size=size, run_before=_then("E"))
+
+    @shows(ComposeEmail)
+    def test_compose_email_smtp_not_configured(self, snap_compare, app_factory, size, monkeypatch):
+        # The message names the settings file: a fixed path (no such file) keeps the snapshot the same everywhere.
+        monkeypatch.setenv("DOSSIER_CONFIG", "/home/sam/.config/dossier/config.toml")
+        assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("E", *"Hi", "ctrl+s"))
+
+    @shows(ComposeEmail)
+    def test_compose_email_empty_placeholder(self, snap_compare, sample_db, size):
+        from store.settings import load_settings
+        from tests.tui.sample import NOW
+        from tui.factory import make_app
+
+        # Person00 has no owner; the server is never asked: the dialog stops before sending.
+        smtp = {"host": "127.0.0.1", "port": 9, "security": "none", "from_address": "sam@dossier.example"}
+        settings = load_settings(ui={"cursor_blink": False, "live_interval": 0}, network={"offline": True}, smtp=smtp)
+        app = make_app(settings, sample_db, contact_id=9, clock=lambda: NOW)
+        keys = _then("E", *"Hi", "tab", *"Your account manager: {owner}.", "ctrl+s")
+        assert snap_compare(app, terminal_size=size, run_before=keys)
 
     @shows(AvatarSourceDialog)
     def test_avatar_source_dialog(self, snap_compare, app_factory, size):

@@ -14,7 +14,8 @@ from tests.local_smtp import smtp_server
 from tests.tui.conftest import screen_text, settle
 from tests.tui.sample import NOW
 from tui.contact.screen import ContactScreen
-from tui.dialogs.compose_email import ComposeEmail, KeepDraftDialog
+from tui.dialogs.compose_email import ComposeEmail
+from tui.dialogs.keep_draft import KeepDraftDialog
 from tui.dialogs.memberships import MembershipsDialog
 from tui.factory import make_app
 from widgets.switch_list import MembershipSwitches

@@ -8,23 +8,43 @@ from dataclasses import replace
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Label, LoadingIndicator, Select, Static
 
 from plain.literal import one_line
-from services.mailer import MailError, SendResult
-from services.outbox import Draft, MailBlocked, NotRecorded, UnknownPlaceholders, default_sender, send_to_contact
+from services.mailer import SendResult
+from services.outbox import (
+    Draft,
+    EmptyPlaceholders,
+    NotRecorded,
+    UnknownPlaceholders,
+    default_sender,
+    send_to_contact,
+)
 from store.db import describe_error
 from store.rows import ContactDetail
-from store.templates import TemplateSummary, email_block_reason, get_template, list_templates
-from tui.background import in_thread
+from store.settings import Settings
+from store.templates import (
+    TemplateSummary,
+    contact_fields,
+    email_block_reason,
+    empty_placeholders,
+    get_template,
+    list_templates,
+)
+from tui.background import in_thread, sentence
 from tui.context import InApp
 from tui.dialogs.confirm import ConfirmDialog
+from tui.dialogs.email_text import empty_warning, failure_message, mautic_email_id
+from tui.dialogs.keep_draft import KeepDraftDialog
 from tui.inputs import TextEditor, TextInput
+from tui.settings_reload import read_again
 from widgets.toggles import MarkedCheckbox
+
+SENDER_FIELDS = ("#email-from-name", "#email-from", "#email-reply-to")
 
 
 class ComposeEmail(InApp, ModalScreen[bool]):
@@ -40,6 +60,9 @@ class ComposeEmail(InApp, ModalScreen[bool]):
         self._detail = detail
         self._draft = draft
         self._allow_unknown = False
+        self._allow_empty = False
+        self._fields: dict[str, str] = {}  # the contact's values for placeholders
+        self._sender: tuple[str, str, str] = ("", "", "")  # the From name, From and Reply-To the draft began with
         self._template_text: tuple[str, str] = ("", "")
         self._templates: dict[int, TemplateSummary] = {}
         self._blocked: str | None = None
@@ -47,6 +70,7 @@ class ComposeEmail(InApp, ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         smtp = self.ctx.settings.smtp
         name, address = default_sender(smtp, owner=self._detail.owner)
+        self._sender = (name, address, smtp.reply_to)
         draft = self._draft or Draft(
             subject="", body_text="", from_name=name, from_address=address, reply_to=smtp.reply_to
         )
@@ -92,13 +116,18 @@ class ComposeEmail(InApp, ModalScreen[bool]):
         engine = self.ctx.engine
         in_thread(
             self,
-            lambda: (email_block_reason(engine, self._detail.id), list_templates(engine)),
+            lambda: (
+                email_block_reason(engine, self._detail.id),
+                list_templates(engine),
+                contact_fields(engine, self._detail.id),
+            ),
             lambda found: self._prepared(*found),
             group="email-prepare",
         )
 
-    def _prepared(self, reason: str | None, templates: list[TemplateSummary]) -> None:
+    def _prepared(self, reason: str | None, templates: list[TemplateSummary], fields: dict[str, str]) -> None:
         self._blocked = reason
+        self._fields = fields
         self._templates = {template.id: template for template in templates}
         block = self.query_one("#email-block", Static)
         if reason:
@@ -149,8 +178,14 @@ class ComposeEmail(InApp, ModalScreen[bool]):
             self.query_one("#email-body", TextEditor).text = template.body_text
             self._draft = replace(self._current(), body_html=template.body_html)
             self._template_text = (template.subject, template.body_text)
-            self._allow_unknown = False
-            self._status("Placeholders such as {firstname} are filled in when the email is sent.", "$text-muted")
+            self._allow_unknown = self._allow_empty = False
+            empty = [
+                p for text in (template.subject, template.body_text) for p in empty_placeholders(text, self._fields)
+            ]
+            if empty:
+                self._status(empty_warning(list(dict.fromkeys(empty))), "bold $warning")
+            else:
+                self._status("Placeholders such as {firstname} are filled in when the email is sent.", "$text-muted")
 
         if typed:
             message = Content("Replace the subject and message you wrote with the template's?")
@@ -160,15 +195,7 @@ class ComposeEmail(InApp, ModalScreen[bool]):
             apply()
 
     def _mautic_email(self, template_id: int) -> str | None:
-        """The Mautic id of a template Mautic can send to this contact: the template is one of Mautic's emails
-        and the contact came from the configured Mautic."""
-        from store.interchange.mautic_sync import source_name
-
-        template, settings = self._templates.get(template_id), self.ctx.settings.mautic
-        from_mautic = bool(settings.url) and self._detail.origin == source_name(settings.url)
-        if template is None or not template.external_id or not from_mautic or not self._detail.origin_id.isdigit():
-            return None
-        return template.external_id
+        return mautic_email_id(self._templates.get(template_id), self._detail, self.ctx.settings.mautic)
 
     @on(Checkbox.Changed, "#email-via-mautic")
     def _via_mautic(self, event: Checkbox.Changed) -> None:
@@ -187,17 +214,33 @@ class ComposeEmail(InApp, ModalScreen[bool]):
             return
         override = self.query_one("#email-override", Checkbox).value
         template = self.query_one("#email-template", Select).value
-        if self.query_one("#email-via-mautic", Checkbox).value and isinstance(template, int):
-            if self._blocked and not override:
-                self._status(self._blocked + " Tick “Send anyway” to override.")
-                return
-            self.query_one("#email-sending").display = True
-            self._status("Asking Mautic to send…", "$text-muted")
-            self._send_through_mautic(template)
+        through_mautic = self.query_one("#email-via-mautic", Checkbox).value and isinstance(template, int)
+        if through_mautic and self._blocked and not override:
+            self._status(self._blocked + " Tick “Send anyway” to override.")
             return
         self.query_one("#email-sending").display = True
         self._status("Sending…", "$text-muted")
-        self._send(self._current(), override, self._allow_unknown)
+
+        def send(settings: Settings) -> None:
+            # Read again before each send: settings fixed in another terminal apply without a restart.
+            self._new_sender(settings)
+            if through_mautic and isinstance(template, int):
+                self._status("Asking Mautic to send…", "$text-muted")
+                self._send_through_mautic(template)
+            else:
+                self._send(self._current(), override)
+
+        read_again(self, send, failed=lambda exc: self._failed(f"{sentence(exc)} Fix it and press ctrl+s again."))
+
+    def _new_sender(self, settings: Settings) -> None:
+        """The sender fields the user left as they began follow the settings read again (an empty From gets
+        the address just configured); what the user typed stays."""
+        new = (*default_sender(settings.smtp, owner=self._detail.owner), settings.smtp.reply_to)
+        for selector, was, now in zip(SENDER_FIELDS, self._sender, new, strict=True):
+            field = self.query_one(selector, TextInput)
+            if field.value == was:
+                field.value = now
+        self._sender = new
 
     def _send_through_mautic(self, template_id: int) -> None:
         from services.mautic.send import send_through_mautic
@@ -218,9 +261,10 @@ class ComposeEmail(InApp, ModalScreen[bool]):
             failed=lambda exc: self._failed(f"{describe_error(exc)} Press ctrl+s to try again."),
         )
 
-    def _send(self, draft: Draft, override: bool, allow_unknown: bool) -> None:
+    def _send(self, draft: Draft, override: bool) -> None:
         context = self.ctx
         smtp = context.settings.smtp
+        allow_unknown, allow_empty = self._allow_unknown, self._allow_empty
 
         def send() -> SendResult:
             return send_to_contact(
@@ -233,20 +277,19 @@ class ComposeEmail(InApp, ModalScreen[bool]):
                 now=context.clock(),
                 override_dnc=override,
                 allow_unknown=allow_unknown,
+                allow_empty=allow_empty,
             )
 
         def failed(exc: Exception) -> None:
             match exc:
                 case UnknownPlaceholders():
                     self._unknown(exc)
-                case MailBlocked():
-                    self._failed(str(exc) + (" Tick “Send anyway” to override." if exc.can_override else ""))
-                case MailError():
-                    self._failed(f"{exc} Press ctrl+s to try again.")
+                case EmptyPlaceholders():
+                    self._empty(exc)
                 case NotRecorded():
                     self._sent(f"Sent, but History was not updated: {exc}", "warning")
                 case _:
-                    self._failed(describe_error(exc))
+                    self._failed(failure_message(exc))
 
         in_thread(
             self,
@@ -261,6 +304,12 @@ class ComposeEmail(InApp, ModalScreen[bool]):
         self.query_one("#email-sending").display = False
         names = ", ".join(exc.placeholders)
         self._status(f"Unknown placeholders: {names}. Press ctrl+s again to send them as written.", "bold $warning")
+
+    def _empty(self, exc: EmptyPlaceholders) -> None:
+        self._allow_empty = True
+        self.query_one("#email-sending").display = False
+        them = "it as it is" if len(exc.placeholders) == 1 else "them as they are"
+        self._status(f"{empty_warning(exc.placeholders)} Or press ctrl+s again to send {them}.", "bold $warning")
 
     def _failed(self, message: str) -> None:
         self.query_one("#email-sending").display = False
@@ -299,26 +348,3 @@ class ComposeEmail(InApp, ModalScreen[bool]):
     @on(Button.Pressed, "#close")
     def _close_pressed(self) -> None:
         self.action_close()
-
-
-class KeepDraftDialog(ModalScreen[bool | None]):
-    """Keep (True), discard (False) or go back to editing (None)."""
-
-    BINDINGS = [
-        Binding("k,enter", "answer(True)", "Keep draft", priority=True, id="draft.keep"),
-        Binding("d", "answer(False)", "Discard", id="draft.discard"),
-        Binding("escape", "answer(None)", "Back", id="draft.back"),
-    ]
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog confirm-dialog"):
-            yield Static(Content.styled("Close without sending?", "bold"), classes="dialog-title")
-            yield Static(
-                Content(
-                    "k / Enter keeps the draft for later (until Dossier closes) · d discards it · "
-                    "Esc goes back to the email"
-                )
-            )
-
-    def action_answer(self, answer: bool | None) -> None:
-        self.dismiss(answer)
