@@ -707,17 +707,15 @@ def test_the_sample_is_realistic_and_seeded() -> None:
     assert again.model.contacts[5].values == fake.model.contacts[5].values
 
 
-def test_a_large_sample_builds_and_serves_quickly() -> None:
-    started = time.monotonic()
+def test_a_large_sample_builds_and_serves_pages_from_its_middle() -> None:
+    # Its speed is the benchmark's business (bench/mautic_sync.py builds the fake at this size): here, that
+    # a sample of this size is whole and pages through it land where they should.
     fake = FakeMautic.sample(10000, 100, 1)
-    assert time.monotonic() - started < 10
     with fake:
-        started = time.monotonic()
         page = contacts(fake, where_id_after(5000, 200))
         assert len(page["contacts"]) == 200 and page["total"] == "5000"
         assert len(activity(fake, params={"limit": 50, "page": 4})["events"]) > 50
         assert len(activity(fake, "/api/contacts/77/activity")["events"]) > 0
-        assert time.monotonic() - started < 10
         assert fake.errors == []
 
 
