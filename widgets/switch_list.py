@@ -3,8 +3,10 @@
 Toggling flips the switch at once and posts `MembershipSwitches.Toggled`; the screen saves the change and, if
 saving fails, calls `set_state(key, on)` to flip it back. Keys in the list: Space or Enter toggle, `j`/`k`
 and arrows move, `g`/`G` first/last, `/` focuses the filter box and any other printable key is typed into
-it; in the filter, Enter or Down returns to the list. Esc clears a filter first; with no filter, Esc is left to the
-screen (`SkipAction`), so a dialog's own non-priority `escape` binding closes it.
+it; in the filter, Enter toggles the highlighted match and returns to the list (the filter applies as it is
+typed, so there is nothing else for Enter to confirm), Down returns to the list without toggling. Esc clears
+a filter first; with no filter, Esc is left to the screen (`SkipAction`), so a dialog's own non-priority
+`escape` binding closes it.
 """
 
 from __future__ import annotations
@@ -209,6 +211,9 @@ class MembershipSwitches(Widget):
     def _filter_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.action_focus_list()
+        options = self.query_one(_SwitchOptions)
+        if options.highlighted_option is not None and not options.highlighted_option.disabled:
+            options.action_select()
 
     def _type_into_filter(self, character: str) -> None:
         box = self.query_one(Input)
