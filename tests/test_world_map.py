@@ -169,7 +169,7 @@ async def test_the_widget_fits_its_markers_and_answers_keys(size: tuple[int, int
         assert world_map.viewport.lon > fitted.lon
         await pilot.press("0")
         assert world_map.viewport == fitted
-        await pilot.press("a")
+        await pilot.press("b")
         await pilot.pause()
         assert world_map.ascii_mode
         assert "@" in "".join(screen_lines(app))

@@ -24,12 +24,15 @@ def place(row: LocationRow) -> str:
 
 class MapTab(ContactTab):
     """Where the contact was seen. Shown only while a place is known. Enter on a location centres the map on
-    it; the map's own keys zoom (+/-), pan and fit (0)."""
+    it; `v` moves to the map, whose own keys zoom (+/-), pan and fit (0)."""
 
     TAB_ID, TITLE, KEY, FOCUS, ORDER = "map", "Map", "3", "#locations", 30
 
     BINDINGS = [
-        Binding("m", "focus_map", "Map", show=False, tooltip="Move to the map (zoom with + and -)", id="map.focus"),
+        # Not `m`: on the contact page `m` charts by month, on this tab as on the others.
+        Binding(
+            "v", "focus_map", "To the map", show=False, tooltip="Move to the map (zoom with + and -)", id="map.focus"
+        ),
     ]
 
     def __init__(self, contact_id: int) -> None:
