@@ -9,6 +9,7 @@ from typing import Any, Protocol
 from textual.content import Content
 
 from plain.literal import literal, one_line
+from plain.words import label_of
 
 
 class TimelineEntry(Protocol):
@@ -38,7 +39,7 @@ def day_heading(day: date, today: date) -> str:
 
 
 def _humanize(key: str) -> str:
-    return one_line(key).replace("_", " ").strip().capitalize()
+    return label_of(one_line(key))
 
 
 def _scalar(value: Any) -> str:

@@ -94,7 +94,7 @@ async def test_merge_a_likely_duplicate_then_undo(app_factory):
         await settle(pilot)
         text = screen_text(app)
         assert f"this = #1 Ada Lovelace (stays) · other = #{twin} Ada Lovelace (merged in)" in text
-        assert "Moves to this contact: 1 Events, 1 Notes" in text
+        assert "Moves to this contact: 1 event, 1 note" in text
         # Ours was modified later, so our position wins; flip it to the twin's.
         fields = app.screen.query_one(MergeFields)
         fields.highlighted = fields.get_option_index("position")
@@ -281,6 +281,7 @@ async def test_the_confirmation_names_both_and_what_changes(app_factory):
         assert "Changes here: First name, Last name" in text and "Points, Stage." in text
         assert "To undo: u on the “Contact merged” event in History." in text
         assert "`" not in text
+        assert "Moves here: 1 event, 1 do-not-contact record." in text
         await pilot.press("n")
         await settle(pilot)
         assert isinstance(app.screen, MergeDialog)

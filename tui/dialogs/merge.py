@@ -111,7 +111,7 @@ class MergeDialog(InApp, ModalScreen[int | None]):
         )
         fields = self.query_one(MergeFields)
         fields.show(preview.fields, self._overrides)
-        moves = [f"{c.moving:,} {c.label}" for c in preview.children if c.moving]
+        moves = [c.words(c.moving) for c in preview.children if c.moving]
         lines = [Content.assemble(("Moves to this contact: ", "bold"), ", ".join(moves) or "nothing")]
         lines += [Content.styled(one_line(fold), "$text-muted") for fold in preview.folds]
         self.query_one("#merge-moves", Static).update(Content("\n").join(lines))
@@ -201,7 +201,7 @@ def confirmation(preview: MergePreview, overrides: dict[str, Side]) -> Content:
     """The question before merging: both contacts named, the fields that change, and how to undo."""
     other, survivor = preview.other, preview.survivor
     changed = [one_line(change.label) for change in preview.changes(overrides)]
-    moves = [f"{c.label.lower()} ({c.moving:,})" for c in preview.children if c.moving]
+    moves = [c.words(c.moving) for c in preview.children if c.moving]
     return Content.assemble(
         "Merge ",
         (one_line(other.name), "bold"),

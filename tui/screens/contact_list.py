@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Header, Input, Static
 
 from plain.literal import one_line
 from plain.times import relative
+from plain.words import plural
 from store.contacts import count_contacts, list_contacts, search_contacts
 from store.rows import ContactSummary
 from tui.background import in_thread
@@ -172,8 +173,10 @@ class ContactListScreen(InApp, Screen[None]):
         elif self._total == 0:
             text = "No contacts yet. Build a demo database with `dossier demo`."
         else:
-            total = f"{self._total:,}" if self._total is not None else f"{shown:,}{more}"
-            text = f"{total} contacts · most recently active first · / searches"
+            count = plural(self._total if self._total is not None else shown, "contact")
+            if self._total is None and more:
+                count = f"{shown:,}+ contacts"
+            text = f"{count} · most recently active first · / searches"
         self.query_one("#list-status", Static).update(Text(text))
 
     @on(Input.Changed, "#search")

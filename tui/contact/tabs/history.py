@@ -12,6 +12,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from plain.literal import one_line
+from plain.words import plural
 from store.rows import ContactDetail, EventRow, TypeCount, event_type_name
 from store.timeline import Cursor, TimelineFilter, event_type_counts, timeline_page
 from tui.background import in_thread
@@ -23,9 +24,9 @@ from widgets.timeline_entry import TimelineEntry
 
 def describe_filter(flt: TimelineFilter, shown: int, complete: bool, total: int | None = None) -> Content:
     """The filter state in words, with how many events are shown (all of them, `total`, when unfiltered)."""
-    count = f"{shown:,}{'' if complete else '+'} events"
+    count = plural(shown, "event") if complete else f"{shown:,}+ events"
     if not flt.active and total is not None and total >= shown:
-        count = f"{total:,} events"
+        count = plural(total, "event")
     if not flt.active:
         return Content.assemble(("All events", "bold"), f" · {count}")
     parts: list[str] = []

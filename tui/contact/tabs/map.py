@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.widgets import DataTable, Static
 
 from plain.literal import one_line
+from plain.words import plural
 from store.geo import LocationRow, locations_for_contact
 from store.rows import ContactDetail
 from tui.background import in_thread
@@ -88,7 +89,7 @@ class MapTab(ContactTab):
                 *(cells[key] for _, key, _ in self.COLUMNS),
                 key=str(index),
             )
-        count = f"{len(rows)} place{'s' if len(rows) != 1 else ''} · from IP geolocation"
+        count = f"{plural(len(rows), 'place')} · from IP geolocation"
         self.query_one("#locations-title", Static).update(Content.styled(count, "$text-muted"))
         self._draw(selected=0 if rows else None)
 
