@@ -78,7 +78,9 @@ class MembershipSwitches(Widget):
     MembershipSwitches { height: 1fr; layout: vertical; }
     MembershipSwitches > Input { dock: top; margin: 0 1 1 1; }
     MembershipSwitches > _SwitchOptions { height: 1fr; border: none; padding: 0 1; &:focus { border: none; } }
-    MembershipSwitches > .switches--count { dock: bottom; height: 1; color: $text-muted; padding: 0 1; }
+    MembershipSwitches > .switches--count {
+        dock: bottom; height: 1; color: $text-muted; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis;
+    }
     """
     BINDINGS = [
         Binding("escape", "clear_filter", "Clear filter", show=False, id="switches.clear_filter"),

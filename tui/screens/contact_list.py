@@ -16,6 +16,7 @@ from plain.words import plural
 from store.contacts import count_contacts, list_contacts, search_contacts
 from store.rows import ContactSummary
 from tui.background import in_thread
+from tui.cells import cell
 from tui.context import InApp
 from tui.inputs import TextInput
 from widgets.footer import FittingFooter
@@ -113,12 +114,12 @@ class ContactListScreen(InApp, Screen[None]):
     def _cells(self, row: ContactSummary) -> list[Text]:
         now = self.ctx.clock()
         values = {
-            "name": Text(one_line(row.name), style="bold", overflow="ellipsis", no_wrap=True),
-            "email": Text(one_line(row.email or ""), overflow="ellipsis", no_wrap=True),
-            "company": Text(one_line(row.company), overflow="ellipsis", no_wrap=True),
-            "city": Text(one_line(row.city), overflow="ellipsis", no_wrap=True),
-            "points": Text(str(row.points), justify="right"),
-            "last_active": Text(relative(row.last_active, now), style="dim"),
+            "name": cell(row.name, style="bold"),
+            "email": cell(row.email or ""),
+            "company": cell(row.company),
+            "city": cell(row.city),
+            "points": cell(str(row.points), right=True),
+            "last_active": cell(relative(row.last_active, now), style="dim"),
         }
         return [values[str(key.value)] for key in self.table.columns]
 

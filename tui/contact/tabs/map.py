@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,6 +14,7 @@ from plain.words import plural
 from store.geo import LocationRow, locations_for_contact
 from store.rows import ContactDetail
 from tui.background import in_thread
+from tui.cells import cell
 from tui.contact.tabs.base import ContactTab
 from widgets.world_map import MapMarker, WorldMap
 
@@ -79,11 +79,11 @@ class MapTab(ContactTab):
         for index, row in enumerate(rows):
             distance = f"{row.distance_km:,.0f} km" if row.distance_km is not None else "—"
             cells = {
-                "place": Text(one_line(place(row)), overflow="ellipsis", no_wrap=True),
-                "coords": Text(f"{row.latitude:.3f}, {row.longitude:.3f}"),
-                "ip": Text(one_line(", ".join(row.ips)), overflow="ellipsis", no_wrap=True),
-                "seen": Text(row.last_seen.astimezone(now.tzinfo).strftime("%Y-%m-%d")),
-                "distance": Text(distance, justify="right"),
+                "place": cell(place(row)),
+                "coords": cell(f"{row.latitude:.3f}, {row.longitude:.3f}"),
+                "ip": cell(", ".join(row.ips)),
+                "seen": cell(row.last_seen.astimezone(now.tzinfo).strftime("%Y-%m-%d")),
+                "distance": cell(distance, right=True),
             }
             table.add_row(
                 *(cells[key] for _, key, _ in self.COLUMNS),

@@ -165,8 +165,8 @@ class NotesTab(ContactTab):
             if yes:
                 self._delete(note)
 
-        excerpt = one_line(note.text.strip())[:60]
-        message = Content.assemble("Delete this note? This cannot be undone.\n\n", (excerpt, "italic"))
+        excerpt = Content(one_line(note.text.strip())).truncate(60, ellipsis=True)
+        message = Content.assemble("Delete this note? This cannot be undone.\n\n", excerpt.stylize("italic"))
         self.app.push_screen(ConfirmDialog("Delete note", message, yes="Delete", default=False), answered)
 
     def _delete(self, note: NoteRow) -> None:
