@@ -28,6 +28,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from plain.literal import one_line
+from widgets.choice_list import ChoiceList
 
 ON = ("● on ", "bold $success")
 OFF = ("○ off", "bold $warning")
@@ -47,16 +48,11 @@ def _fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
 
 
-class _SwitchOptions(OptionList):
-    """The switches themselves; printable keys it has no use for go to the filter box."""
+class _SwitchOptions(ChoiceList):
+    """The switches themselves, with the list keys of every list (`ChoiceList`) and Space to toggle; printable
+    keys it has no use for go to the filter box."""
 
-    BINDINGS = [
-        Binding("space", "select", "Toggle", id="switches.toggle"),
-        Binding("j", "cursor_down", "Down", show=False, id="switches.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="switches.up"),
-        Binding("g", "first", "Top", show=False, id="switches.top"),
-        Binding("G", "last", "Bottom", show=False, id="switches.bottom"),
-    ]
+    BINDINGS = [Binding("space", "select", "Toggle", id="switches.toggle")]
 
     def __init__(self, type_ahead: Callable[[str], None]) -> None:
         super().__init__(markup=False)
