@@ -26,6 +26,7 @@ from demo.links import LinkMaker
 from demo.people import DAY, SPAN, PeopleMaker, Person
 from demo.texts import CAMPAIGNS, SEGMENTS, TEMPLATES
 from plain.errors import UserError
+from plain.words import plural
 from store.db import DatabaseError, db_time, open_database
 from store.fts import APPLICATION_ID
 from store.normalize import normalize_email
@@ -112,14 +113,14 @@ def build_demo(
             raise DemoExists(f"{path} already exists; pass --force to replace it.")
         _check_replaceable(path)
     moment = _minute(now)
-    say(f"Generating {contacts:,} contacts and their history…")
+    say(f"Generating {plural(contacts, 'contact')} and their history…")
     tables = generate(contacts, seed, int(moment.timestamp()))
     say("Creating the database…")
     building = path.with_name(f".{path.name}.{secrets.token_hex(4)}.building")
     try:
         engine = open_database(building, create=True)
         try:
-            say(f"Writing {len(tables['event']):,} events…")
+            say(f"Writing {plural(len(tables['event']), 'event')}…")
             _write(engine, tables)
         finally:
             engine.dispose()

@@ -72,7 +72,8 @@ class ActivityMaker:
         ]
         if not p.activity:
             return rows
-        self._emails(p, rows)
+        if p.email:  # emails are sent (and opened) only where there is an address to send them to
+            self._emails(p, rows)
         self._stages(p, rows)
         if p.company == HOSTILE_COMPANY:
             self._hostile_hit(p, rows)
@@ -194,6 +195,11 @@ class ActivityMaker:
     def _hostile_hit(self, p: Person, rows: list[Row]) -> None:
         at = self.when(p)
         hit = {"url": f"{SITE}/promo", "referrer": "", "title": f"{ANSI_RED} Summer sale", "device": "desktop"}
+        # A title-setting escape: in a mail client's name, or in the referrer of a contact with no email address.
+        owned = "\x1b]0;owned\x07Outlook"
+        if not p.email:
+            hit["referrer"] = owned
         rows.append((p.id, "page.hit", at, "Visited /promo", json.dumps(hit), None, None))
-        read = {"email": "Case study", "subject": "Hello", "opened_at": iso(at), "client": "\x1b]0;owned\x07Outlook"}
-        rows.append((p.id, "email.read", at + 5, "Opened: Hello", json.dumps(read), None, None))
+        if p.email:
+            read = {"email": "Case study", "subject": "Hello", "opened_at": iso(at), "client": owned}
+            rows.append((p.id, "email.read", at + 5, "Opened: Hello", json.dumps(read), None, None))

@@ -79,6 +79,7 @@ async def load_avatar(
 
 def _social_avatar_url(engine: Engine, contact_id: int | None) -> tuple[str, str]:
     """The picture of the contact's first social profile that has one (fetched with its feed)."""
+    from services.social import network_label
     from store.social import list_profiles
 
     if contact_id is None:
@@ -86,7 +87,7 @@ def _social_avatar_url(engine: Engine, contact_id: int | None) -> tuple[str, str
     for account in list_profiles(engine, contact_id):
         profile = account.cached.profile
         if profile is not None and profile.avatar_url.startswith(("https://", "http://")):
-            return profile.avatar_url, account.network.capitalize()
+            return profile.avatar_url, network_label(account.network)
     return "", ""
 
 

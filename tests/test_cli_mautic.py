@@ -157,7 +157,7 @@ def test_a_second_run_changes_nothing_then_picks_up_a_change(fake: FakeMautic, t
     fake.add_note(1, "Moved to Lisbon", type="call")
     code, out, _err = sync(capsys, fake, db)
 
-    assert code == 0 and "0 contacts created, 1 updated, 0 unchanged" in out and "; 1 events, 1 notes," in out
+    assert code == 0 and "0 contacts created, 1 updated, 0 unchanged" in out and "; 1 event, 1 note," in out
     ada = local_id(db, 1)
     assert rows(db, "SELECT city FROM contact WHERE id = ?", ada) == [("Lisbon",)]
     assert rows(db, "SELECT count(*) FROM event WHERE contact_id = ? AND label LIKE '%Lisbon office%'", ada) == [(1,)]
@@ -339,7 +339,7 @@ def test_a_do_not_contact_change_waits_in_the_outbox_then_reaches_mautic(
 
     code, out, _err = sync(capsys, fake, db)
 
-    assert code == 0 and "sent 1 changes;" in out
+    assert code == 0 and "sent 1 change;" in out
     [sent] = [r for r in fake.requests if r.method == "POST" and r.path == f"/api/contacts/{remote}/dnc/email/add"]
     assert sent.body == {"reason": 3, "comments": "Asked by phone"}
     assert [(row.channel, row.reason, row.comments) for row in fake.model.contacts[remote].dnc] == [
@@ -414,7 +414,7 @@ def test_resolving_mine_sends_it_again(refused, fake: FakeMautic, capsys) -> Non
 
     assert code == 0 and err == f"Change {change} will be sent again at the next sync, overwriting Mautic's version.\n"
     code, out, _err = sync(capsys, fake, db)
-    assert code == 0 and "sent 1 changes;" in out
+    assert code == 0 and "sent 1 change;" in out
     path = f"/api/segments/{segment_id(fake, 'Old list')}/contact/{remote}/add"
     assert [r for r in fake.requests if r.method == "POST" and r.path == path]
     assert segment_id(fake, "Old list") in fake.model.member_segments(remote)

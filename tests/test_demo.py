@@ -160,6 +160,20 @@ def test_hostile_strings_are_present(db: sqlite3.Connection) -> None:
     assert "[link=https://x]y[/link]" in strings
 
 
+def test_only_contacts_with_an_email_address_are_emailed(db: sqlite3.Connection) -> None:
+    emailed = """
+        SELECT count(*) FROM event JOIN contact ON contact.id = event.contact_id
+        WHERE contact.email {} AND (event.type LIKE 'email.%' OR json_extract(event.details, '$.action') = 'email.read')
+    """
+    assert db.execute(emailed.format("IS NOT NULL")).fetchone()[0] > 0
+    active_without = """
+        SELECT count(*) FROM contact
+        WHERE email IS NULL AND id IN (SELECT contact_id FROM event GROUP BY 1 HAVING count(*) > 1)
+    """
+    assert db.execute(active_without).fetchone()[0] > 0  # there are contacts this could go wrong for
+    assert db.execute(emailed.format("IS NULL")).fetchone()[0] == 0
+
+
 def leaves(value: object) -> Iterator[str]:
     if isinstance(value, dict):
         value = list(value.values())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from plain.json_text import loads
 from plain.literal import literal, one_line, without_controls
-from plain.words import plural
+from plain.words import label_of, plural, sentence_case
 
 
 def test_literal_makes_every_kind_of_unsafe_character_visible() -> None:
@@ -37,3 +37,16 @@ def test_lone_surrogates_in_outside_json_become_replacement_characters() -> None
 def test_plural() -> None:
     assert [plural(n, "event") for n in (0, 1, 2, 1204)] == ["0 events", "1 event", "2 events", "1,204 events"]
     assert plural(3, "entry", "entries") == "3 entries"
+
+
+def test_labels_keep_initials_in_capitals() -> None:
+    assert sentence_case("IP addresses") == "IP addresses"
+    assert sentence_case("social profiles") == "Social profiles"
+    assert [label_of(k) for k in ("ip_address", "form_id", "url", "user_agent", "utm_source", "city")] == [
+        "IP address",
+        "Form ID",
+        "URL",
+        "User agent",
+        "UTM source",
+        "City",
+    ]

@@ -192,6 +192,24 @@ def test_preview_counts_what_moves_and_what_folds(engine: Engine, pair: Pair) ->
         "social_profile": (1, 2, 1, 1),
         "do_not_contact": (0, 1, 0, 1),
     }
+    # Headings and counted words as a person writes them: "IP addresses", never "Ip addresses" or "1 events".
+    assert [c.label for c in preview.children] == [
+        "Events",
+        "Notes",
+        "Segment memberships",
+        "Campaign memberships",
+        "IP addresses",
+        "Social profiles",
+        "Do-not-contact records",
+    ]
+    assert [c.words(c.moving) for c in preview.children if c.moving] == [
+        "3 events",
+        "1 note",
+        "1 segment membership",
+        "1 IP address",
+        "1 social profile",
+        "1 do-not-contact record",
+    ]
     assert preview.folds == (
         "Segment “Newsletter”: both are in it; kept once, added 2026-01-06 (the earlier date).",
         "Campaign “Welcome”: both are in it; kept once, added 2026-01-10 (the earlier date).",

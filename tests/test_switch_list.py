@@ -150,10 +150,23 @@ async def test_typing_in_the_list_filters_it_case_and_accents_ignored() -> None:
         assert isinstance(app.focused, Input)
         assert app.switches.filter_text == "ARZ"
         assert lines(app) == ["ARZ", "○ off  Ärzte in Zürich", "1 of 4 selected · 1 shown"]
-        await pilot.press("enter", "space")  # back to the list, toggle the match
+        await pilot.press("down", "space")  # back to the list, toggle the match
         await pilot.pause()
         assert app.toggled == [(3, True)]
         assert lines(app)[-1] == "2 of 4 selected · 1 shown"
+
+
+async def test_enter_in_the_filter_toggles_the_highlighted_match_at_once() -> None:
+    app = SwitchApp(items())
+    async with app.run_test(size=(60, 12)) as pilot:
+        await pilot.press("w", "e", "b", "enter")
+        await pilot.pause()
+        assert app.toggled == [(2, True)]
+        assert "● on   Webinar attendees" in screen_text(app)
+        assert isinstance(app.focused, OptionList)  # back in the list: Enter, Space, j/k work as there
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.toggled == [(2, True), (2, False)]
 
 
 async def test_letters_that_are_list_keys_move_but_others_start_the_filter() -> None:
@@ -174,9 +187,10 @@ async def test_slash_focuses_the_filter_and_a_miss_says_so() -> None:
         await pilot.pause()
         assert app.switches.filter_text == "zz"
         assert lines(app) == ["zz", "No name contains “zz”.", "1 of 4 selected · 0 shown"]
-        await pilot.press("enter", "space")
+        await pilot.press("enter", "space")  # nothing to toggle: Enter only returns to the list
         await pilot.pause()
         assert app.toggled == []
+        assert isinstance(app.focused, OptionList)
 
 
 async def test_escape_clears_the_filter_first_then_reaches_the_screen() -> None:
@@ -196,7 +210,7 @@ async def test_escape_clears_the_filter_first_then_reaches_the_screen() -> None:
 async def test_escape_in_the_list_also_clears_the_filter_first() -> None:
     app = SwitchApp(items())
     async with app.run_test(size=(60, 12)) as pilot:
-        await pilot.press("o", "l", "d", "enter")
+        await pilot.press("o", "l", "d", "down")
         assert isinstance(app.focused, OptionList)
         await pilot.press("escape")
         await pilot.press("escape")
@@ -207,7 +221,7 @@ async def test_escape_in_the_list_also_clears_the_filter_first() -> None:
 async def test_new_items_keep_the_filter_and_the_highlighted_one() -> None:
     app = SwitchApp(items())
     async with app.run_test(size=(60, 12)) as pilot:
-        await pilot.press("e", "enter", "down")  # Webinar attendees, the second match
+        await pilot.press("e", "down", "down")  # Webinar attendees, the second match
         app.switches.set_items([*items(), SwitchItem(5, "Events", True)])
         await pilot.pause()
         assert lines(app)[-1] == "2 of 5 selected · 4 shown"

@@ -101,6 +101,14 @@ def test_markers_land_on_their_cells_with_labels() -> None:
     assert all(len(line) == W for line in text(rows))
 
 
+def test_a_long_label_ends_in_an_ellipsis() -> None:
+    tenerife = MapMarker(28.5, -16.3, "Santa Cruz de Tenerife, Spain")
+    braille = "".join(text(render_map(Viewport(), W, H, [tenerife])))
+    assert "Santa Cruz de Ten…" in braille and "Santa Cruz de Tene" not in braille
+    plain = "".join(text(render_map(Viewport(), W, H, [tenerife], ascii_mode=True)))
+    assert "Santa Cruz de Ten." in plain
+
+
 def test_a_map_without_markers_still_draws_land_and_sea() -> None:
     rows = render_map(Viewport(), W, H)
     roles = {role for row in rows for _, role in row}
@@ -170,7 +178,7 @@ async def test_the_widget_fits_its_markers_and_answers_keys(size: tuple[int, int
         assert world_map.viewport.lon > fitted.lon
         await pilot.press("0")
         assert world_map.viewport == fitted
-        await pilot.press("a")
+        await pilot.press("b")
         await pilot.pause()
         assert world_map.ascii_mode
         assert "@" in "".join(screen_lines(app))

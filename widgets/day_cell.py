@@ -99,7 +99,8 @@ def day_lines(
         if total == 1 and entries:
             line = Content.assemble(number, " ", _entry(entries[0], width - 3))
         elif total:
-            tally = f" ({total} notes)" if width >= len(f"{day.day:>2} ({total} notes)") else f" ({total})"
+            counted = f" ({plural(total, 'note')})"
+            tally = counted if width >= 2 + len(counted) else f" ({total})"
             line = Content.assemble(number, (tally, "$text-muted"))
         else:
             line = number

@@ -169,7 +169,9 @@ def render_map(
             placed.append((x, y, marker))
     taken = {(x, y) for x, y, _ in placed}
     for x, y, marker in sorted(placed, key=lambda p: not p[2].selected):
-        label = one_line(marker.label).strip()[:LABEL_WIDTH]
+        label = one_line(marker.label).strip()
+        if len(label) > LABEL_WIDTH:  # cut, and marked as cut ("." where the map is ASCII)
+            label = label[: LABEL_WIDTH - 1] + ("." if ascii_mode else "…")
         if not label:
             continue
         for start in (x + 1, x - len(label) - 1):

@@ -35,11 +35,13 @@ class MonthGrid(Widget, can_focus=True):
 
     DEFAULT_CSS = """
     MonthGrid { height: 1fr; layout: vertical; }
-    MonthGrid > #month-title { width: 1fr; height: 1; text-align: center; text-style: bold; }
+    MonthGrid > #month-title {
+        width: 1fr; height: 1; text-align: center; text-style: bold; text-wrap: nowrap; text-overflow: ellipsis;
+    }
     MonthGrid > Grid {
         grid-size: 7; grid-columns: 1fr; grid-rows: 1 1fr 1fr 1fr 1fr 1fr 1fr; grid-gutter: 0 1; height: 1fr;
     }
-    MonthGrid .weekday { color: $text-muted; text-style: bold; height: 1; }
+    MonthGrid .weekday { color: $text-muted; text-style: bold; height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
     """
     BINDINGS = [
         Binding("left", "move(-1)", "Previous day", show=False, id="month_grid.left"),

@@ -3,8 +3,10 @@
 Toggling flips the switch at once and posts `MembershipSwitches.Toggled`; the screen saves the change and, if
 saving fails, calls `set_state(key, on)` to flip it back. Keys in the list: Space or Enter toggle, `j`/`k`
 and arrows move, `g`/`G` first/last, `/` focuses the filter box and any other printable key is typed into
-it; in the filter, Enter or Down returns to the list. Esc clears a filter first; with no filter, Esc is left to the
-screen (`SkipAction`), so a dialog's own non-priority `escape` binding closes it.
+it; in the filter, Enter toggles the highlighted match and returns to the list (the filter applies as it is
+typed, so there is nothing else for Enter to confirm), Down returns to the list without toggling. Esc clears
+a filter first; with no filter, Esc is left to the screen (`SkipAction`), so a dialog's own non-priority
+`escape` binding closes it.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from plain.literal import one_line
+from widgets.choice_list import ChoiceList
 
 ON = ("● on ", "bold $success")
 OFF = ("○ off", "bold $warning")
@@ -45,16 +48,11 @@ def _fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
 
 
-class _SwitchOptions(OptionList):
-    """The switches themselves; printable keys it has no use for go to the filter box."""
+class _SwitchOptions(ChoiceList):
+    """The switches themselves, with the list keys of every list (`ChoiceList`) and Space to toggle; printable
+    keys it has no use for go to the filter box."""
 
-    BINDINGS = [
-        Binding("space", "select", "Toggle", id="switches.toggle"),
-        Binding("j", "cursor_down", "Down", show=False, id="switches.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="switches.up"),
-        Binding("g", "first", "Top", show=False, id="switches.top"),
-        Binding("G", "last", "Bottom", show=False, id="switches.bottom"),
-    ]
+    BINDINGS = [Binding("space", "select", "Toggle", id="switches.toggle")]
 
     def __init__(self, type_ahead: Callable[[str], None]) -> None:
         super().__init__(markup=False)
@@ -76,7 +74,9 @@ class MembershipSwitches(Widget):
     MembershipSwitches { height: 1fr; layout: vertical; }
     MembershipSwitches > Input { dock: top; margin: 0 1 1 1; }
     MembershipSwitches > _SwitchOptions { height: 1fr; border: none; padding: 0 1; &:focus { border: none; } }
-    MembershipSwitches > .switches--count { dock: bottom; height: 1; color: $text-muted; padding: 0 1; }
+    MembershipSwitches > .switches--count {
+        dock: bottom; height: 1; color: $text-muted; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis;
+    }
     """
     BINDINGS = [
         Binding("escape", "clear_filter", "Clear filter", show=False, id="switches.clear_filter"),
@@ -209,6 +209,9 @@ class MembershipSwitches(Widget):
     def _filter_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.action_focus_list()
+        options = self.query_one(_SwitchOptions)
+        if options.highlighted_option is not None and not options.highlighted_option.disabled:
+            options.action_select()
 
     def _type_into_filter(self, character: str) -> None:
         box = self.query_one(Input)

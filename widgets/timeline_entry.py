@@ -9,6 +9,7 @@ from typing import Any, Protocol
 from textual.content import Content
 
 from plain.literal import literal, one_line
+from plain.words import label_of
 
 
 class TimelineEntry(Protocol):
@@ -38,7 +39,7 @@ def day_heading(day: date, today: date) -> str:
 
 
 def _humanize(key: str) -> str:
-    return one_line(key).replace("_", " ").strip().capitalize()
+    return label_of(one_line(key))
 
 
 def _scalar(value: Any) -> str:
@@ -67,14 +68,17 @@ def detail_lines(details: Mapping[str, Any], indent: int = 0) -> Iterable[tuple[
             yield indent, _humanize(str(key)), _scalar(value)
 
 
+TYPE_WIDTH = 18  # the type column; a longer name ("Campaign membership") ends in "…" rather than being cut
+
+
 def render_entry(entry: TimelineEntry, *, expanded: bool, local: datetime) -> Content:
     """One event as a line, or with its details beneath when expanded."""
     marker = "▾" if expanded else "▸"
-    parts: list[tuple[str, str] | str] = [
+    parts: list[tuple[str, str] | str | Content] = [
         (f"{marker} ", "$text-muted"),
         (local.strftime("%H:%M"), "$text-muted"),
         "  ",
-        (f"{one_line(entry.type_name):<18.18}", "$accent"),
+        Content(one_line(entry.type_name)).truncate(TYPE_WIDTH, ellipsis=True, pad=True).stylize("$accent"),
         " ",
         one_line(entry.label),
     ]

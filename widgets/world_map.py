@@ -1,8 +1,9 @@
 """A world map of where a contact has been: land from the shipped mask, a marker per location, the travel path.
 
 Data in: `WorldMap(markers, path, viewport)` or the `markers`, `path` and `viewport` reactives. Keys: `+`/`-`
-zoom, arrows pan, `0` fits every marker, `a` switches braille and ASCII, `p` shows or hides the path. ASCII
+zoom, arrows pan, `0` fits every marker, `b` switches braille and ASCII, `p` shows or hides the path. ASCII
 is where the app draws in ASCII (widgets/charset.py: the terminal shows ASCII only).
+(Not `a`: the contact page that holds the map opens the campaigns with `a`.)
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ class WorldMap(Widget, can_focus=True):
         Binding("up", "pan(1, 0)", "Pan north", show=False, id="world_map.pan_north"),
         Binding("down", "pan(-1, 0)", "Pan south", show=False, id="world_map.pan_south"),
         Binding("0", "fit", "Fit markers", id="world_map.fit"),
-        Binding("a", "toggle_ascii", "ASCII map", id="world_map.ascii"),
+        Binding("b", "toggle_ascii", "ASCII map", id="world_map.ascii"),
         Binding("p", "toggle_path", "Path", id="world_map.path"),
     ]
 

@@ -10,6 +10,7 @@ import sys
 from cli.common import db_path, progress_bar, say
 from cli.registry import Command, db_option
 from plain.errors import UserError
+from plain.words import plural
 
 
 def _arguments(db: argparse.ArgumentParser) -> None:
@@ -53,7 +54,7 @@ def _copy(args: argparse.Namespace) -> int:
         if count:
             say(f"{name:>20}  {count:>12,}")
     say(
-        f"Copied {summary.copied:,} rows from {display_name(args.source)} to {display_name(args.destination)}; "
+        f"Copied {plural(summary.copied, 'row')} from {display_name(args.source)} to {display_name(args.destination)}; "
         "every table's row count matches."
     )
     return 0

@@ -20,6 +20,7 @@ from cli.common import database, print_failures, progress_bar, say
 from cli.output import print_json
 from cli.registry import Command, db_option
 from plain.errors import UserError
+from plain.words import plural
 
 if TYPE_CHECKING:
     from services.mautic import MauticClient
@@ -142,7 +143,9 @@ def _sync(args: argparse.Namespace) -> int:
                 pushed = push_changes(engine, client, source_id, origin=origin, now=now)
 
                 def advance(done: MauticSummary) -> None:
-                    counts = f"{done.rows:,} contacts · {done.events:,} events · {client.requests:,} requests"
+                    counts = " · ".join(
+                        (plural(done.rows, "contact"), plural(done.events, "event"), plural(client.requests, "request"))
+                    )
                     bar.update(task, stage=done.stage, counts=counts)
 
                 try:
@@ -160,20 +163,22 @@ def _sync(args: argparse.Namespace) -> int:
                 except KeyboardInterrupt:
                     stopped = "Interrupted."
     print_failures(summary.failed)
-    sent = f"sent {pushed.sent:,} changes"
+    sent = f"sent {plural(pushed.sent, 'change')}"
     if pushed.refused or pushed.conflicts or pushed.waiting:
         sent += f" ({pushed.refused:,} refused, {pushed.conflicts:,} in conflict, {pushed.waiting:,} waiting)"
     counts = (
-        f"{sent}; {summary.created:,} contacts created, {summary.updated:,} updated, {summary.unchanged:,} unchanged, "
+        f"{sent}; {plural(summary.created, 'contact')} created, {summary.updated:,} updated, "
+        f"{summary.unchanged:,} unchanged, "
         f"{summary.deleted:,} deleted, {summary.merged:,} merged, {len(summary.failed):,} failed; "
-        f"{summary.events:,} events, {summary.notes:,} notes, {summary.segments:,} segments, "
-        f"{summary.campaigns:,} campaigns, {summary.templates:,} email templates; {client.requests:,} requests"
+        f"{plural(summary.events, 'event')}, {plural(summary.notes, 'note')}, {plural(summary.segments, 'segment')}, "
+        f"{plural(summary.campaigns, 'campaign')}, {plural(summary.templates, 'email template')}; "
+        f"{plural(client.requests, 'request')}"
     )
     if pushed.problem:
         say(f"dossier: {pushed.problem}")
     if stopped is not None:
         say(f"dossier: {stopped}")
-        print(f"Stopped after {summary.rows:,} contacts ({counts}). Run the same command again to resume.")
+        print(f"Stopped after {plural(summary.rows, 'contact')} ({counts}). Run the same command again to resume.")
         return 1
     print(f"Synced with {client.base_url}: {counts}.")
     if pushed.refused or pushed.conflicts:

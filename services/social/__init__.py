@@ -25,6 +25,12 @@ def provider(network: str) -> FeedProvider:
         raise SocialError(f"Dossier does not know the network {network!r}; choose one of {known}.") from None
 
 
+def network_label(network: str) -> str:
+    """A network's name as written in sentences ("GitHub", not "Github"); an unknown one as stored."""
+    known = PROVIDERS.get(network)
+    return known.label if known is not None else network
+
+
 __all__ = [
     "MAX_BODY_BYTES",
     "PROVIDERS",
@@ -33,6 +39,7 @@ __all__ = [
     "FeedStatus",
     "SocialError",
     "handle_readers",
+    "network_label",
     "offline_result",
     "provider",
 ]

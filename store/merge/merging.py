@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 
 from plain.errors import UserError
 from plain.json_text import jsonable
+from plain.words import plural, sentence_case
 from store.contacts import ContactNotFound
 from store.db import writing
 from store.merge.rules import DERIVED, FieldPreview, Side, check_overrides, field_previews, merged_values, shown
@@ -48,7 +49,7 @@ class ChildCount:
     """How many rows of one table each contact has, and how many of the other's fold into the survivor's."""
 
     table: str
-    label: str
+    label: str  # the table's rows as a heading: "Events", "IP addresses"
     survivor: int
     other: int
     folded: int
@@ -56,6 +57,10 @@ class ChildCount:
     @property
     def moving(self) -> int:
         return self.other - self.folded
+
+    def words(self, count: int) -> str:
+        """`count` of these rows in words: "1 event", "4 IP addresses"."""
+        return TABLES[self.table].words(count)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +164,7 @@ def _build(conn: Connection, survivor_id: int, other_id: int, now: datetime) -> 
         pairs = fold_pairs(conn, table, survivor_id, other_id)
         folds += [_fold_sentence(conn, table, other, own) for other, own in pairs]
         counts = (count_rows(conn, table, survivor_id), count_rows(conn, table, other_id))
-        children.append(ChildCount(table.name, table.plural.capitalize(), *counts, len(pairs)))
+        children.append(ChildCount(table.name, sentence_case(table.plural), *counts, len(pairs)))
     derived: dict[str, dict[Side, Any]] = {
         column: {"survivor": mine._mapping[column], "other": theirs._mapping[column]} for column in DERIVED.values()
     }
@@ -185,7 +190,7 @@ def _fold_sentence(conn: Connection, table: ChildTable, other: dict, mine: dict)
     if table.name == "contact_ip":
         ip = conn.execute(text("SELECT ip FROM ip_address WHERE id = :id"), {"id": mine[table.key]}).scalar()
         hits = mine["hits"] + other["hits"]
-        return f"IP address {ip}: seen for both; kept once with {hits:,} visits."
+        return f"IP address {ip}: seen for both; kept once with {plural(hits, 'visit')}."
     return f"{mine['network']} profile {mine['handle']}: on both; the survivor's is kept."
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Boolean, text
 from sqlalchemy.engine import Connection
 
+from plain.words import plural
 from store.dialect import loads, stored_row
 from store.models import Contact
 
@@ -59,7 +60,7 @@ class ChildTable:
     large: bool = False  # fingerprinted by count and last key, not row by row
 
     def words(self, count: int) -> str:
-        return f"{count:,} {self.singular if count == 1 else self.plural}"
+        return plural(count, self.singular, self.plural)
 
 
 CHILD_TABLES = (

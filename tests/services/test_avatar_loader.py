@@ -168,9 +168,9 @@ async def test_the_social_source_uses_the_cached_profile_picture(engine, client,
         engine, profile_id, Found("ok", Profile(display_name="Ada", avatar_url=local_server.url("/pic.png"))), NOW
     )
     outcome = await load(engine, client, None, source="social", contact_id=contact_id)
-    assert (outcome.image, outcome.caption) == (png("purple"), "Github")
+    assert (outcome.image, outcome.caption) == (png("purple"), "GitHub")  # the provider's own spelling
     again = await load(engine, client, None, source="social", contact_id=contact_id)
-    assert again.caption == "Github" and len(local_server.received) == 1  # served from the cache
+    assert again.caption == "GitHub" and len(local_server.received) == 1  # served from the cache
 
 
 async def test_the_social_source_without_a_profile_picture_falls_back(engine, client, make_contact) -> None:

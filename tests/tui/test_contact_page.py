@@ -89,6 +89,20 @@ async def test_enter_expands_an_event_to_all_its_details(app_factory):
         assert "City: Zürich" not in screen_text(app)
 
 
+async def test_detail_labels_write_initials_in_capitals(app_factory):
+    app = app_factory(contact_id=ADA)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "j", "enter")  # "Accessed from IP", its detail keyed "ip"
+        await settle(pilot)
+        text = screen_text(app)
+        assert "IP: 81.2.69.142" in text and "Ip: " not in text
+        await pilot.press("enter", "k", "enter")  # the page hit: "url" and "referrer"
+        await settle(pilot)
+        text = screen_text(app)
+        assert "URL: https://analytical.example/pricing/0" in text and "Referrer: search" in text
+
+
 async def test_filter_by_type_then_clear(app_factory):
     app = app_factory(contact_id=ADA)
     async with app.run_test(size=(120, 36)) as pilot:

@@ -51,7 +51,7 @@ async def test_the_merge_preview_counts_what_moves_in_words(app_factory):
         assert "Moves to this contact: 1 event, 1 do-not-contact record" in screen_text(app)
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "Moves here: events (1), do-not-contact records (1)." in screen_text(app)
+        assert "Moves here: 1 event, 1 do-not-contact record." in screen_text(app)
 
 
 async def test_the_active_tab_is_bold_so_it_reads_without_colour(app_factory, monkeypatch):

@@ -79,7 +79,7 @@ async def test_a_vcard_folder_is_recognised_and_imported(app_factory, tmp_path: 
         await open_dialog(pilot)
         await pilot.press(*str(folder), "enter")
         await settle(pilot)
-        assert "Read 1 cards: 1 created" in screen_text(app)
+        assert "Read 1 card: 1 created" in screen_text(app)
 
 
 async def test_a_missing_path_and_a_bad_file_get_one_sentence(app_factory, tmp_path: Path) -> None:

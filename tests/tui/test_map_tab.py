@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.widgets import TabbedContent
 
 from tests.tui.conftest import screen_text, settle
+from widgets.activity_chart import ActivityChart
 from widgets.world_map import WorldMap
 
 
@@ -56,3 +57,28 @@ async def test_every_place_cell_sits_under_its_heading(app_factory):
             "From previous": "—",
         }
         assert row["Last seen"].startswith("2026-")
+
+
+async def test_on_the_map_tab_m_charts_by_month_and_v_moves_to_the_map(app_factory):
+    from tui.dialogs.memberships import MembershipsDialog
+
+    app = app_factory(contact_id=1)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("m")  # as on every other tab: the chart by month
+        await settle(pilot)
+        assert app.screen.chart_period == "month"
+        assert app.screen.query_one(ActivityChart).series.period == "month"  # the chart drawn by month
+        world = app.screen.query_one(WorldMap)
+        assert not world.has_focus
+        await pilot.press("v")
+        await settle(pilot)
+        assert world.has_focus
+        await pilot.press("shift+tab", "tab")  # Tab too moves from the places to the map
+        await settle(pilot)
+        assert world.has_focus
+        await pilot.press("a")  # the campaigns, from the map too
+        await settle(pilot)
+        assert isinstance(app.screen, MembershipsDialog)

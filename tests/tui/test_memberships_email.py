@@ -65,6 +65,25 @@ async def test_campaign_dialog_filters_by_typing(app_factory):
         assert isinstance(app.screen, ContactScreen)
 
 
+async def test_enter_after_a_filter_toggles_the_match_at_once(app_factory):
+    app = app_factory(contact_id=ADA)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("v", "i", "enter")  # one Enter: VIP on, and saved
+        await settle(pilot)
+        assert "● on   VIP" in screen_text(app)
+        assert "Added to segment VIP" in screen_text(app)
+        await pilot.press("enter")  # back in the list, Enter toggles as Space does
+        await settle(pilot)
+        assert "○ off  VIP" in screen_text(app)
+        assert [e.label for e in events(app, "segment_membership")] == [
+            "Added to segment: VIP",
+            "Removed from segment: VIP",
+        ]
+
+
 async def test_a_toggle_on_a_locked_database_flips_back(app_factory, sample_db: Path):
     app = app_factory(contact_id=ADA)
     async with app.run_test(size=(120, 36)) as pilot:

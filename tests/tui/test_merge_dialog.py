@@ -281,6 +281,7 @@ async def test_the_confirmation_names_both_and_what_changes(app_factory):
         assert "Changes here: First name, Last name" in text and "Points, Stage." in text
         assert "To undo: u on the “Contact merged” event in History." in text
         assert "`" not in text
+        assert "Moves here: 1 event, 1 do-not-contact record." in text
         await pilot.press("n")
         await settle(pilot)
         assert isinstance(app.screen, MergeDialog)

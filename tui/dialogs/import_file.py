@@ -23,6 +23,7 @@ from textual.worker import get_current_worker
 
 from plain.errors import UserError
 from plain.literal import one_line
+from plain.words import plural
 from store.db import describe_error
 from store.interchange.counts import ImportCounts
 from store.interchange.formats import FileFormat, detect
@@ -40,13 +41,14 @@ class _Stopped(Exception):
 def report(counts: ImportCounts, unit: str, folder: str) -> list[str]:
     """The summary line and the first failures, their paths made relative to `folder` (the dialog is narrow)."""
     lines = [
-        f"Read {counts.rows:,} {unit}: {counts.created:,} created, {counts.updated:,} updated, "
-        f"{counts.unchanged:,} unchanged, {counts.skipped:,} skipped, {len(counts.failed):,} failed."
+        f"Read {plural(counts.rows, unit.removesuffix('s'), unit)}: {counts.created:,} created, "
+        f"{counts.updated:,} updated, {counts.unchanged:,} unchanged, {counts.skipped:,} skipped, "
+        f"{len(counts.failed):,} failed."
     ]
     lines += [reason.removeprefix(folder) for reason in counts.failed[:SHOWN_FAILURES]]
     if len(counts.failed) > SHOWN_FAILURES:
         more = len(counts.failed) - SHOWN_FAILURES
-        lines.append(f"… and {more:,} more failures (dossier import on the command line lists them all).")
+        lines.append(f"… and {plural(more, 'more failure')} (dossier import on the command line lists them all).")
     return lines
 
 

@@ -18,7 +18,6 @@ from plain.literal import one_line
 from store.db import describe_error
 from store.merge.merging import MergeError, MergePreview, merge_contacts, preview_merge
 from store.merge.rules import RULE_TEXT, FieldPreview, Side
-from store.merge.tables import TABLES
 from store.rows import ContactDetail
 from tui.background import in_thread
 from tui.context import InApp
@@ -112,7 +111,7 @@ class MergeDialog(InApp, ModalScreen[int | None]):
         )
         fields = self.query_one(MergeFields)
         fields.show(preview.fields, self._overrides)
-        moves = [TABLES[c.table].words(c.moving) for c in preview.children if c.moving]
+        moves = [c.words(c.moving) for c in preview.children if c.moving]
         lines = [Content.assemble(("Moves to this contact: ", "bold"), ", ".join(moves) or "nothing")]
         lines += [Content.styled(one_line(fold), "$text-muted") for fold in preview.folds]
         self.query_one("#merge-moves", Static).update(Content("\n").join(lines))
@@ -202,7 +201,7 @@ def confirmation(preview: MergePreview, overrides: dict[str, Side]) -> Content:
     """The question before merging: both contacts named, the fields that change, and how to undo."""
     other, survivor = preview.other, preview.survivor
     changed = [one_line(change.label) for change in preview.changes(overrides)]
-    moves = [f"{TABLES[c.table].plural} ({c.moving:,})" for c in preview.children if c.moving]
+    moves = [c.words(c.moving) for c in preview.children if c.moving]
     return Content.assemble(
         "Merge ",
         (one_line(other.name), "bold"),

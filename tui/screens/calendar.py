@@ -14,6 +14,7 @@ from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from plain.literal import one_line
+from plain.words import plural
 from store.calendar import CalendarEntry, calendar_entries, day_counts, local_days
 from tui.background import in_thread
 from tui.contact.tabs.notes import MARKERS
@@ -139,7 +140,7 @@ class CalendarScreen(InApp, Screen[None]):
         day, entries = self._day, self._agenda
         if day is None:
             return
-        count = f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}" if entries else "nothing planned"
+        count = plural(len(entries), "entry", "entries") if entries else "nothing planned"
         heading = self.query_one("#agenda-title", Static)
         # The agenda is narrow at 80 columns: a shorter weekday, and the count under the date, rather than
         # a date wrapped in two.

@@ -12,9 +12,11 @@ from textual.widgets import DataTable, Header, Input, Static
 
 from plain.literal import one_line
 from plain.times import relative
+from plain.words import plural
 from store.contacts import count_contacts, list_contacts, search_contacts
 from store.rows import ContactSummary
 from tui.background import in_thread
+from tui.cells import cell
 from tui.context import InApp
 from tui.inputs import TextInput
 from widgets.footer import FittingFooter
@@ -112,12 +114,12 @@ class ContactListScreen(InApp, Screen[None]):
     def _cells(self, row: ContactSummary) -> list[Text]:
         now = self.ctx.clock()
         values = {
-            "name": Text(one_line(row.name), style="bold", overflow="ellipsis", no_wrap=True),
-            "email": Text(one_line(row.email or ""), overflow="ellipsis", no_wrap=True),
-            "company": Text(one_line(row.company), overflow="ellipsis", no_wrap=True),
-            "city": Text(one_line(row.city), overflow="ellipsis", no_wrap=True),
-            "points": Text(str(row.points), justify="right"),
-            "last_active": Text(relative(row.last_active, now), style="dim"),
+            "name": cell(row.name, style="bold"),
+            "email": cell(row.email or ""),
+            "company": cell(row.company),
+            "city": cell(row.city),
+            "points": cell(str(row.points), right=True),
+            "last_active": cell(relative(row.last_active, now), style="dim"),
         }
         return [values[str(key.value)] for key in self.table.columns]
 
@@ -172,8 +174,10 @@ class ContactListScreen(InApp, Screen[None]):
         elif self._total == 0:
             text = "No contacts yet. Build a demo database with `dossier demo`."
         else:
-            total = f"{self._total:,}" if self._total is not None else f"{shown:,}{more}"
-            text = f"{total} contacts · most recently active first · / searches"
+            count = plural(self._total if self._total is not None else shown, "contact")
+            if self._total is None and more:
+                count = f"{shown:,}+ contacts"
+            text = f"{count} · most recently active first · / searches"
         self.query_one("#list-status", Static).update(Text(text))
 
     @on(Input.Changed, "#search")

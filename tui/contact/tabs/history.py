@@ -24,7 +24,7 @@ from widgets.timeline_entry import TimelineEntry
 
 def describe_filter(flt: TimelineFilter, shown: int, complete: bool, total: int | None = None) -> Content:
     """The filter state in words, with how many events are shown (all of them, `total`, when unfiltered)."""
-    count = f"{shown:,}+ events" if not complete else plural(shown, "event")
+    count = plural(shown, "event") if complete else f"{shown:,}+ events"
     if not flt.active and total is not None and total >= shown:
         count = plural(total, "event")
     if not flt.active:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,9 +10,11 @@ from textual.content import Content
 from textual.widgets import DataTable, Static
 
 from plain.literal import one_line
+from plain.words import plural
 from store.geo import LocationRow, locations_for_contact
 from store.rows import ContactDetail
 from tui.background import in_thread
+from tui.cells import cell
 from tui.contact.tabs.base import ContactTab
 from widgets.world_map import MapMarker, WorldMap
 
@@ -24,12 +25,15 @@ def place(row: LocationRow) -> str:
 
 class MapTab(ContactTab):
     """Where the contact was seen. Shown only while a place is known. Enter on a location centres the map on
-    it; the map's own keys zoom (+/-), pan and fit (0)."""
+    it; `v` moves to the map, whose own keys zoom (+/-), pan and fit (0)."""
 
     TAB_ID, TITLE, KEY, FOCUS, ORDER = "map", "Map", "3", "#locations", 30
 
     BINDINGS = [
-        Binding("m", "focus_map", "Map", show=False, tooltip="Move to the map (zoom with + and -)", id="map.focus"),
+        # Not `m`: on the contact page `m` charts by month, on this tab as on the others.
+        Binding(
+            "v", "focus_map", "To the map", show=False, tooltip="Move to the map (zoom with + and -)", id="map.focus"
+        ),
     ]
 
     def __init__(self, contact_id: int) -> None:
@@ -75,17 +79,17 @@ class MapTab(ContactTab):
         for index, row in enumerate(rows):
             distance = f"{row.distance_km:,.0f} km" if row.distance_km is not None else "—"
             cells = {
-                "place": Text(one_line(place(row)), overflow="ellipsis", no_wrap=True),
-                "coords": Text(f"{row.latitude:.3f}, {row.longitude:.3f}"),
-                "ip": Text(one_line(", ".join(row.ips)), overflow="ellipsis", no_wrap=True),
-                "seen": Text(row.last_seen.astimezone(now.tzinfo).strftime("%Y-%m-%d")),
-                "distance": Text(distance, justify="right"),
+                "place": cell(place(row)),
+                "coords": cell(f"{row.latitude:.3f}, {row.longitude:.3f}"),
+                "ip": cell(", ".join(row.ips)),
+                "seen": cell(row.last_seen.astimezone(now.tzinfo).strftime("%Y-%m-%d")),
+                "distance": cell(distance, right=True),
             }
             table.add_row(
                 *(cells[key] for _, key, _ in self.COLUMNS),
                 key=str(index),
             )
-        count = f"{len(rows)} place{'s' if len(rows) != 1 else ''} · from IP geolocation"
+        count = f"{plural(len(rows), 'place')} · from IP geolocation"
         self.query_one("#locations-title", Static).update(Content.styled(count, "$text-muted"))
         self._draw(selected=0 if rows else None)
 

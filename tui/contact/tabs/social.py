@@ -41,7 +41,9 @@ def section(
         # The network's own sentence: taken down, deactivated, suspended, signed-in readers only, …
         message = cached.message
     if not message and state in CACHED_MESSAGES:
-        message = CACHED_MESSAGES[state].format(network=account.network.capitalize(), handle=account.handle)
+        from services.social import network_label
+
+        message = CACHED_MESSAGES[state].format(network=network_label(account.network), handle=account.handle)
         if now is not None and not cached.may_ask(now) and cached.not_before is not None:
             message += f" It is asked again from {cached.not_before.astimezone():%H:%M}."
     return FeedSection(
@@ -112,7 +114,9 @@ class SocialTab(ContactTab):
         # Never before a rate limit's reset (asking while limited can get a client banned), even with `r`.
         waiting = [a for a in stale if not a.cached.may_ask(now)]
         if force and waiting:
-            names = ", ".join(sorted({a.network.capitalize() for a in waiting}))
+            from services.social import network_label
+
+            names = ", ".join(sorted({network_label(a.network) for a in waiting}))
             self.dossier.say(f"{names} asked to wait; the feed shown is the one from before.", title="Social")
         stale = [a for a in stale if a.cached.may_ask(now)]
         if stale:
