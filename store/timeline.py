@@ -111,10 +111,11 @@ def _conditions(
 
 
 def _stored_time(dialect: str, value: datetime) -> datetime | str:
-    """A cursor's time as the column holds it: UTC without an offset (naive times are UTC already), as text on
-    SQLite. PostgreSQL would compare an aware time as a `timestamptz`, which the timeline index cannot serve."""
-    utc = value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
-    return db_time(utc) if dialect == "sqlite" else utc
+    """A cursor's time as SQLite compares it, the stored UTC text (naive times are UTC already); PostgreSQL's
+    column holds aware times and takes the datetime itself."""
+    if dialect != "sqlite":
+        return value
+    return db_time(value.astimezone(UTC) if value.tzinfo else value)
 
 
 def event_type_counts(engine: Engine, contact_id: int) -> list[TypeCount]:
