@@ -1,8 +1,9 @@
 """Timing: medians and 95th percentiles of many runs, and a store call's own SQL replayed through raw sqlite3.
 
-A store-API figure and its raw-SQL floor run the *same* statements: `capture_sql` records what SQLAlchemy
-sends to the driver for one call, and `replay` runs exactly those statements (with the same parameters) on a
-plain `sqlite3` connection. The difference between the two is the store's own overhead: SQLAlchemy, the
+A store-API figure and its raw-SQL floor run the *same* statements: `capture_sql` records what the store
+sends to the driver for one call (through SQLAlchemy, or straight to the driver: store/reads.py, which shows
+its statements to the same listeners), and `replay` runs exactly those statements (with the same parameters)
+on a plain `sqlite3` connection. The difference between the two is the store's own overhead: SQLAlchemy, the
 connection pool, its transaction, and building the result objects.
 """
 

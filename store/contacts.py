@@ -10,7 +10,8 @@ from store.contact_page import ContactNotFound as ContactNotFound
 from store.contact_page import contact_detail, resolve
 from store.lookup import search_summaries, sql_run
 from store.models import Contact, table_of
-from store.rows import ContactDetail, ContactSummary, contact_summary
+from store.reads import read_run
+from store.rows import ContactDetail, ContactSummary, contact_summaries
 
 C = table_of(Contact).c
 # last_active comes as the stored text and is parsed by `stored_time` (much cheaper than the DateTime processor).
@@ -49,7 +50,7 @@ def list_contacts(engine: Engine, *, after: ListCursor | None = None, limit: int
                 query = query.where(C.id < after[1])
             query = query.order_by(C.id.desc()).limit(limit - len(rows))
             rows += list(conn.execute(query))
-    return [contact_summary(row) for row in rows]
+    return contact_summaries(rows)
 
 
 def search_contacts(
@@ -58,8 +59,8 @@ def search_contacts(
     """Contacts whose name, email, company or city, or the text of one of their notes, have words starting
     with each word typed: newest first, paginated by id (`before_id`). See `store.lookup.search_summaries`,
     which `dossier search` runs on its own sqlite3 connection."""
-    with engine.connect() as conn:
-        return search_summaries(sql_run(conn), engine.dialect.name, query, before_id=before_id, limit=limit)
+    with read_run(engine) as run:
+        return search_summaries(run, engine.dialect.name, query, before_id=before_id, limit=limit)
 
 
 def count_contacts(engine: Engine) -> int:

@@ -20,11 +20,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, TextClause, column, func, literal_column, select, table, text
-from sqlalchemy.engine import Connection
-
 from store.db import fold
-from store.models import Event, table_of
+from store.lookup import Run
 
 INDEX_TEXT = "dossier_event_text(event.label, event.details)"
 # More candidates than this and the index no longer saves anything: reading the contact's own events,
@@ -33,8 +30,6 @@ MOST_CANDIDATES = 20_000
 # Up to this many, fetching each candidate by id (~10 µs) beats walking the contact's events in order and
 # looking each up among the candidates (~0.4 µs an event, until a page of matches is found).
 FEW_CANDIDATES = 1_000
-_fts = table("event_fts", column("rowid"))
-_event = table_of(Event)
 
 
 def _folded(value: str) -> str:
@@ -86,25 +81,31 @@ def trigram_query(needle: str) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class Narrowing:
-    """What the index says: `condition` keeps the events that may contain the needle; with `by_id`, they are
-    few enough to fetch one by one rather than walk the contact's events testing each against them."""
+    """What the index says: `condition` (SQL text on `event`, with `params`) keeps the events that may contain
+    the needle; with `by_id`, they are few enough to fetch one by one rather than walk the contact's events
+    testing each against them. On PostgreSQL the condition reads the `:needle` of the exact test."""
 
-    condition: ColumnElement | TextClause
+    condition: str
+    params: dict[str, Any]
     by_id: bool
 
 
-def narrowing(conn: Connection, needle: str) -> Narrowing | None:
+_MATCHING = "SELECT event_fts.rowid FROM event_fts WHERE event_fts MATCH :trigrams"
+
+
+def narrowing(run: Run, dialect: str, needle: str) -> Narrowing | None:
     """The events the index says may contain `needle`, folded; None when the index cannot help (too short
     a needle, or too common a one: see MOST_CANDIDATES)."""
     fts_query = trigram_query(needle)
     if fts_query is None:
         return None
-    if conn.dialect.name == "postgresql":
+    if dialect == "postgresql":
         # The planner weighs the trigram index against the contact's own events by itself.
-        like = text(f"{INDEX_TEXT} LIKE '%' || dossier_fold(:needle) || '%' ESCAPE '\\'")
-        return Narrowing(like, by_id=False)
-    matching = select(_fts.c.rowid).where(literal_column("event_fts").op("MATCH")(fts_query))
-    count = conn.execute(select(func.count()).select_from(matching.limit(MOST_CANDIDATES + 1).subquery())).scalar()
-    if count is None or count > MOST_CANDIDATES:
+        return Narrowing(f"{INDEX_TEXT} LIKE '%' || dossier_fold(:needle) || '%' ESCAPE '\\'", {}, by_id=False)
+    params = {"trigrams": fts_query}
+    [(count,)] = run(
+        f"SELECT count(*) FROM ({_MATCHING} LIMIT :most) AS candidate", {**params, "most": MOST_CANDIDATES + 1}
+    )
+    if count > MOST_CANDIDATES:
         return None
-    return Narrowing(_event.c.id.in_(matching), by_id=count <= FEW_CANDIDATES)
+    return Narrowing(f"event.id IN ({_MATCHING})", params, by_id=count <= FEW_CANDIDATES)

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from store.rows import ContactSummary, contact_summary
+from store.rows import ContactSummary, contact_summaries
 
 Run = Callable[[str, Mapping[str, Any]], Sequence[Sequence[Any]]]
 
@@ -103,7 +103,7 @@ def search_summaries(
             listed = ", ".join(f":{name}" for name in ids)
             rows += run(f"SELECT {SUMMARY_SQL} FROM contact WHERE contact.id IN ({listed}) AND {_LIVE}", ids)
             rows = sorted(rows, key=lambda row: row[0], reverse=True)[:limit]
-    return [contact_summary(row) for row in rows]
+    return contact_summaries(rows)
 
 
 def note_contact_ids(run: Run, dialect: str, query: str, limit: int, *, before_id: int | None = None) -> list[int]:

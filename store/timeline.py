@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import Engine, Select, String, Text, cast, exists, func, or_, select, text, tuple_, type_coerce
+from sqlalchemy import Engine, func, select
 
-from store.db import stored_time
-from store.dialect import escape_like, folded_contains
-from store.event_search import narrowing
+from store.db import db_time, stored_time
+from store.dialect import escape_like
+from store.event_search import Narrowing, narrowing
 from store.models import Event, table_of
+from store.reads import read_run
 from store.rows import EventRow, TypeCount, event_type_name
 
 E = table_of(Event).c
@@ -48,68 +50,72 @@ def timeline_page(
     """
     needle = flt.text.strip()
     upward = before is not None or oldest
-    order = (E.occurred_at.asc(), E.id.asc()) if upward else (E.occurred_at.desc(), E.id.desc())
-    with engine.connect() as conn:
-        narrow = narrowing(conn, needle) if needle else None
-        # `+ 0` keeps SQLite's planner off the timeline index, which it prefers for the order it gives.
-        by_id = narrow is not None and narrow.by_id and engine.dialect.name == "sqlite"
-        query = _select_events().where((E.contact_id + 0 if by_id else E.contact_id) == contact_id)
-        if narrow is not None:
-            query = query.where(narrow.condition)
-        if flt.include:
-            query = query.where(E.type.in_(sorted(flt.include)))
-        if flt.exclude:
-            query = query.where(E.type.not_in(sorted(flt.exclude)))
-        if needle:
-            # Search the values inside details, not its JSON keys or escapes; case and accents folded. With the
-            # index narrowing, this exact test runs on its few candidates alone.
-            label = folded_contains(E.label, needle)
-            query = query.where(or_(label, _details_match(engine.dialect.name))).params(needle=escape_like(needle))
-        if after is not None:
-            query = query.where(tuple_(E.occurred_at, E.id) < tuple_(*after))
-        if before is not None:
-            query = query.where(tuple_(E.occurred_at, E.id) > tuple_(*before))
-        found = conn.execute(query.order_by(*order).limit(limit))
-        rows = [
-            EventRow(id, contact, kind, stored_time(when), label, details, delta, actor)
-            for id, contact, kind, when, label, details, delta, actor in found
-        ]
+    dialect = engine.dialect.name
+    with read_run(engine) as run:
+        narrow = narrowing(run, dialect, needle) if needle else None
+        conditions, params = _conditions(dialect, flt, needle, narrow)
+        for cursor, test, name in ((after, "<", "after"), (before, ">", "before")):
+            if cursor is not None:
+                conditions.append(f"(event.occurred_at, event.id) {test} (:{name}_at, :{name}_id)")
+                params.update({f"{name}_at": _stored_time(dialect, cursor[0]), f"{name}_id": cursor[1]})
+        order = "ASC" if upward else "DESC"
+        statement = (
+            f"SELECT {_COLUMNS} FROM event WHERE {' AND '.join(conditions)} "
+            f"ORDER BY event.occurred_at {order}, event.id {order} LIMIT :limit"
+        )
+        found = run(statement, {**params, "contact_id": contact_id, "limit": limit})
+    # occurred_at and details come as stored: fromisoformat is several times quicker than SQLAlchemy's
+    # DateTime processor, and details are parsed only when an event is expanded (EventRow.details).
+    rows = [
+        EventRow(id, contact, kind, stored_time(when), label, details, delta, actor)
+        for id, contact, kind, when, label, details, delta, actor in found
+    ]
     return rows[::-1] if upward else rows
 
 
-def _select_events() -> Select:
-    # occurred_at and details come as the stored text: fromisoformat is several times faster than the generic
-    # DateTime processor, and details are parsed only when an event is expanded (EventRow.details).
-    return select(
-        E.id,
-        E.contact_id,
-        E.type,
-        type_coerce(E.occurred_at, String).label("occurred_at"),
-        E.label,
-        # The JSON as stored, parsed only when a row is expanded (PostgreSQL's json type keeps the text too).
-        cast(E.details, Text).label("details"),
-        E.points_delta,
-        E.actor,
-    )
+_COLUMNS = (
+    "event.id, event.contact_id, event.type, event.occurred_at, event.label, CAST(event.details AS TEXT), "
+    "event.points_delta, event.actor"
+)
+_CONTAINS = "dossier_fold({}) LIKE '%' || dossier_fold(:needle) || '%' ESCAPE '\\'"
+# Whether any value inside an event's details, at any depth, folded, contains :needle (LIKE-escaped).
+_DETAILS_MATCH = {
+    "sqlite": "EXISTS (SELECT 1 FROM json_tree(event.details) AS node "
+    "WHERE node.type NOT IN ('object', 'array') AND " + _CONTAINS.format("node.atom") + ")",
+    "postgresql": "EXISTS (SELECT 1 FROM jsonb_path_query(CAST(event.details AS jsonb), 'strict $.**') AS node(atom) "
+    "WHERE jsonb_typeof(node.atom) NOT IN ('object', 'array') AND " + _CONTAINS.format("node.atom #>> '{}'") + ")",
+}
 
 
-def _details_match(dialect: str):
-    """Whether any value inside an event's details, at any depth, folded, contains :needle (LIKE-escaped)."""
-    if dialect == "postgresql":
-        return text(
-            "EXISTS (SELECT 1 FROM jsonb_path_query(CAST(event.details AS jsonb), 'strict $.**') AS node(atom) "
-            "WHERE jsonb_typeof(node.atom) NOT IN ('object', 'array') "
-            "AND dossier_fold(node.atom #>> '{}') LIKE '%' || dossier_fold(:needle) || '%' ESCAPE '\\')"
-        )
-    atoms = (
-        select(text("1"))
-        .select_from(func.json_tree(E.details).table_valued("atom", "type").alias("node"))
-        .where(
-            text("node.type NOT IN ('object', 'array')"),
-            text("dossier_fold(node.atom) LIKE '%' || dossier_fold(:needle) || '%' ESCAPE '\\'"),
-        )
-    )
-    return exists(atoms)
+def _conditions(
+    dialect: str, flt: TimelineFilter, needle: str, narrow: Narrowing | None
+) -> tuple[list[str], dict[str, Any]]:
+    """The filter's conditions on `event` (SQL text) and their parameters, but for the contact and the cursor."""
+    # `+ 0` keeps SQLite's planner off the timeline index, which it prefers for the order it gives.
+    contact = "event.contact_id + 0" if narrow is not None and narrow.by_id else "event.contact_id"
+    conditions, params = [f"{contact} = :contact_id"], {}
+    if narrow is not None:
+        conditions.append(narrow.condition)
+        params.update(narrow.params)
+    for name, types, test in (("include", flt.include, "IN"), ("exclude", flt.exclude, "NOT IN")):
+        named = {f"{name}{n}": kind for n, kind in enumerate(sorted(types))}
+        if named:
+            conditions.append(f"event.type {test} ({', '.join(f':{key}' for key in named)})")
+            params.update(named)
+    if needle:
+        # Search the values inside details, not its JSON keys or escapes; case and accents folded. With the
+        # index narrowing, this exact test runs on its few candidates alone.
+        conditions.append(f"({_CONTAINS.format('event.label')} OR {_DETAILS_MATCH[dialect]})")
+        params["needle"] = escape_like(needle)
+    return conditions, params
+
+
+def _stored_time(dialect: str, value: datetime) -> datetime | str:
+    """A cursor's time as SQLite compares it, the stored UTC text (naive times are UTC already); PostgreSQL's
+    column holds aware times and takes the datetime itself."""
+    if dialect != "sqlite":
+        return value
+    return db_time(value.astimezone(UTC) if value.tzinfo else value)
 
 
 def event_type_counts(engine: Engine, contact_id: int) -> list[TypeCount]:

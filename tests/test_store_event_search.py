@@ -16,6 +16,7 @@ from sqlalchemy import Engine, text
 import store.timeline
 from store.db import open_database
 from store.event_search import event_text, narrowing, trigram_query
+from store.reads import read_run
 from store.timeline import TimelineFilter, timeline_page
 from tests.test_store_notes import _alembic
 
@@ -70,7 +71,7 @@ def _ids(engine: Engine, contact_id: int, needle: str) -> list[int]:
 def test_search_finds_what_it_found_without_the_index(varied, monkeypatch) -> None:
     engine, contact_id = varied
     with_index = {needle: _ids(engine, contact_id, needle) for needle in needles()}
-    monkeypatch.setattr(store.timeline, "narrowing", lambda _conn, _needle: None)
+    monkeypatch.setattr(store.timeline, "narrowing", lambda _run, _dialect, _needle: None)
     without = {needle: _ids(engine, contact_id, needle) for needle in needles()}
     assert with_index == without
     assert sum(bool(ids) for ids in with_index.values()) > 50  # most pieces are found, some are not
@@ -78,10 +79,10 @@ def test_search_finds_what_it_found_without_the_index(varied, monkeypatch) -> No
 
 def test_the_index_narrows_needles_of_three_letters_or_more(varied) -> None:
     engine, _ = varied
-    with engine.connect() as conn:
-        assert narrowing(conn, "zürich") is not None
-        assert narrowing(conn, "nothing like it") is not None
-        assert narrowing(conn, "zü") is None  # too short to narrow: every event is tested
+    with read_run(engine) as run:
+        assert narrowing(run, engine.dialect.name, "zürich") is not None
+        assert narrowing(run, engine.dialect.name, "nothing like it") is not None
+        assert narrowing(run, engine.dialect.name, "zü") is None  # too short to narrow: every event is tested
     assert trigram_query("ab") is None
     assert trigram_query('Ab"c') == '"ab""" AND "b""c"'
 
@@ -117,8 +118,8 @@ def test_upgrading_from_0008_indexes_existing_events(engine: Engine, db_path: Pa
     engine.dispose()
     upgraded = open_database(db_path)
     try:
-        with upgraded.connect() as conn:
-            assert narrowing(conn, "before 0009") is not None
+        with read_run(upgraded) as run:
+            assert narrowing(run, "sqlite", "before 0009") is not None
         assert _ids(upgraded, contact_id, "before 0009") == [event_id]
     finally:
         upgraded.dispose()

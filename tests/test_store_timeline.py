@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -153,6 +154,19 @@ def test_event_rows_carry_their_data(engine, make_contact, add_events) -> None:
     assert row.details == {"reason": "webinar", "tags": ["a", "b"]}
     assert row.occurred_at.tzinfo is not None
     assert row.type_name == "Points changed"
+
+
+def test_times_read_back_as_written_whatever_the_local_zone(engine, make_contact, add_events, monkeypatch) -> None:
+    """Stored times are UTC: the machine's zone changes neither what a page shows nor where the next one starts."""
+    contact_id = make_contact(engine)
+    [event_id] = add_events(engine, contact_id, [{"type": "page.hit", "occurred_at": T0, "label": "Visit"}])
+    monkeypatch.setenv("TZ", "Europe/Paris")
+    time.tzset()
+    [row] = timeline_page(engine, contact_id)
+    assert (row.id, row.occurred_at) == (event_id, T0)
+    assert timeline_page(engine, contact_id, after=(T0, event_id)) == []
+    assert timeline_page(engine, contact_id, after=(T0, event_id + 1)) == [row]
+    assert timeline_page(engine, contact_id, before=(T0, event_id - 1)) == [row]
 
 
 def test_a_contact_without_events(engine, make_contact) -> None:

@@ -185,7 +185,11 @@ class ContactListScreen(InApp, Screen[None]):
         # Keys typed in a burst collapse into one query and one repaint.
         if self._debounce is not None:
             self._debounce.stop()
-        self._debounce = self.set_timer(self.SEARCH_DELAY, lambda: self._load(event.value, reset=True))
+        self._debounce = self.set_timer(self.SEARCH_DELAY, lambda: self._search_now(event.value))
+
+    def _search_now(self, query: str) -> None:
+        self._debounce = None  # done: Enter then only moves to the table, which no second search resets
+        self._load(query, reset=True)
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:
