@@ -6,7 +6,8 @@ from __future__ import annotations
 from textual import on
 from textual.app import App, ComposeResult
 
-from widgets.windowed_table import Column, WindowedTable, fit
+from widgets.table_lines import Column, fit
+from widgets.windowed_table import WindowedTable
 
 HOSTILE = "[@click=app.quit]x[/] [b]bold[/b]"
 COLUMNS = [Column("Name", 12, style="bold"), Column("Points", 6, "right")]

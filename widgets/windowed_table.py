@@ -11,40 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Generic, Literal, TypeVar
+from typing import Generic, TypeVar
 
-from rich.cells import cell_len, set_cell_size
-from rich.segment import Segment
-from rich.style import Style
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from widgets.table_lines import PADDING, Column, LineStyle, draw, line_style
+
 Row = TypeVar("Row")
-PADDING = 1  # cells of space on each side of every column, as DataTable draws them
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    """A column: its title, width in cells (padding not included), alignment and the style of its cells."""
-
-    title: str
-    width: int
-    justify: Literal["left", "right"] = "left"
-    style: str = ""
-
-
-def fit(text: str, width: int) -> tuple[str, int]:
-    """`text` cut to `width` cells with an ellipsis if it is wider (wide characters count as two), and the
-    cells of space left beside it."""
-    length = cell_len(text)
-    if length > width:
-        return (set_cell_size(text, width - 1) + "…" if width > 0 else ""), 0
-    return text, width - length
 
 
 class WindowedTable(ScrollView, Generic[Row], can_focus=True):
@@ -127,7 +106,7 @@ class WindowedTable(ScrollView, Generic[Row], can_focus=True):
         super().__init__(id=id)
         self._cells = cells
         self._columns: tuple[Column, ...] = ()
-        self._apart: tuple[Style, ...] = ()  # one per column, see `_strip`
+        self._styles: dict[tuple[str, bool, bool], LineStyle] = {}  # this repaint's, by kind of line
         self._rows: list[Row] = []
         self.zebra_stripes = zebra_stripes
         self._hover: int | None = None
@@ -151,7 +130,6 @@ class WindowedTable(ScrollView, Generic[Row], can_focus=True):
 
     def set_columns(self, columns: Sequence[Column]) -> None:
         self._columns = tuple(columns)
-        self._apart = tuple(Style.from_meta({"column": index}) for index in range(len(self._columns)))
         self._resize()
 
     def replace(self, rows: Sequence[Row]) -> None:
@@ -191,50 +169,36 @@ class WindowedTable(ScrollView, Generic[Row], can_focus=True):
         elif self.cursor_row >= top + self.page_rows:
             self.scroll_to(y=self.cursor_row - self.page_rows + 1, animate=False, immediate=True)
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._styles = {}  # the theme, focus or hover may have changed since the last repaint
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
+        x, width = round(self.scroll_x), self.size.width
         if y == 0:
-            style = self.get_component_rich_style("windowed-table--header")
-            return self._strip([(column, column.title, style) for column in self._columns], style)
+            titles = [column.title for column in self._columns]
+            return draw(self._columns, titles, self._style("header", False, False), width, x)
         index = round(self.scroll_y) + y - 1
         if index >= len(self._rows):
-            return Strip.blank(self.size.width, self.rich_style)
-        return self._row_strip(index)
+            return Strip.blank(width, self.rich_style)
+        style = self._style("odd" if index % 2 else "even", index == self._hover, index == self.cursor_row)
+        return draw(self._columns, self._cells(self._rows[index]), style, width, x)
 
-    def _row_strip(self, index: int) -> Strip:
-        style = self._row_style(index)
-        # The cursor's colours win over a column's own (DataTable's "css" priority); its bold and dim stay.
-        after = Style.from_color(style.color, style.bgcolor) if index in (self.cursor_row, self._hover) else None
-        cells = []
-        for column, value in zip(self._columns, self._cells(self._rows[index]), strict=False):
-            cell_style = style + Style.parse(column.style) if column.style else style
-            cells.append((column, value, cell_style + after if after else cell_style))
-        return self._strip(cells, style)
-
-    def _row_style(self, index: int) -> Style:
-        parity = "odd" if index % 2 else "even"
-        style = self.get_component_rich_style(f"windowed-table--{parity}-row") if self.zebra_stripes else Style()
-        if index == self._hover:
-            style += self.get_component_rich_style("windowed-table--hover")
-        if index == self.cursor_row:
-            style += self.get_component_rich_style("windowed-table--cursor")
-        return style
-
-    def _strip(self, cells: list[tuple[Column, str, Style]], fill: Style) -> Strip:
-        """One line of padded cells, filled out to the widget's width and scrolled sideways. Only the text
-        takes the cell's style (a bold name is not bold space). Each column's segments carry its number, so
-        neighbouring cells of one style stay apart in a screenshot, where a run is placed as a whole."""
-        segments = []
-        for (column, value, cell_style), apart in zip(cells, self._apart, strict=False):
-            text, space = fit(value, column.width)
-            style, fill_style = cell_style + apart, fill + apart
-            if column.justify == "right":
-                parts = [(" " * (PADDING + space), fill_style), (text, style), (" " * PADDING, fill_style)]
-            else:
-                parts = [(" " * PADDING, fill_style), (text, style), (" " * (space + PADDING), fill_style)]
-            segments += [Segment(part, part_style) for part, part_style in parts if part]
-        x, width = round(self.scroll_x), self.size.width
-        line = Strip(segments).extend_cell_length(x + width, fill).crop(x, x + width)
-        return line.apply_style(self.rich_style)
+    def _style(self, kind: str, hover: bool, cursor: bool) -> LineStyle:
+        key = (kind, hover, cursor)
+        if key not in self._styles:
+            component = self.get_component_rich_style
+            line = self.rich_style
+            if kind == "header":
+                line += component("windowed-table--header")
+            elif self.zebra_stripes:
+                line += component(f"windowed-table--{kind}-row")
+            if hover:
+                line += component("windowed-table--hover")
+            if cursor:
+                line += component("windowed-table--cursor")
+            self._styles[key] = line_style(self._columns, line, header=kind == "header", over=hover or cursor)
+        return self._styles[key]
 
     def _row_at(self, event: events.MouseEvent) -> int | None:
         offset = event.get_content_offset(self)

@@ -20,7 +20,8 @@ from tui.background import in_thread
 from tui.context import InApp
 from tui.inputs import TextInput
 from widgets.footer import FittingFooter
-from widgets.windowed_table import Column, WindowedTable
+from widgets.table_lines import Column
+from widgets.windowed_table import WindowedTable
 
 # (title, key, share of the free width); narrow terminals drop City, then Company.
 FLEX_COLUMNS = [("Name", "name", 30), ("Email", "email", 30), ("Company", "company", 24), ("City", "city", 16)]
