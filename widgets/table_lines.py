@@ -43,7 +43,14 @@ def fit(text: str, width: int) -> tuple[str, int]:
     return text, width - length
 
 
-def line_style(columns: Sequence[Column], line: Style, *, header: bool = False, over: bool = False) -> LineStyle:
+def apart(columns: Sequence[Column]) -> tuple[Style, ...]:
+    """A style for each column that only carries its number, to keep its segments apart (see `line_style`)."""
+    return tuple(Style.from_meta({"column": number}) for number in range(len(columns)))
+
+
+def line_style(
+    columns: Sequence[Column], aparts: Sequence[Style], line: Style, *, header: bool = False, over: bool = False
+) -> LineStyle:
     """The styles of a line whose own style (the widget's, plus header, stripe, cursor or hover) is `line`.
 
     Only a cell's text takes its column's style: a bold name is not bold space. Over a row, the cursor's and
@@ -53,8 +60,8 @@ def line_style(columns: Sequence[Column], line: Style, *, header: bool = False, 
     """
     after = Style.from_color(line.color, line.bgcolor) if over else Style()
     pads, texts = [], []
-    for number, column in enumerate(columns):
-        pad = line + Style.from_meta({"column": number})
+    for column, number in zip(columns, aparts, strict=True):
+        pad = line + number
         pads.append(pad)
         texts.append(pad if header or not column.style else pad + Style.parse(column.style) + after)
     return LineStyle(line, tuple(pads), tuple(texts))

@@ -21,7 +21,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from widgets.table_lines import PADDING, Column, LineStyle, draw, line_style
+from widgets.table_lines import PADDING, Column, LineStyle, apart, draw, line_style
 
 Row = TypeVar("Row")
 
@@ -106,6 +106,7 @@ class WindowedTable(ScrollView, Generic[Row], can_focus=True):
         super().__init__(id=id)
         self._cells = cells
         self._columns: tuple[Column, ...] = ()
+        self._aparts = apart(self._columns)
         self._styles: dict[tuple[str, bool, bool], LineStyle] = {}  # this repaint's, by kind of line
         self._rows: list[Row] = []
         self.zebra_stripes = zebra_stripes
@@ -130,6 +131,7 @@ class WindowedTable(ScrollView, Generic[Row], can_focus=True):
 
     def set_columns(self, columns: Sequence[Column]) -> None:
         self._columns = tuple(columns)
+        self._aparts = apart(self._columns)
         self._resize()
 
     def replace(self, rows: Sequence[Row]) -> None:
@@ -197,7 +199,8 @@ class WindowedTable(ScrollView, Generic[Row], can_focus=True):
                 line += component("windowed-table--hover")
             if cursor:
                 line += component("windowed-table--cursor")
-            self._styles[key] = line_style(self._columns, line, header=kind == "header", over=hover or cursor)
+            header, over = kind == "header", hover or cursor
+            self._styles[key] = line_style(self._columns, self._aparts, line, header=header, over=over)
         return self._styles[key]
 
     def _row_at(self, event: events.MouseEvent) -> int | None:
