@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from tests.tui.conftest import screen_text, settle, type_text
 from tests.tui.sample import HOSTILE_COMPANY, HOSTILE_NAME
 from tui.contact.screen import ContactScreen
 from tui.screens.contact_list import ContactListScreen
+from widgets.windowed_table import WindowedTable
 
 
 def names(app) -> list[str]:
-    table = app.screen.query_one("#contacts", DataTable)
-    return [table.get_row_at(i)[0].plain for i in range(table.row_count)]
+    return [row.name for row in app.screen.query_one("#contacts", WindowedTable).rows]
 
 
 async def test_list_shows_contacts_most_recently_active_first(app_factory):
@@ -54,7 +54,7 @@ async def test_keys_move_and_enter_opens_then_escape_returns(app_factory):
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         await pilot.press("j", "j", "k")
-        table = app.screen.query_one("#contacts", DataTable)
+        table = app.screen.query_one("#contacts", WindowedTable)
         assert table.cursor_row == 1
         await pilot.press("G")
         assert table.cursor_row == table.row_count - 1

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from plain.literal import one_line
 from plain.times import relative
@@ -16,14 +18,16 @@ from plain.words import plural
 from store.contacts import count_contacts, list_contacts, search_contacts
 from store.rows import ContactSummary
 from tui.background import in_thread
-from tui.cells import cell
 from tui.context import InApp
 from tui.inputs import TextInput
 from widgets.footer import FittingFooter
+from widgets.table_lines import Column
+from widgets.windowed_table import WindowedTable
 
 # (title, key, share of the free width); narrow terminals drop City, then Company.
 FLEX_COLUMNS = [("Name", "name", 30), ("Email", "email", 30), ("Company", "company", 24), ("City", "city", 16)]
 FIXED_COLUMNS = [("Points", "points", 6), ("Last active", "last_active", 11)]
+STYLES = {"name": "bold", "last_active": "dim"}
 
 
 def column_layout(width: int) -> list[tuple[str, str, int]]:
@@ -62,7 +66,7 @@ class ContactListScreen(InApp, Screen[None]):
         # page the user asked for does not share the start-up with a list they have not looked at yet.
         self._deferred = deferred
         self._debounce: Timer | None = None
-        self._rows: list[ContactSummary] = []
+        self._keys: list[str] = []  # the columns shown, which the width decides
         self._complete = True
         self._loading = False
         self._total: int | None = None
@@ -70,13 +74,17 @@ class ContactListScreen(InApp, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
         yield TextInput(placeholder="Search name, email, company, city…", id="search")
-        yield DataTable(id="contacts", cursor_type="row", zebra_stripes=True)
+        yield WindowedTable(self._cells, id="contacts", zebra_stripes=True)
         yield Static(id="list-status")
         yield FittingFooter()
 
     @property
-    def table(self) -> DataTable:
-        return self.query_one("#contacts", DataTable)
+    def table(self) -> WindowedTable[ContactSummary]:
+        return self.query_one("#contacts", WindowedTable)
+
+    @property
+    def _rows(self) -> Sequence[ContactSummary]:
+        return self.table.rows
 
     def on_mount(self) -> None:
         self._build_columns()
@@ -97,35 +105,26 @@ class ContactListScreen(InApp, Screen[None]):
         self._build_columns()
 
     def _build_columns(self) -> None:
-        columns = column_layout(self.size.width or 120)
-        table = self.table
-        current = [(str(key.value), column.width) for key, column in table.columns.items()]
-        if current == [(key, width) for _, key, width in columns]:
-            return
-        cursor = table.cursor_row
-        table.clear(columns=True)
-        for title, key, width in columns:
-            justify = "right" if key == "points" else "left"
-            table.add_column(Text(title, justify=justify), key=key, width=width)
-        self._add_rows(self._rows)
-        if self._rows:
-            table.move_cursor(row=min(cursor, len(self._rows) - 1))
+        layout = column_layout(self.size.width or 120)
+        self._keys = [key for _, key, _ in layout]
+        columns = [
+            Column(title, width, "right" if key == "points" else "left", STYLES.get(key, ""))
+            for title, key, width in layout
+        ]
+        if columns != list(self.table.columns):
+            self.table.set_columns(columns)
 
-    def _cells(self, row: ContactSummary) -> list[Text]:
-        now = self.ctx.clock()
+    def _cells(self, row: ContactSummary) -> list[str]:
+        """The text of one row's cells, called only for the rows being drawn."""
         values = {
-            "name": cell(row.name, style="bold"),
-            "email": cell(row.email or ""),
-            "company": cell(row.company),
-            "city": cell(row.city),
-            "points": cell(str(row.points), right=True),
-            "last_active": cell(relative(row.last_active, now), style="dim"),
+            "name": row.name,
+            "email": row.email or "",
+            "company": row.company,
+            "city": row.city,
+            "points": str(row.points),
+            "last_active": relative(row.last_active, self.ctx.clock()),
         }
-        return [values[str(key.value)] for key in self.table.columns]
-
-    def _add_rows(self, rows: list[ContactSummary]) -> None:
-        for row in rows:
-            self.table.add_row(*self._cells(row), key=str(row.id))
+        return [one_line(values[key]) for key in self._keys]
 
     @property
     def search_text(self) -> str:
@@ -152,10 +151,9 @@ class ContactListScreen(InApp, Screen[None]):
 
     def _show(self, rows: list[ContactSummary], *, reset: bool, complete: bool) -> None:
         if reset:
-            self._rows = []
-            self.table.clear()
-        self._rows += rows
-        self._add_rows(rows)
+            self.table.replace(rows)
+        else:
+            self.table.extend(rows)
         self._complete = complete
         self._loading = False
         self._update_status()
@@ -178,7 +176,8 @@ class ContactListScreen(InApp, Screen[None]):
             if self._total is None and more:
                 count = f"{shown:,}+ contacts"
             text = f"{count} · most recently active first · / searches"
-        self.query_one("#list-status", Static).update(Text(text))
+        # One line as wide as the screen whatever it says: no layout pass (a whole-screen repaint) for it.
+        self.query_one("#list-status", Static).update(Text(text), layout=False)
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
@@ -199,16 +198,15 @@ class ContactListScreen(InApp, Screen[None]):
             self._load(event.value, reset=True)
         self.set_focus(self.table)
 
-    @on(DataTable.RowHighlighted, "#contacts")
-    def _near_end(self, event: DataTable.RowHighlighted) -> None:
-        if not self._complete and not self._loading and event.cursor_row >= len(self._rows) - 20:
+    @on(WindowedTable.Highlighted, "#contacts")
+    def _near_end(self, event: WindowedTable.Highlighted) -> None:
+        if not self._complete and not self._loading and event.row >= len(self._rows) - 20:
             self._loading = True
             self._load(self.search_text, reset=False)
 
-    @on(DataTable.RowSelected, "#contacts")
-    def _open(self, event: DataTable.RowSelected) -> None:
-        if event.row_key.value is not None:
-            self.dossier.open_contact(int(event.row_key.value))
+    @on(WindowedTable.Selected, "#contacts")
+    def _open(self, event: WindowedTable.Selected) -> None:
+        self.dossier.open_contact(self._rows[event.row].id)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While searching, letters are text: the list's letter keys stand down.
@@ -249,7 +247,7 @@ class ContactListScreen(InApp, Screen[None]):
         self.table.action_cursor_up()
 
     def action_top(self) -> None:
-        self.table.move_cursor(row=0)
+        self.table.action_first()
 
     def action_bottom(self) -> None:
-        self.table.move_cursor(row=max(0, self.table.row_count - 1))
+        self.table.action_last()
