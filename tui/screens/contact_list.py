@@ -56,8 +56,8 @@ class ContactListScreen(InApp, Screen[None]):
 
     def __init__(self, *, deferred: bool = False) -> None:
         super().__init__()
-        # Opened under a contact's page (`dossier CONTACT`): the list loads when it is first shown, so the
-        # page the user asked for does not share the start-up with a list they have not looked at yet.
+        # Opened under a contact's page (`dossier CONTACT`): the list is built and loads when it is first
+        # shown, so the page the user asked for does not share the start-up with a list not looked at yet.
         self._deferred = deferred
         self._debounce: Timer | None = None
         self._rows: list[ContactSummary] = []
@@ -66,6 +66,8 @@ class ContactListScreen(InApp, Screen[None]):
         self._total: int | None = None
 
     def compose(self) -> ComposeResult:
+        if self._deferred:
+            return
         yield Header(icon="◆")
         yield TextInput(placeholder="Search name, email, company, city…", id="search")
         yield DataTable(id="contacts", cursor_type="row", zebra_stripes=True)
@@ -77,22 +79,24 @@ class ContactListScreen(InApp, Screen[None]):
         return self.query_one("#contacts", DataTable)
 
     def on_mount(self) -> None:
-        self._build_columns()
-        self.set_focus(self.table)
         if not self._deferred:
-            self._start_loading()
+            self._start()
 
-    def on_screen_resume(self) -> None:
+    async def on_screen_resume(self) -> None:
         if self._deferred and self.app.screen is self:
             self._deferred = False
-            self._start_loading()
+            await self.recompose()
+            self._start()
 
-    def _start_loading(self) -> None:
+    def _start(self) -> None:
+        self._build_columns()
+        self.set_focus(self.table)
         self._count()
         self._load("", reset=True)
 
     def on_resize(self) -> None:
-        self._build_columns()
+        if not self._deferred:
+            self._build_columns()
 
     def _build_columns(self) -> None:
         columns = column_layout(self.size.width or 120)
@@ -203,6 +207,8 @@ class ContactListScreen(InApp, Screen[None]):
             self.dossier.open_contact(int(event.row_key.value))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self._deferred:
+            return True
         # While searching, letters are text: the list's letter keys stand down.
         if action in {"focus_search", "cursor_down", "cursor_up", "top", "bottom", "quit", "calendar", "import_file"}:
             return self.focused is not self.query_one("#search", Input)
