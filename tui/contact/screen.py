@@ -84,6 +84,7 @@ class ContactScreen(InApp, Screen[None]):
         self.located = False
         self.detail: ContactDetail | None = None
         self.fingerprint: Fingerprint | None = None
+        self._chart_requested = False
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
@@ -109,8 +110,7 @@ class ContactScreen(InApp, Screen[None]):
         if self.note_id is not None:
             self.query_one(NotesTab).highlight_note(self.note_id)
         self._activated(self.initial_tab)
-        self._load_detail()
-        self.query_one(ContactHeader).load_activity(self.contact_id, self.chart_period)
+        self._load_detail()  # the chart follows once the contact is on screen (`_show`)
         if self.merged_from is not None:
             self.dossier.say(f"Contact #{self.merged_from} was merged into this one.", title="Merged contact")
 
@@ -150,7 +150,13 @@ class ContactScreen(InApp, Screen[None]):
                     contents.active = "history"
                 contents.hide_tab(tab.TAB_ID)
         self.title = one_line(detail.name)
-        self.query_one(ContactHeader).show(detail, self.ctx.clock())
+        header = self.query_one(ContactHeader)
+        header.show(detail, self.ctx.clock())
+        if not self._chart_requested:
+            # The first chart waits for the contact and its first tab to be painted: its thread (the query and
+            # importing plotext) shared the interpreter with the UI and held that first page back.
+            self._chart_requested = True
+            self.call_after_refresh(lambda: header.load_activity(self.contact_id, self.chart_period))
 
     def action_back(self) -> None:
         self.dismiss()
