@@ -15,6 +15,7 @@ from plain.times import relative
 from store.contacts import count_contacts, list_contacts, search_contacts
 from store.rows import ContactSummary
 from tui.background import in_thread
+from tui.breakpoints import take_breakpoints
 from tui.context import InApp
 from tui.inputs import TextInput
 from widgets.footer import FittingFooter
@@ -56,6 +57,7 @@ class ContactListScreen(InApp, Screen[None]):
 
     def __init__(self, *, deferred: bool = False) -> None:
         super().__init__()
+        take_breakpoints(self)
         # Opened under a contact's page (`dossier CONTACT`): the list is built and loads when it is first
         # shown, so the page the user asked for does not share the start-up with a list not looked at yet.
         self._deferred = deferred
