@@ -9,7 +9,6 @@ the help key and the command palette, so whatever does not fit is one key away.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from textual import events
@@ -17,9 +16,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
-
-if TYPE_CHECKING:
-    from textual.screen import Screen
 
 # Always shown: the key that lists every other key.
 ALWAYS = frozenset({"help"})
@@ -77,52 +73,12 @@ def entries(app, bindings: list[tuple[Binding, bool, str]]) -> list[Entry]:
     return shown
 
 
-@dataclass(frozen=True, slots=True)
-class Key:
-    """One FooterKey to draw; the footer is rebuilt only when this list changes."""
-
-    key: str
-    display: str
-    description: str
-    action: str
-    enabled: bool
-    tooltip: str
-    palette: bool = False
-
-
 class FittingFooter(Footer):
-    """Footer that drops the keys that do not fit instead of cutting the row.
-
-    Textual's footer rebuilds every key whenever the screen's bindings may have changed (each focus move)
-    and on every resize; this one rebuilds only when the keys it would draw differ from those it drew."""
-
-    _drawn: tuple[Key, ...] | None = None
+    """Footer that drops the keys that do not fit instead of cutting the row."""
 
     def compose(self) -> ComposeResult:
         if not self._bindings_ready:
             return
-        self._drawn = keys = self._plan()
-        self.styles.grid_size_columns = len(keys)
-        for key in keys:
-            widget = FooterKey(
-                key.key,
-                key.display,
-                key.description,
-                key.action,
-                classes="-command-palette" if key.palette else "",
-                disabled=not key.enabled,
-                tooltip=key.tooltip,
-            )
-            if key.palette:
-                yield widget
-                continue
-            # Born with the footer's style, so binding it does not restyle the key twice as it mounts.
-            widget.set_reactive(FooterKey.compact, self.compact)
-            widget.set_class(self.compact, "-compact", update=False)
-            yield widget.data_bind(compact=Footer.compact)
-
-    def _plan(self) -> tuple[Key, ...]:
-        """The keys to draw at the current width, in order, the palette key last."""
         active = self.screen.active_bindings
         first_of_action: dict[str, tuple[Binding, bool, str]] = {}
         for _node, binding, enabled, tooltip in active.values():
@@ -134,17 +90,33 @@ class FittingFooter(Footer):
         keys = entries(self.app, list(first_of_action.values()))
         by_action = {entry.action: entry for entry in keys}
         shown = fitting([(entry.binding, key_width(entry.display, entry.description)) for entry in keys], width)
-        plan = []
+        self.styles.grid_size_columns = len(shown) + (1 if palette else 0)
         for binding in shown:
             entry = by_action[binding.action]
-            plan.append(
-                Key(binding.key, entry.display, entry.description, binding.action, entry.enabled, entry.tooltip)
+            key = FooterKey(
+                binding.key,
+                entry.display,
+                entry.description,
+                binding.action,
+                disabled=not entry.enabled,
+                tooltip=entry.tooltip,
             )
+            # Born with the footer's style: a FooterKey starts compact and binding it restyled it twice as it
+            # mounted (that was most of the footer's cost before the contact page was first painted).
+            key.set_reactive(FooterKey.compact, self.compact)
+            key.set_class(self.compact, "-compact", update=False)
+            yield key.data_bind(compact=Footer.compact)
         if palette:
             binding, display, description, enabled = palette
-            tooltip = binding.tooltip or binding.description
-            plan.append(Key(binding.key, display, description, binding.action, enabled, tooltip, palette=True))
-        return tuple(plan)
+            yield FooterKey(
+                binding.key,
+                display,
+                description,
+                binding.action,
+                classes="-command-palette",
+                disabled=not enabled,
+                tooltip=binding.tooltip or binding.description,
+            )
 
     def _palette_key(self, active: dict) -> tuple[Binding, str, str, bool] | None:
         if not (self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE):
@@ -155,17 +127,6 @@ class FittingFooter(Footer):
         _node, binding, enabled, _tooltip = found
         return binding, self.app.get_key_display(binding), binding.description, enabled
 
-    def bindings_changed(self, screen: Screen) -> None:
-        self._bindings_ready = True
-        if not screen.app.app_focus:
-            return
-        if self.is_attached and screen is self.screen:
-            self.call_after_refresh(self._redraw_if_changed)
-
     def on_resize(self, _event: events.Resize) -> None:
         if self.is_attached:
-            self.call_after_refresh(self._redraw_if_changed)
-
-    async def _redraw_if_changed(self) -> None:
-        if self.is_attached and self._bindings_ready and self._plan() != self._drawn:
-            await self.recompose()
+            self.call_after_refresh(self.recompose)
