@@ -86,7 +86,8 @@ class FittingFooter(Footer):
                 first_of_action[binding.action] = (binding, enabled, tooltip)
         palette = self._palette_key(active)
         # The palette key is docked right; its border takes the place of its left padding.
-        width = (self.size.width or self.app.size.width) - (key_width(*palette[1:3]) if palette else 0)
+        self._composed_width = self.size.width or self.app.size.width
+        width = self._composed_width - (key_width(*palette[1:3]) if palette else 0)
         keys = entries(self.app, list(first_of_action.values()))
         by_action = {entry.action: entry for entry in keys}
         shown = fitting([(entry.binding, key_width(entry.display, entry.description)) for entry in keys], width)
@@ -127,6 +128,9 @@ class FittingFooter(Footer):
         _node, binding, enabled, _tooltip = found
         return binding, self.app.get_key_display(binding), binding.description, enabled
 
-    def on_resize(self, _event: events.Resize) -> None:
-        if self.is_attached:
+    _composed_width = 0
+
+    def on_resize(self, event: events.Resize) -> None:
+        # The first resize gives the footer the width its keys were already fitted to: no rebuild for that.
+        if self.is_attached and event.size.width != self._composed_width:
             self.call_after_refresh(self.recompose)
