@@ -11,6 +11,7 @@ exactly the same ones: the floor then differs only by Dossier's own work.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import resource
 import sys
@@ -39,7 +40,13 @@ def _probe(app: Any, painted: Callable[[], bool], report: dict[str, Any]) -> Non
     original = app._display
 
     async def finish() -> None:
-        await app.workers.wait_for_complete()
+        # Some background work starts only once the page is painted (the chart, the avatar): wait until no
+        # worker has been left for a moment. (A live-update poll may be cancelled by the next: not a failure.)
+        for _ in range(100):
+            await asyncio.gather(*(worker.wait() for worker in list(app.workers)), return_exceptions=True)
+            await asyncio.sleep(0.1)
+            if not len(app.workers):
+                break
         report["rss_mb"] = peak_rss_mb()
         app.exit()
 

@@ -86,21 +86,27 @@ class FittingFooter(Footer):
                 first_of_action[binding.action] = (binding, enabled, tooltip)
         palette = self._palette_key(active)
         # The palette key is docked right; its border takes the place of its left padding.
-        width = (self.size.width or self.app.size.width) - (key_width(*palette[1:3]) if palette else 0)
+        self._composed_width = self.size.width or self.app.size.width
+        width = self._composed_width - (key_width(*palette[1:3]) if palette else 0)
         keys = entries(self.app, list(first_of_action.values()))
         by_action = {entry.action: entry for entry in keys}
         shown = fitting([(entry.binding, key_width(entry.display, entry.description)) for entry in keys], width)
         self.styles.grid_size_columns = len(shown) + (1 if palette else 0)
         for binding in shown:
             entry = by_action[binding.action]
-            yield FooterKey(
+            key = FooterKey(
                 binding.key,
                 entry.display,
                 entry.description,
                 binding.action,
                 disabled=not entry.enabled,
                 tooltip=entry.tooltip,
-            ).data_bind(compact=Footer.compact)
+            )
+            # Born with the footer's style: a FooterKey starts compact and binding it restyled it twice as it
+            # mounted (that was most of the footer's cost before the contact page was first painted).
+            key.set_reactive(FooterKey.compact, self.compact)
+            key.set_class(self.compact, "-compact", update=False)
+            yield key.data_bind(compact=Footer.compact)
         if palette:
             binding, display, description, enabled = palette
             yield FooterKey(
@@ -122,6 +128,9 @@ class FittingFooter(Footer):
         _node, binding, enabled, _tooltip = found
         return binding, self.app.get_key_display(binding), binding.description, enabled
 
-    def on_resize(self, _event: events.Resize) -> None:
-        if self.is_attached:
+    _composed_width = 0
+
+    def on_resize(self, event: events.Resize) -> None:
+        # The first resize gives the footer the width its keys were already fitted to: no rebuild for that.
+        if self.is_attached and event.size.width != self._composed_width:
             self.call_after_refresh(self.recompose)

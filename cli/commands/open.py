@@ -4,6 +4,7 @@ imports Textual, and only to launch the app."""
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
@@ -23,6 +24,9 @@ def open_app(database, contact: str | None = None) -> int:
     from store.settings import load_settings
     from tui.factory import make_app
 
+    # What is imported now lives as long as the program: out of the collector's reach, the collections
+    # made while the first screen is built no longer walk it all (they were a quarter of that work).
+    gc.freeze()
     ascii = not shows_unicode()
     # Settings are read again when the app asks: a setting fixed in another terminal works without a restart.
     app = make_app(load_settings(), database, contact=contact, ascii=ascii, reread=load_settings)

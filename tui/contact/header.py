@@ -37,7 +37,9 @@ class ContactHeader(InApp, Horizontal):
         if not avatar.showing_image:
             avatar.show_fallback(detail.email or "", initials(one_line(detail.name)))
         self.query_one(ContactCard).show(detail, now)
-        self._load_avatar(detail)
+        # The picture waits for the card to be painted: fetching it imports the HTTP client and the image
+        # code on the UI thread, which held the first painted page back by about a tenth of a second.
+        self.call_after_refresh(self._load_avatar, detail)
 
     def forget_avatar(self) -> None:
         """Drop the picture shown, so the next `show` starts from the fallback of the new source."""

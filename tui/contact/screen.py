@@ -18,6 +18,7 @@ from store.contacts import get_contact
 from store.geo import has_locations
 from store.rows import ContactDetail
 from tui.background import in_thread
+from tui.breakpoints import take_breakpoints
 from tui.contact.header import ContactHeader
 from tui.contact.tabs import tab_classes
 from tui.contact.tabs.base import ContactChanged, ContactTab
@@ -76,6 +77,7 @@ class ContactScreen(InApp, Screen[None]):
         self, contact_id: int, *, merged_from: int | None = None, tab: str = "history", note_id: int | None = None
     ) -> None:
         super().__init__()
+        take_breakpoints(self)
         self.contact_id = contact_id
         self.merged_from = merged_from
         self.initial_tab = tab
@@ -84,13 +86,16 @@ class ContactScreen(InApp, Screen[None]):
         self.located = False
         self.detail: ContactDetail | None = None
         self.fingerprint: Fingerprint | None = None
+        self._chart_requested = False
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
         yield ContactHeader(id="contact-header")
         with TabbedContent(initial=self.initial_tab, id="tabs"):
             for tab in TABS:
-                yield tab(self.contact_id)
+                pane = tab(self.contact_id)
+                pane.built = self.initial_tab == tab.TAB_ID
+                yield pane
         yield FittingFooter()
 
     @property
@@ -100,7 +105,7 @@ class ContactScreen(InApp, Screen[None]):
     def tab(self, tab_id: str) -> ContactTab:
         return self.query_one(f"#{tab_id}", ContactTab)
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         # A tab that depends on the contact (Map) stays hidden until the contact is known to have it.
         contents = self.query_one(TabbedContent)
         for tab in self.tabs:
@@ -108,9 +113,8 @@ class ContactScreen(InApp, Screen[None]):
                 contents.hide_tab(tab.TAB_ID)
         if self.note_id is not None:
             self.query_one(NotesTab).highlight_note(self.note_id)
-        self._activated(self.initial_tab)
-        self._load_detail()
-        self.query_one(ContactHeader).load_activity(self.contact_id, self.chart_period)
+        await self._activated(self.initial_tab)  # built with the page: nothing to wait for
+        self._load_detail()  # the chart follows once the contact is on screen (`_show`)
         if self.merged_from is not None:
             self.dossier.say(f"Contact #{self.merged_from} was merged into this one.", title="Merged contact")
 
@@ -150,7 +154,13 @@ class ContactScreen(InApp, Screen[None]):
                     contents.active = "history"
                 contents.hide_tab(tab.TAB_ID)
         self.title = one_line(detail.name)
-        self.query_one(ContactHeader).show(detail, self.ctx.clock())
+        header = self.query_one(ContactHeader)
+        header.show(detail, self.ctx.clock())
+        if not self._chart_requested:
+            # The first chart waits for the contact and its first tab to be painted: its thread (the query and
+            # importing plotext) shared the interpreter with the UI and held that first page back.
+            self._chart_requested = True
+            self.call_after_refresh(lambda: header.load_activity(self.contact_id, self.chart_period))
 
     def action_back(self) -> None:
         self.dismiss()
@@ -158,23 +168,23 @@ class ContactScreen(InApp, Screen[None]):
     def action_refresh(self) -> None:
         self.contact_changed()
 
-    def action_tab(self, tab_id: str) -> None:
+    async def action_tab(self, tab_id: str) -> None:
         tab = self.tab(tab_id)
         if self.detail is not None and not tab.available(self.detail, self.located):
             self.dossier.say(tab.unavailable_reason(), severity="warning")
             return
         self.query_one(TabbedContent).active = tab_id
-        self._activated(tab_id)
+        await self._activated(tab_id)
 
-    def _activated(self, tab_id: str) -> None:
+    async def _activated(self, tab_id: str) -> None:
         tab = self.tab(tab_id)
-        tab.show_first_time()
+        await tab.show_first_time()
         self.set_focus(tab.query_one(tab.FOCUS))
 
     @on(TabbedContent.TabActivated, "#tabs")
-    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+    async def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id:
-            self._activated(event.pane.id)
+            await self._activated(event.pane.id)
 
     def action_avatar_source(self) -> None:
         from tui.dialogs.avatar_source import AvatarSourceDialog
@@ -254,9 +264,9 @@ class ContactScreen(InApp, Screen[None]):
     def action_add_social(self) -> None:
         from tui.dialogs.social_profile import SocialProfileDialog
 
-        def added(ok: bool | None) -> None:
+        async def added(ok: bool | None) -> None:
             if ok:
-                self.action_tab("social")
+                await self.action_tab("social")
                 self.contact_changed()
 
         self.app.push_screen(SocialProfileDialog(self.contact_id), added)
@@ -312,6 +322,6 @@ class ContactScreen(InApp, Screen[None]):
             ConfirmDialog(title, question, yes="Mark" if blocked else "Allow", default=False), answered
         )
 
-    def action_new_note(self) -> None:
-        self.action_tab("notes")
+    async def action_new_note(self) -> None:
+        await self.action_tab("notes")
         self.query_one(NotesTab).action_new_note()

@@ -18,6 +18,7 @@ from plain.words import plural
 from store.contacts import count_contacts, list_contacts, search_contacts
 from store.rows import ContactSummary
 from tui.background import in_thread
+from tui.breakpoints import take_breakpoints
 from tui.context import InApp
 from tui.inputs import TextInput
 from widgets.footer import FittingFooter
@@ -62,8 +63,9 @@ class ContactListScreen(InApp, Screen[None]):
 
     def __init__(self, *, deferred: bool = False) -> None:
         super().__init__()
-        # Opened under a contact's page (`dossier CONTACT`): the list loads when it is first shown, so the
-        # page the user asked for does not share the start-up with a list they have not looked at yet.
+        take_breakpoints(self)
+        # Opened under a contact's page (`dossier CONTACT`): the list is built and loads when it is first
+        # shown, so the page the user asked for does not share the start-up with a list not looked at yet.
         self._deferred = deferred
         self._debounce: Timer | None = None
         self._keys: list[str] = []  # the columns shown, which the width decides
@@ -72,6 +74,8 @@ class ContactListScreen(InApp, Screen[None]):
         self._total: int | None = None
 
     def compose(self) -> ComposeResult:
+        if self._deferred:
+            return
         yield Header(icon="◆")
         yield TextInput(placeholder="Search name, email, company, city…", id="search")
         yield WindowedTable(self._cells, id="contacts", zebra_stripes=True)
@@ -87,22 +91,24 @@ class ContactListScreen(InApp, Screen[None]):
         return self.table.rows
 
     def on_mount(self) -> None:
-        self._build_columns()
-        self.set_focus(self.table)
         if not self._deferred:
-            self._start_loading()
+            self._start()
 
-    def on_screen_resume(self) -> None:
+    async def on_screen_resume(self) -> None:
         if self._deferred and self.app.screen is self:
             self._deferred = False
-            self._start_loading()
+            await self.recompose()
+            self._start()
 
-    def _start_loading(self) -> None:
+    def _start(self) -> None:
+        self._build_columns()
+        self.set_focus(self.table)
         self._count()
         self._load("", reset=True)
 
     def on_resize(self) -> None:
-        self._build_columns()
+        if not self._deferred:
+            self._build_columns()
 
     def _build_columns(self) -> None:
         layout = column_layout(self.size.width or 120)
@@ -209,6 +215,8 @@ class ContactListScreen(InApp, Screen[None]):
         self.dossier.open_contact(self._rows[event.row].id)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self._deferred:
+            return True
         # While searching, letters are text: the list's letter keys stand down.
         if action in {"focus_search", "cursor_down", "cursor_up", "top", "bottom", "quit", "calendar", "import_file"}:
             return self.focused is not self.query_one("#search", Input)

@@ -1,13 +1,16 @@
-"""What every tab of the contact page is: a `TabPane` that declares its key, title, focus target and how it
-loads, and loads only when first shown."""
+"""What every tab of the contact page is: a `TabPane` that declares its key, title, focus target, its widgets
+and how it loads, and is built and loaded only when first shown."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
 from textual import on
+from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.compose import compose
 from textual.message import Message
+from textual.widget import AwaitMount
 from textual.widgets import TabPane
 
 from store.rows import ContactDetail
@@ -19,8 +22,9 @@ class ContactChanged(Message):
 
 
 class ContactTab(InApp, TabPane):
-    """One tab. A subclass sets the class attributes and writes `load` (first showing, and every change
-    after that); the page does the rest: the key, the tab strip, focus, and when to load."""
+    """One tab. A subclass sets the class attributes and writes `content` (its widgets) and `load` (first
+    showing, and every change after that); the page does the rest: the key, the tab strip, focus, and when to
+    build and load."""
 
     TAB_ID: ClassVar[str]  # the pane's id, also the name `action_tab` takes
     TITLE: ClassVar[str]
@@ -32,7 +36,19 @@ class ContactTab(InApp, TabPane):
     def __init__(self, contact_id: int) -> None:
         super().__init__(self.TITLE, id=self.TAB_ID)
         self.contact_id = contact_id
+        # Whether its widgets are there. The page builds the tab it opens on with itself and the others when
+        # first shown, so it opens with one tab's widgets (and their styles) to build rather than all of them.
+        self.built = False
+        self._building: AwaitMount | None = None
         self.loaded = False
+
+    def compose(self) -> ComposeResult:
+        if self.built:
+            yield from self.content()
+
+    def content(self) -> ComposeResult:
+        """The tab's widgets."""
+        raise NotImplementedError
 
     @classmethod
     def binding(cls) -> Binding:
@@ -57,8 +73,13 @@ class ContactTab(InApp, TabPane):
     def show_detail(self, detail: ContactDetail) -> None:
         """The page read the contact (again); a tab may take what it needs from it."""
 
-    def show_first_time(self) -> None:
-        """Load, once: the page calls it when the tab is first shown."""
+    async def show_first_time(self) -> None:
+        """Build and load, once: the page awaits it when the tab is shown (after the first time, at once)."""
+        if not self.built:
+            self.built = True
+            self._building = self.mount_all(compose(self))
+        if self._building is not None:
+            await self._building  # a second showing while it builds waits for the same widgets
         if not self.loaded:
             self.loaded = True
             self.load()

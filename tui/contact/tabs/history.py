@@ -73,7 +73,7 @@ class HistoryTab(ContactTab):
         self._debounce: Timer | None = None
         self._total: int | None = None  # the contact's events, as the page counted them
 
-    def compose(self) -> ComposeResult:
+    def content(self) -> ComposeResult:
         with Vertical(id="history-pane"):
             with Horizontal(id="history-bar"):
                 yield TextInput(placeholder="/ Search history…", id="history-search", compact=True)
@@ -122,7 +122,7 @@ class HistoryTab(ContactTab):
 
     def show_detail(self, detail: ContactDetail) -> None:
         self._total = detail.event_count
-        if self.is_mounted:
+        if self.built and self.is_mounted:
             self._update_state()
 
     def _update_state(self) -> None:

@@ -40,11 +40,14 @@ class MapTab(ContactTab):
         super().__init__(contact_id)
         self.rows: list[LocationRow] = []
 
-    def compose(self) -> ComposeResult:
+    def content(self) -> ComposeResult:
+        table: DataTable = DataTable(id="locations", cursor_type="row", zebra_stripes=True)
+        for title, key, width in self.COLUMNS:
+            table.add_column(title, key=key, width=width)
         with Horizontal(id="map-pane"):
             with Vertical(id="locations-column"):
                 yield Static(id="locations-title")
-                yield DataTable(id="locations", cursor_type="row", zebra_stripes=True)
+                yield table
             yield WorldMap(id="world-map")
 
     def available(self, detail: ContactDetail, located: bool) -> bool:
@@ -61,11 +64,6 @@ class MapTab(ContactTab):
         ("Last seen", "seen", 10),
         ("From previous", "distance", 13),
     )
-
-    def on_mount(self) -> None:
-        table = self.query_one("#locations", DataTable)
-        for title, key, width in self.COLUMNS:
-            table.add_column(title, key=key, width=width)
 
     def load(self) -> None:
         engine = self.ctx.engine

@@ -67,7 +67,7 @@ class NotesTab(ContactTab):
         self.notes: list[NoteRow] = []
         self._wanted: int | None = None  # a note to highlight once the list shows it
 
-    def compose(self) -> ComposeResult:
+    def content(self) -> ComposeResult:
         with Vertical(id="notes-pane"):
             yield Static(id="notes-state")
             yield ChoiceList(id="notes-list", markup=False)

@@ -90,7 +90,7 @@ class SocialTab(ContactTab):
         self.accounts: list[SocialAccount] = []
         self.sections: dict[int, FeedSection] = {}
 
-    def compose(self) -> ComposeResult:
+    def content(self) -> ComposeResult:
         with Vertical(id="social-pane"):
             yield SocialFeed(now=self.ctx.clock(), id="social-feed")
 
