@@ -226,3 +226,15 @@ async def test_opened_on_a_contact_the_list_loads_when_first_shown(app_factory):
         await settle(pilot)
         assert app.screen is under and under.table.row_count > 0
         assert "Ada Lovelace" in screen_text(app)
+
+
+async def test_clearing_a_search_is_not_undone_by_its_debounce(app_factory):
+    # Enter searches at once; the debounce the typing started must not search again after x cleared it.
+    app = app_factory(contact_id=ADA)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"zürich", "enter", "x")
+        await pilot.pause(0.5)  # longer than the debounce
+        await settle(pilot)
+        assert app.screen.query_one("#history-search", Input).value == ""
+        assert timeline(app).event_count == 100

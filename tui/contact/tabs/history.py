@@ -146,7 +146,10 @@ class HistoryTab(ContactTab):
         self._load(self.filter, "oldest" if message.oldest else "newest")
 
     def apply(self, flt: TimelineFilter) -> None:
-        """Show the timeline through a new filter."""
+        """Show the timeline through a new filter. It supersedes a search still waiting out its debounce
+        (Enter, x, Esc): that timer firing later would bring back the text just cleared."""
+        if self._debounce is not None:
+            self._debounce.stop()
         self.filter = flt
         search = self.query_one("#history-search", Input)
         if search.value != flt.text:
