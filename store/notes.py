@@ -21,6 +21,7 @@ from store.sync import outbox
 from store.when import WhenInvalid, parse_when_text
 
 NOTE_TYPES = ("general", "email", "call", "meeting")
+TYPE_LABELS = {"general": "General", "email": "Email", "call": "Call", "meeting": "Meeting"}
 NOTE_TYPE_NAMES = {"general": "General", "email": "Email", "call": "Call", "meeting": "Meeting"}
 DATED_TYPES = frozenset({"call", "meeting"})
 EXCERPT_LENGTH = 80

@@ -15,14 +15,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, RadioSet, Static
 
 from store.db import describe_error
-from store.notes import NOTE_TYPES, NoteError, NoteInvalid, NoteRow, parse_when
+from store.notes import NOTE_TYPES, TYPE_LABELS, NoteError, NoteInvalid, NoteRow, parse_when
 from tui.background import in_thread
 from tui.context import InApp
 from tui.dialogs.confirm import ConfirmDialog
 from tui.inputs import TextEditor, TextInput
 from widgets.toggles import MarkedRadioButton
-
-TYPE_LABELS = {"general": "General", "email": "Email", "call": "Call", "meeting": "Meeting"}
 
 
 @dataclass(frozen=True)

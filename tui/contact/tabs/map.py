@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,7 +18,9 @@ from store.rows import ContactDetail
 from tui.background import in_thread
 from tui.cells import cell
 from tui.contact.tabs.base import ContactTab
-from widgets.world_map import MapMarker, WorldMap
+
+if TYPE_CHECKING:
+    from widgets.world_map import WorldMap
 
 
 def place(row: LocationRow) -> str:
@@ -41,6 +45,8 @@ class MapTab(ContactTab):
         self.rows: list[LocationRow] = []
 
     def content(self) -> ComposeResult:
+        from widgets.world_map import WorldMap  # built when the tab is first shown: not before the page paints
+
         table: DataTable = DataTable(id="locations", cursor_type="row", zebra_stripes=True)
         for title, key, width in self.COLUMNS:
             table.add_column(title, key=key, width=width)
@@ -91,8 +97,15 @@ class MapTab(ContactTab):
         self.query_one("#locations-title", Static).update(Content.styled(count, "$text-muted"))
         self._draw(selected=0 if rows else None)
 
+    def _world(self) -> WorldMap:
+        from widgets.world_map import WorldMap
+
+        return self.query_one("#world-map", WorldMap)
+
     def _draw(self, selected: int | None) -> None:
-        world = self.query_one(WorldMap)
+        from widgets.world_map import MapMarker
+
+        world = self._world()
         world.markers = tuple(
             MapMarker(row.latitude, row.longitude, one_line(row.city or row.country), selected=index == selected)
             for index, row in enumerate(self.rows)
@@ -104,7 +117,7 @@ class MapTab(ContactTab):
         index = int(event.row_key.value or 0)
         row = self.rows[index]
         self._draw(selected=index)
-        self.query_one(WorldMap).centre_on(row.latitude, row.longitude)
+        self._world().centre_on(row.latitude, row.longitude)
 
     def action_focus_map(self) -> None:
-        self.screen.set_focus(self.query_one(WorldMap))
+        self.screen.set_focus(self._world())

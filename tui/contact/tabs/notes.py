@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -15,13 +16,13 @@ from textual.widgets.option_list import Option
 
 from plain.literal import one_line
 from plain.words import plural
-from store.notes import NoteRow, add_note, delete_note, list_notes, update_note
+from store.notes import TYPE_LABELS, NoteRow, add_note, delete_note, list_notes, update_note
 from tui.background import in_thread
 from tui.contact.tabs.base import ContactTab
-from tui.dialogs.confirm import ConfirmDialog
-from tui.dialogs.note_editor import TYPE_LABELS, NoteDraft, NoteEditor
-from tui.dialogs.note_viewer import NoteViewer
 from widgets.choice_list import ChoiceList
+
+if TYPE_CHECKING:
+    from tui.dialogs.note_editor import NoteDraft
 
 EXCERPT = 60  # characters of a note quoted when asking to delete it
 MARKERS = {
@@ -125,6 +126,8 @@ class NotesTab(ContactTab):
             elif action == "delete":
                 self.action_delete_note()
 
+        from tui.dialogs.note_viewer import NoteViewer  # on first use: Markdown is not needed to paint the page
+
         self.app.push_screen(NoteViewer(note, heading), chosen)
 
     def _author(self) -> str:
@@ -150,6 +153,8 @@ class NotesTab(ContactTab):
                 engine, note.id, **fields, expected_version=note.version, now=clock(), created_at=note.created_at
             )
 
+        from tui.dialogs.note_editor import NoteEditor  # on first use, as the viewer
+
         title = "New note" if note is None else "Edit note"
         self.app.push_screen(NoteEditor(title, save, note=note), self._saved)
 
@@ -169,6 +174,8 @@ class NotesTab(ContactTab):
         text = one_line(note.text.strip())
         excerpt = text if len(text) <= EXCERPT else text[: EXCERPT - 1].rstrip() + "…"  # a cut shows it is cut
         message = Content.assemble("Delete this note? This cannot be undone.\n\n", (excerpt, "italic"))
+        from tui.dialogs.confirm import ConfirmDialog
+
         self.app.push_screen(ConfirmDialog("Delete note", message, yes="Delete", default=False), answered)
 
     def _delete(self, note: NoteRow) -> None:
