@@ -35,8 +35,11 @@ def clean_env(workdir: Path) -> dict[str, str]:
         "DOSSIER_NETWORK__OFFLINE": "true",
         "DOSSIER_DB": str(workdir / "no-default.db"),
         "TZ": "UTC",
-        "PYTHONDONTWRITEBYTECODE": "1",
+        # Bytecode as an installed program has it (pip compiles on install; the libraries here have theirs),
+        # kept in the work folder, never in the checkout: the untimed first run of each group writes it.
+        "PYTHONPYCACHEPREFIX": str(workdir / "pycache"),
     }
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.pop("PYTHONPROFILEIMPORTTIME", None)
     return env
 
