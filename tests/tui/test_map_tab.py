@@ -20,7 +20,7 @@ async def test_map_tab_lists_locations_and_draws_markers(app_factory):
         assert tabs.active == "map"
         text = screen_text(app)
         assert "1 place · from IP geolocation" in text
-        assert "London, United Kingdom" in text and "51.514, -0.093" in text
+        assert "London, United Ki…" in text and "51.514, -0.093" in text  # cut with a mark, all columns shown
         world = app.screen.query_one(WorldMap)
         assert [(m.label, m.selected) for m in world.markers] == [("London", True)]
         await pilot.press("enter")  # centre on London
@@ -54,9 +54,30 @@ async def test_every_place_cell_sits_under_its_heading(app_factory):
             "Lat, lon": "51.514, -0.093",
             "IP": "81.2.69.142",
             "Last seen": row["Last seen"],
-            "From previous": "—",
+            "Distance": "—",
         }
         assert row["Last seen"].startswith("2026-")
+        assert not app.screen.query_one("#location-detail").display  # every value has its column
+
+
+async def test_at_80_columns_the_place_list_keeps_its_first_columns_and_spells_out_the_rest(app_factory):
+    from textual.widgets import DataTable
+
+    app = app_factory(contact_id=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        table = app.screen.query_one("#locations", DataTable)
+        headings = [str(column.label) for column in table.columns.values()]
+        assert headings[:2] == ["Place", "Last seen"] and len(headings) < 5
+        region = app.screen.query_one("#locations-column").region
+        lines = screen_text(app).split("\n")[region.y : region.bottom]
+        text = "\n".join(line[region.x : region.right] for line in lines)
+        for heading in headings:
+            assert heading in text  # each shown column whole inside the list, none off its edge
+        below = " ".join(line.strip() for line in text.split("\n")[3:])  # the detail line, wrapped at the list's edge
+        assert "Lat, lon 51.514, -0.093 · IP 81.2.69.142 · Distance —" in below
 
 
 async def test_on_the_map_tab_m_charts_by_month_and_v_moves_to_the_map(app_factory):
