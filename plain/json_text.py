@@ -33,11 +33,14 @@ def _clean(value: Any) -> Any:
 
 
 def jsonable(value: Any) -> Any:
-    """A value ready for `json.dumps`: datetimes as ISO 8601 text, tuples as lists, inside dicts and lists."""
+    """A value ready for `json.dumps`: datetimes as ISO 8601 text, named tuples (records such as the store's
+    rows) as objects by field name, other tuples as lists, inside dicts and lists."""
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, dict):
         return {key: jsonable(item) for key, item in value.items()}
+    if isinstance(value, tuple) and hasattr(value, "_asdict"):
+        return {key: jsonable(item) for key, item in value._asdict().items()}
     if isinstance(value, list | tuple):
         return [jsonable(item) for item in value]
     return value

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from plain.json_text import loads
+from datetime import UTC, datetime
+from typing import NamedTuple
+
+from plain.json_text import jsonable, loads
 from plain.literal import literal, one_line, without_controls
 from plain.words import label_of, plural, sentence_case
 
@@ -50,3 +53,15 @@ def test_labels_keep_initials_in_capitals() -> None:
         "UTM source",
         "City",
     ]
+
+
+def test_jsonable_writes_a_named_tuple_record_as_an_object() -> None:
+    class Row(NamedTuple):
+        id: int
+        seen: datetime
+
+    when = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
+    assert jsonable({"rows": [Row(7, when)], "pair": (1, 2)}) == {
+        "rows": [{"id": 7, "seen": "2026-12-03T09:00:00+00:00"}],
+        "pair": [1, 2],
+    }
