@@ -20,6 +20,7 @@ from tui.contact.tabs.social import SocialTab
 from tui.dialogs.avatar_source import AvatarSourceDialog
 from tui.dialogs.compose_email import ComposeEmail, KeepDraftDialog
 from tui.dialogs.confirm import ConfirmDialog
+from tui.dialogs.contact_card import ContactCardDialog
 from tui.dialogs.export_ics import ExportIcsDialog
 from tui.dialogs.import_file import ImportDialog
 from tui.dialogs.memberships import MembershipsDialog
@@ -95,6 +96,10 @@ class TestChoices:
     @shows(KeepDraftDialog, no_color=True)
     def test_keep_draft_question(self, snap_compare, app_factory, size):
         assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=then("E", *"Hi", "escape"))
+
+    @shows(ContactCardDialog, no_color=True)
+    def test_contact_details(self, snap_compare, app_factory, size):
+        assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=then("i"))
 
     @shows(AvatarSourceDialog, no_color=True)
     def test_avatar_source_with_another_highlighted(self, snap_compare, app_factory, size):

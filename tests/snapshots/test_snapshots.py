@@ -17,6 +17,7 @@ from tui.contact.tabs.social import SocialTab
 from tui.dialogs.avatar_source import AvatarSourceDialog
 from tui.dialogs.compose_email import ComposeEmail
 from tui.dialogs.confirm import ConfirmDialog
+from tui.dialogs.contact_card import ContactCardDialog
 from tui.dialogs.export_ics import ExportIcsDialog
 from tui.dialogs.import_file import ImportDialog
 from tui.dialogs.memberships import MembershipsDialog
@@ -194,6 +195,10 @@ class TestMembershipsAndEmail:
     @shows(AvatarSourceDialog)
     def test_avatar_source_dialog(self, snap_compare, app_factory, size):
         assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("A"))
+
+    @shows(ContactCardDialog)
+    def test_contact_details(self, snap_compare, app_factory, size):
+        assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("i"))
 
 
 @pytest.mark.parametrize("size", SIZES)

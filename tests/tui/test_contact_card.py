@@ -34,8 +34,9 @@ def test_the_least_important_lines_go_first_and_the_rest_keep_their_order() -> N
         CardLine(2, (Content("facts one"), Content("facts two")), " "),
     ]
     assert rows_text(fit(lines, 40, 5)) == ["name", "tags", "activity", "added", "facts one facts two"]
-    assert rows_text(fit(lines, 40, 3)) == ["name", "activity", "facts one facts two"]
-    assert rows_text(fit(lines, 9, 4)) == ["name", "activity", "facts one", "facts two"]
+    # What is left out is counted beside the name, with the key that shows it; else on the last row.
+    assert rows_text(fit(lines, 40, 3)) == ["name   +2 more · i", "activity", "facts one facts two"]
+    assert rows_text(fit(lines, 9, 4)) == ["name", "tags", "activity", "+2 more …"]
 
 
 def test_a_busy_contact_keeps_counts_activity_and_owner_at_80_columns(sample_db) -> None:

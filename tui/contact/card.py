@@ -104,15 +104,32 @@ def flow(pieces: tuple[Content, ...], width: int, gap: str = GAP) -> list[Conten
 
 
 def fit(lines: list[CardLine], width: int, height: int) -> list[Content]:
-    """The rows to show in `width` x `height`: whole lines by priority, then shown in reading order."""
+    """The rows to show in `width` x `height`: whole lines by priority, then shown in reading order. When a
+    line has no room, the card says how many are left out and the key that shows them all (`i`)."""
     laid = [flow(line.pieces, max(width, 1), line.gap) for line in lines]
-    kept: set[int] = set()
-    room = height
-    for index in sorted(range(len(lines)), key=lambda index: lines[index].priority):
-        if len(laid[index]) <= room:
-            kept.add(index)
-            room -= len(laid[index])
-    return [row for index, rows in enumerate(laid) if index in kept for row in rows]
+
+    def keep(room: int) -> set[int]:
+        kept: set[int] = set()
+        for index in sorted(range(len(lines)), key=lambda index: lines[index].priority):
+            if len(laid[index]) <= room:
+                kept.add(index)
+                room -= len(laid[index])
+        return kept
+
+    kept = keep(height)
+    rows = [row for index, rows in enumerate(laid) if index in kept for row in rows]
+    if len(kept) == len(lines) or not rows:
+        return rows
+    # Say what is left out and how to see it: beside the name where it fits, else on a row of its own.
+    more = Content.styled(f"+{len(lines) - len(kept)} more · i", "$text-muted")
+    beside = rows[0] + Content("   ") + more
+    if beside.cell_length <= width:
+        return [beside, *rows[1:]]
+    if height < 2:
+        return rows
+    kept = keep(height - 1)
+    rows = [row for index, rows in enumerate(laid) if index in kept for row in rows]
+    return [*rows, more.truncate(width, ellipsis=True) if more.cell_length > width else more]
 
 
 class ContactCard(Widget):
@@ -149,3 +166,11 @@ class ContactCard(Widget):
 
     def render(self) -> Content:
         return Content("\n").join(self.rows(self.content_region.width or self.size.width))
+
+
+class WholeCard(ContactCard):
+    """Every line of the card, on as many rows as they take (the details dialog, `i`)."""
+
+    @property
+    def max_rows(self) -> int:
+        return 1_000

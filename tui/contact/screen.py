@@ -71,6 +71,9 @@ class ContactScreen(InApp, Screen[None]):
             id="contact.do_not_contact",
         ),
         Binding("c", "app.calendar", "Calendar", show=False, tooltip="Open the calendar", id="contact.calendar"),
+        Binding(
+            "i", "details", "Details", show=False, tooltip="The whole contact card, every line", id="contact.details"
+        ),
     ]
 
     def __init__(
@@ -185,6 +188,12 @@ class ContactScreen(InApp, Screen[None]):
     async def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id:
             await self._activated(event.pane.id)
+
+    def action_details(self) -> None:
+        from tui.dialogs.contact_card import ContactCardDialog
+
+        if self.detail is not None:
+            self.app.push_screen(ContactCardDialog(self.detail, self.ctx.clock()))
 
     def action_avatar_source(self) -> None:
         from tui.dialogs.avatar_source import AvatarSourceDialog
