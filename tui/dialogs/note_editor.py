@@ -58,7 +58,7 @@ class NoteEditor(InApp, ModalScreen[NoteRow | None]):
                 for value in NOTE_TYPES:
                     yield MarkedRadioButton(TYPE_LABELS[value], value=value == kind, name=value)
             with Horizontal(id="note-when-row"):
-                yield TextInput(when, placeholder="When: YYYY-MM-DD HH:MM, today 14:00…", id="note-when")
+                yield TextInput(when, placeholder="When: YYYY-MM-DD HH:MM", id="note-when")
                 yield Static(id="note-when-hint")
             yield TextEditor(text, id="note-text", placeholder="Write the note (Markdown)…")
             yield Static(id="note-error")

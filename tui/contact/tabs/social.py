@@ -90,6 +90,12 @@ class SocialTab(ContactTab):
         self.accounts: list[SocialAccount] = []
         self.sections: dict[int, FeedSection] = {}
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # With no profile there is nothing to refresh or remove: the footer and help do not offer it.
+        if action in {"refresh_feeds", "remove_profile"}:
+            return bool(self.accounts)
+        return True
+
     def content(self) -> ComposeResult:
         with Vertical(id="social-pane"):
             yield SocialFeed(now=self.ctx.clock(), id="social-feed")
@@ -106,6 +112,7 @@ class SocialTab(ContactTab):
 
     def _loaded(self, accounts: list[SocialAccount], force: bool) -> None:
         self.accounts = accounts
+        self.refresh_bindings()
         now = self.ctx.clock()
         self.sections = {account.id: section(account, now=now) for account in accounts}
         self._redraw()
