@@ -111,3 +111,13 @@ async def test_search_input_accepts_letters_bound_to_keys(app_factory):
         await pilot.press("slash", *"jkgGq")
         assert app.screen.query_one("#search", Input).value == "jkgGq"
         assert app.is_running
+
+
+async def test_the_columns_fit_the_table_with_no_sideways_scrolling(app_factory):
+    for size in ((80, 24), (120, 36), (100, 30)):
+        app = app_factory()
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            table = app.screen.query_one("#contacts", WindowedTable)
+            assert sum(column.width + 2 for column in table.columns) <= table.scrollable_content_region.width, size
+            assert not table.show_horizontal_scrollbar, size

@@ -109,9 +109,12 @@ class ContactListScreen(InApp, Screen[None]):
     def on_resize(self) -> None:
         if not self._deferred:
             self._build_columns()
+            self.call_after_refresh(self._build_columns)  # again at the table's own new width
 
     def _build_columns(self) -> None:
-        layout = column_layout(self.size.width or 120)
+        # The table's own width, not the screen's: it is two cells narrower (80 columns gave it 77 cells of
+        # columns in 76, and a horizontal scroll bar).
+        layout = column_layout(self.table.size.width or max(self.size.width - 2, 0) or 118)
         self._keys = [key for _, key, _ in layout]
         columns = [
             Column(title, width, "right" if key == "points" else "left", STYLES.get(key, ""))
