@@ -86,6 +86,8 @@ class MapTab(ContactTab):
         self.call_after_refresh(self._lay_out)
 
     def _lay_out(self) -> None:
+        if not self.query("#locations"):  # a resize before the tab's widgets are built: nothing to lay out yet
+            return
         table = self.query_one("#locations", DataTable)
         columns = self.fitting(self.query_one("#locations-column").size.width)
         if [str(key.value) for key in table.columns] != [key for _, key, _ in columns]:
