@@ -12,7 +12,7 @@ import os
 import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from plain.errors import UserError
 from store.contacts import ContactNotFound
 from store.db import writing
 from store.dialect import insert
-from store.models import AvatarCache, Contact, table_of, utcnow
+from store.tables import Columns, table
 
 AVATAR_SOURCES = ("gravatar", "social", "custom", "initials")
 FOUND_TTL = timedelta(days=7)
@@ -33,7 +33,7 @@ MAX_IMAGE_SIDE = 4096
 IMAGE_FORMATS = ("PNG", "JPEG", "GIF", "WEBP", "BMP")
 CUSTOM_PATH_FIELD = "avatar_path"
 
-_T = table_of(AvatarCache).c
+_T = Columns("AvatarCache")
 
 
 class ImageError(UserError, ValueError):
@@ -128,7 +128,7 @@ def save_cached(engine: Engine, key: str, image: CachedImage) -> None:
     }
     with writing(engine) as conn:
         # An upsert: two workers fetching the same avatar must not trip over the unique key.
-        statement = insert(conn, table_of(AvatarCache)).values(key=key, **values)
+        statement = insert(conn, table("AvatarCache")).values(key=key, **values)
         conn.execute(statement.on_conflict_do_update(index_elements=["key"], set_=values))
 
 
@@ -155,8 +155,8 @@ def set_avatar_source(
     """
     if source not in AVATAR_SOURCES:
         raise ValueError(f"Unknown avatar source {source!r}; choose one of {', '.join(AVATAR_SOURCES)}.")
-    values: dict[str, Any] = {"avatar_source": source, "date_modified": now or utcnow()}
-    c = table_of(Contact).c
+    values: dict[str, Any] = {"avatar_source": source, "date_modified": now or datetime.now(UTC)}
+    c = table("Contact").c
     with writing(engine) as conn:
         if source == "custom":
             if not custom_path or not custom_path.strip():
@@ -167,6 +167,6 @@ def set_avatar_source(
                 select(c.custom_fields).where(c.id == contact_id, c.merged_into_id.is_(None))
             ).scalar()
             values["custom_fields"] = {**(fields or {}), CUSTOM_PATH_FIELD: str(path)}
-        statement = update(table_of(Contact)).where(c.id == contact_id, c.merged_into_id.is_(None)).values(**values)
+        statement = update(table("Contact")).where(c.id == contact_id, c.merged_into_id.is_(None)).values(**values)
         if conn.execute(statement).rowcount == 0:
             raise ContactNotFound(f"No contact has the id {contact_id}.")

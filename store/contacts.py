@@ -3,28 +3,34 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import Engine, String, func, select, tuple_, type_coerce
+from sqlalchemy import ColumnElement, Engine, String, func, select, tuple_, type_coerce
 
 from store.contact_page import ContactNotFound as ContactNotFound
 from store.contact_page import contact_detail, resolve
 from store.lookup import search_summaries, sql_run
-from store.models import Contact, table_of
 from store.reads import read_run
 from store.rows import ContactDetail, ContactSummary, contact_summaries
+from store.tables import Columns
 
-C = table_of(Contact).c
-# last_active comes as the stored text and is parsed by `stored_time` (much cheaper than the DateTime processor).
-_SUMMARY_COLUMNS = (
-    C.id,
-    C.firstname,
-    C.lastname,
-    C.email,
-    C.company,
-    C.city,
-    C.points,
-    type_coerce(C.last_active, String).label("last_active"),
-)
+C = Columns("Contact")
+
+
+@cache
+def _summary_columns() -> tuple[ColumnElement[Any], ...]:
+    # last_active comes as the stored text and is parsed by `stored_time` (much cheaper than the DateTime processor).
+    return (
+        C.id,
+        C.firstname,
+        C.lastname,
+        C.email,
+        C.company,
+        C.city,
+        C.points,
+        type_coerce(C.last_active, String).label("last_active"),
+    )
 
 
 ListCursor = tuple[datetime | None, int]
@@ -39,13 +45,13 @@ def list_contacts(engine: Engine, *, after: ListCursor | None = None, limit: int
     rows = []
     with engine.connect() as conn:
         if after is None or after[0] is not None:
-            query = select(*_SUMMARY_COLUMNS).where(live, C.last_active.is_not(None))
+            query = select(*_summary_columns()).where(live, C.last_active.is_not(None))
             if after is not None:
                 query = query.where(tuple_(C.last_active, C.id) < tuple_(*after))
             query = query.order_by(C.last_active.desc(), C.id.desc()).limit(limit)
             rows = list(conn.execute(query))
         if len(rows) < limit:
-            query = select(*_SUMMARY_COLUMNS).where(live, C.last_active.is_(None))
+            query = select(*_summary_columns()).where(live, C.last_active.is_(None))
             if after is not None and after[0] is None:
                 query = query.where(C.id < after[1])
             query = query.order_by(C.id.desc()).limit(limit - len(rows))

@@ -6,17 +6,17 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, and_, exists, select
-from sqlmodel import col
+from sqlalchemy import Engine, select, text
 
-from store.models import ContactIp, IpAddress
+from store.tables import Columns, table
 
-_VALID_COORDINATES = and_(
-    col(IpAddress.latitude).is_not(None),
-    col(IpAddress.longitude).is_not(None),
-    col(IpAddress.latitude).between(-90, 90),
-    col(IpAddress.longitude).between(-180, 180),
-)
+_IP = Columns("IpAddress")
+_SEEN = Columns("ContactIp")
+
+
+# Usable coordinates (BETWEEN is never true for NULL). SQL text, so `has_locations`, asked before the contact
+# page first paints, needs no model classes (see store.tables).
+_VALID_COORDINATES = "ip_address.latitude BETWEEN -90 AND 90 AND ip_address.longitude BETWEEN -180 AND 180"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,19 +60,12 @@ def locations_for_contact(engine: Engine, contact_id: int) -> list[LocationRow]:
     (0, 0). Distances are geodesic (WGS-84), from each place to the one seen before it.
     """
     query = (
-        select(
-            col(IpAddress.ip),
-            col(IpAddress.city),
-            col(IpAddress.region),
-            col(IpAddress.country),
-            col(IpAddress.latitude),
-            col(IpAddress.longitude),
-            col(ContactIp.first_seen),
-            col(ContactIp.last_seen),
-        )
-        .join(ContactIp, col(ContactIp.ip_address_id) == IpAddress.id)
-        .where(col(ContactIp.contact_id) == contact_id, _VALID_COORDINATES)
-        .order_by(IpAddress.ip)
+        select(_IP.ip, _IP.city, _IP.region, _IP.country, _IP.latitude, _IP.longitude)
+        .add_columns(_SEEN.first_seen, _SEEN.last_seen)
+        .select_from(table("IpAddress"))
+        .join(table("ContactIp"), _SEEN.ip_address_id == _IP.id)
+        .where(_SEEN.contact_id == contact_id, text(_VALID_COORDINATES))
+        .order_by(_IP.ip)
     )
     places: dict[tuple[str, str, str, float, float], _Place] = {}
     with engine.connect() as conn:
@@ -114,12 +107,9 @@ def _distance_km(start: tuple[float, float], end: tuple[float, float]) -> float:
 
 def has_locations(engine: Engine, contact_id: int) -> bool:
     """Whether the contact has at least one IP address with usable coordinates (decides the Map tab)."""
-    query = select(
-        exists().where(
-            col(ContactIp.contact_id) == contact_id,
-            col(ContactIp.ip_address_id) == IpAddress.id,
-            _VALID_COORDINATES,
-        )
+    query = text(
+        "SELECT EXISTS (SELECT 1 FROM contact_ip JOIN ip_address ON ip_address.id = contact_ip.ip_address_id"
+        f" WHERE contact_ip.contact_id = :contact AND {_VALID_COORDINATES})"
     )
     with engine.connect() as conn:
-        return bool(conn.execute(query).scalar())
+        return bool(conn.execute(query, {"contact": contact_id}).scalar())

@@ -16,8 +16,8 @@ from sqlalchemy.engine import Connection
 from plain.errors import UserError
 from store.contacts import ContactNotFound
 from store.db import writing
-from store.models import Contact, Event, Note, table_of
 from store.sync import outbox
+from store.tables import Columns, table
 from store.when import WhenInvalid, parse_when_text
 
 NOTE_TYPES = ("general", "email", "call", "meeting")
@@ -26,8 +26,8 @@ NOTE_TYPE_NAMES = {"general": "General", "email": "Email", "call": "Call", "meet
 DATED_TYPES = frozenset({"call", "meeting"})
 EXCERPT_LENGTH = 80
 
-N = table_of(Note).c
-C = table_of(Contact).c
+N = Columns("Note")
+C = Columns("Contact")
 
 
 class NoteError(UserError):
@@ -76,13 +76,13 @@ def list_notes(engine: Engine, contact_id: int) -> list[NoteRow]:
     """A contact's notes, newest first by date (else creation time), ties broken by id."""
     # Both columns are stored as the same sortable text, so COALESCE orders them together.
     sort_time = func.coalesce(N.date_time, N.created_at)
-    query = select(table_of(Note)).where(N.contact_id == contact_id).order_by(sort_time.desc(), N.id.desc())
+    query = select(table("Note")).where(N.contact_id == contact_id).order_by(sort_time.desc(), N.id.desc())
     with engine.connect() as conn:
         return [_row(row) for row in conn.execute(query)]
 
 
 def _fetch(conn: Connection, note_id: int) -> NoteRow:
-    row = conn.execute(select(table_of(Note)).where(N.id == note_id)).first()
+    row = conn.execute(select(table("Note")).where(N.id == note_id)).first()
     if row is None:
         raise NoteNotFound("This note no longer exists; someone may have deleted it.")
     return _row(row)
@@ -125,7 +125,7 @@ def excerpt(text: str) -> str:
 def _record(conn: Connection, note: NoteRow, event_type: str, verb: str, actor: str, now: datetime) -> None:
     details = {"note_id": note.id, "type": note.type, "author": note.author, "excerpt": excerpt(note.text)}
     conn.execute(
-        insert(Event).values(
+        insert(table("Event")).values(
             contact_id=note.contact_id,
             type=event_type,
             occurred_at=now,
@@ -164,7 +164,7 @@ def add_note(
             "updated_at": now,
             "version": 1,
         }
-        row = conn.execute(insert(Note).values(**values).returning(*table_of(Note).c)).one()
+        row = conn.execute(insert(table("Note")).values(**values).returning(*table("Note").c)).one()
         note = _row(row)
         _record(conn, note, "note.added", "Note added", author, now)
         outbox.queue(conn, contact_id, "note.add", {"note_id": note.id}, now)
@@ -198,11 +198,11 @@ def update_note(
         # Write first: the statement takes the write lock, so the checks below see the latest state.
         same_note = [N.id == note_id] if created_at is None else [N.id == note_id, N.created_at == created_at]
         row = conn.execute(
-            table_of(Note)
+            table("Note")
             .update()
             .where(*same_note, N.version == expected_version, changed)
             .values(type=type, text=text, date_time=date_time, updated_at=now, version=N.version + 1)
-            .returning(*table_of(Note).c)
+            .returning(*table("Note").c)
         ).first()
         if row is None:
             current = _fetch(conn, note_id)
@@ -227,7 +227,7 @@ def delete_note(
     belongs to a newer note: see `update_note`)."""
     same_note = [N.id == note_id] if created_at is None else [N.id == note_id, N.created_at == created_at]
     with writing(engine) as conn:
-        row = conn.execute(table_of(Note).delete().where(*same_note).returning(*table_of(Note).c)).first()
+        row = conn.execute(table("Note").delete().where(*same_note).returning(*table("Note").c)).first()
         if row is None:
             raise NoteNotFound("This note no longer exists; someone may have deleted it.")
         note = _row(row)

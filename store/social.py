@@ -17,12 +17,12 @@ from sqlalchemy.exc import IntegrityError
 
 from plain.errors import UserError
 from store.db import inserted_id, writing
-from store.models import SocialProfile, table_of
+from store.tables import Columns, table
 
 FEED_TTL = timedelta(hours=1)
 FAILURE_PAUSE = timedelta(minutes=5)  # no new request for a feed whose last one failed, before this
 
-_T = table_of(SocialProfile).c
+_T = Columns("SocialProfile")
 
 
 class DuplicateProfile(UserError, ValueError):
@@ -141,7 +141,7 @@ def _aware(moment: datetime | None) -> datetime | None:
 
 def list_profiles(engine: Engine, contact_id: int) -> list[SocialAccount]:
     """A contact's social profiles with their cached feeds, ordered by network then handle."""
-    query = select(table_of(SocialProfile)).where(_T.contact_id == contact_id).order_by(_T.network, _T.handle, _T.id)
+    query = select(table("SocialProfile")).where(_T.contact_id == contact_id).order_by(_T.network, _T.handle, _T.id)
     with engine.connect() as conn:
         rows = conn.execute(query).all()
     return [SocialAccount(row.id, row.contact_id, row.network, row.handle, _cached(row)) for row in rows]
@@ -152,7 +152,7 @@ def add_profile(engine: Engine, contact_id: int, network: str, handle: str) -> i
 
     Raises `DuplicateProfile` when the contact already has that handle on that network.
     """
-    statement = insert(table_of(SocialProfile)).values(
+    statement = insert(table("SocialProfile")).values(
         contact_id=contact_id, network=network, handle=handle, profile={}, feed=[], status=""
     )
     try:
@@ -165,7 +165,7 @@ def add_profile(engine: Engine, contact_id: int, network: str, handle: str) -> i
 def remove_profile(engine: Engine, profile_id: int) -> bool:
     """Delete a social profile and its cached feed; False when there was no such row."""
     with writing(engine) as conn:
-        return conn.execute(delete(table_of(SocialProfile)).where(_T.id == profile_id)).rowcount > 0
+        return conn.execute(delete(table("SocialProfile")).where(_T.id == profile_id)).rowcount > 0
 
 
 def find_profile(engine: Engine, contact_id: int, network: str, handles: Sequence[str]) -> SocialAccount:
@@ -203,7 +203,7 @@ def save_feed(engine: Engine, profile_id: int, result: FeedOutcome, now: datetim
         values["feed"] = [post.to_json() for post in result.posts]
         values["etag"] = result.etag
     with writing(engine) as conn:
-        conn.execute(update(table_of(SocialProfile)).where(_T.id == profile_id).values(**values))
+        conn.execute(update(table("SocialProfile")).where(_T.id == profile_id).values(**values))
 
 
 def _not_before(result: FeedOutcome, now: datetime) -> datetime | None:

@@ -11,11 +11,11 @@ from sqlalchemy import Engine, func, select
 from store.db import db_time, stored_time
 from store.dialect import escape_like
 from store.event_search import Narrowing, narrowing
-from store.models import Event, table_of
 from store.reads import read_run
 from store.rows import EventRow, TypeCount, event_type_name
+from store.tables import Columns
 
-E = table_of(Event).c
+E = Columns("Event")
 Cursor = tuple[datetime, int]
 
 

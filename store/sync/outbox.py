@@ -18,15 +18,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, delete, insert, select, text, update
 
 from store.db import writing
-from store.models import Campaign, Contact, Note, Segment, SyncOutbox, table_of
 from store.rows import display_name
 from store.sync.sources import recheck, remote_contact
+from store.tables import Columns, table
 
-_O = table_of(SyncOutbox).c
-_C = table_of(Contact).c
+_O = Columns("SyncOutbox")
+_C = Columns("Contact")
 PENDING, REFUSED, CONFLICT = "pending", "refused", "conflict"
 
 
@@ -53,7 +53,7 @@ def queue(conn: Connection, contact_id: int, action: str, payload: dict[str, Any
     if origin is None:
         return False
     conn.execute(
-        insert(table_of(SyncOutbox)).values(
+        insert(table("SyncOutbox")).values(
             source_id=origin[0],
             contact_id=contact_id,
             action=action,
@@ -69,8 +69,10 @@ def queue(conn: Connection, contact_id: int, action: str, payload: dict[str, Any
 
 def waiting(engine: Engine) -> dict[str, int]:
     """How many changes are in each state ("pending", "refused", "conflict"); states with none are absent."""
+    # SQL text, not the table's columns: the app asks this before its first paint, and the columns would
+    # import every model class (see store.tables).
     with engine.connect() as conn:
-        rows = conn.execute(select(_O.state, func.count()).group_by(_O.state)).all()
+        rows = conn.execute(text("SELECT state, count(*) FROM sync_outbox GROUP BY state")).all()
     return {state: count for state, count in rows}
 
 
@@ -79,8 +81,8 @@ def changes(
 ) -> list[QueuedChange]:
     """The queued changes in these states, oldest first (the order they are sent in)."""
     query = (
-        select(table_of(SyncOutbox), _C.firstname, _C.lastname, _C.email)
-        .join(table_of(Contact), _C.id == _O.contact_id)
+        select(table("SyncOutbox"), _C.firstname, _C.lastname, _C.email)
+        .join(table("Contact"), _C.id == _O.contact_id)
         .where(_O.state.in_(states))
         .order_by(_O.id)
     )
@@ -110,13 +112,13 @@ def changes(
 
 def done(conn: Connection, change_id: int) -> None:
     """The change arrived: it leaves the queue."""
-    conn.execute(delete(table_of(SyncOutbox)).where(_O.id == change_id))
+    conn.execute(delete(table("SyncOutbox")).where(_O.id == change_id))
 
 
 def retry_later(conn: Connection, change_id: int, message: str, at: datetime) -> None:
     """Not sent (the system could not be reached): tried again from `at` on."""
     conn.execute(
-        update(table_of(SyncOutbox))
+        update(table("SyncOutbox"))
         .where(_O.id == change_id)
         .values(attempts=_O.attempts + 1, next_attempt_at=at, message=message)
     )
@@ -125,7 +127,7 @@ def retry_later(conn: Connection, change_id: int, message: str, at: datetime) ->
 def mark(conn: Connection, change_id: int, state: str, message: str) -> None:
     """Refused by the system, or in conflict with a change made there: kept for the user, with why."""
     conn.execute(
-        update(table_of(SyncOutbox))
+        update(table("SyncOutbox"))
         .where(_O.id == change_id)
         .values(state=state, message=message, attempts=_O.attempts + 1)
     )
@@ -140,7 +142,7 @@ def release(engine: Engine, change_id: int, *, force: bool = True) -> None:
             return
         payload = {**dict(row), "force": True} if force else dict(row)
         conn.execute(
-            update(table_of(SyncOutbox))
+            update(table("SyncOutbox"))
             .where(_O.id == change_id)
             .values(state=PENDING, next_attempt_at=None, message="", payload=payload)
         )
@@ -182,21 +184,21 @@ def drop_note(conn: Connection, note_id: int) -> None:
 
 def _about(conn: Connection, rows: list[tuple[str, dict[str, Any]]]) -> dict[int, str]:
     """What each change (by position) is about, in a query per kind of thing it names."""
-    kinds: dict[str, Any] = {"note": Note, "segment": Segment, "campaign": Campaign}
-    named: dict[int, tuple[Any, int]] = {}  # position -> (model, its id)
+    kinds = {"note": "Note", "segment": "Segment", "campaign": "Campaign"}
+    named: dict[int, tuple[str, int]] = {}  # position -> (model name, its id)
     for index, (action, payload) in enumerate(rows):
         kind = kinds.get(action.partition(".")[0])
-        key = payload.get("note_id" if kind is Note else "group_id")
+        key = payload.get("note_id" if kind == "Note" else "group_id")
         if kind is not None and isinstance(key, int):
             named[index] = (kind, key)
-    names: dict[tuple[Any, int], str] = {}
+    names: dict[tuple[str, int], str] = {}
     for kind in kinds.values():
-        ids = sorted({key for model, key in named.values() if model is kind})
+        ids = sorted({key for model, key in named.values() if model == kind})
         if not ids:
             continue
-        table = table_of(kind).c
-        column = table.text if kind is Note else table.name
-        for key, value in conn.execute(select(table.id, column).where(table.id.in_(ids))):
+        columns = table(kind).c
+        column = columns.text if kind == "Note" else columns.name
+        for key, value in conn.execute(select(columns.id, column).where(columns.id.in_(ids))):
             names[(kind, key)] = " ".join(str(value).split())[:60]
     about = {index: names.get(thing, "") for index, thing in named.items()}
     for index, (action, payload) in enumerate(rows):

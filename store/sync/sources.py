@@ -14,17 +14,17 @@ from sqlalchemy import Connection, Engine, select, text, update
 
 from store.contact_page import ORIGIN
 from store.dialect import insert
-from store.models import Contact, SyncSource, SyncState, table_of
+from store.tables import Columns, table
 
-_S = table_of(SyncSource).c
-_ST = table_of(SyncState).c
-_C = table_of(Contact).c
+_S = Columns("SyncSource")
+_ST = Columns("SyncState")
+_C = Columns("Contact")
 RECHECK = "recheck"  # the cursor listing records the next sync reads again, whatever changed
 
 
 def ensure_source(conn: Connection, name: str) -> int:
     """The id of the source named `name` (`mautic https://crm.example.com`), made on first use."""
-    conn.execute(insert(conn, table_of(SyncSource)).values(name=name, cursors={}).on_conflict_do_nothing())
+    conn.execute(insert(conn, table("SyncSource")).values(name=name, cursors={}).on_conflict_do_nothing())
     return conn.execute(select(_S.id).where(_S.name == name)).scalar_one()
 
 
@@ -38,7 +38,7 @@ def save_cursors(
     changes: dict[str, Any] = {"cursors": values}
     if synced_at is not None:
         changes["synced_at"] = synced_at
-    conn.execute(update(table_of(SyncSource)).where(_S.id == source_id).values(**changes))
+    conn.execute(update(table("SyncSource")).where(_S.id == source_id).values(**changes))
 
 
 def recheck(conn: Connection, source_id: int, remote_id: str) -> None:

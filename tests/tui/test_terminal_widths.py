@@ -5,13 +5,15 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import locale
+import sys
+import unicodedata
 
 import pytest
 from rich.cells import cell_len
 from rich.segment import Segment
 from textual.color import Color
 
-from plain.cells import terminal_surplus
+from plain.cells import is_spacing_mark, terminal_surplus
 from tests.tui.conftest import screen_text, settle, type_text
 from tests.tui.indic_contact import EMAIL, NAME, add_indic_contact
 from tui.terminal_widths import TerminalWidths
@@ -38,6 +40,15 @@ def test_the_surplus_is_what_the_c_library_counts_more() -> None:
     finally:
         locale.setlocale(locale.LC_CTYPE, previous)
     assert terminal_surplus("अनुष्का शर्मा") == 2 and terminal_surplus("Ada") == 0
+
+
+def test_every_spacing_mark_lies_in_the_blocks_scanned_for_them() -> None:
+    # The table is built from a few blocks (the whole of Unicode took ~65 ms before the first frame): a
+    # Unicode database with a spacing mark elsewhere must fail here, not draw a name one cell too wide.
+    everywhere = {chr(code) for code in range(sys.maxunicode + 1) if unicodedata.category(chr(code)) == "Mc"}
+    assert len(everywhere) > 400
+    assert everywhere == {char for char in everywhere if is_spacing_mark(char)}
+    assert not any(is_spacing_mark(chr(code)) for code in range(0x3000) if chr(code) not in everywhere)
 
 
 def test_the_filter_gives_the_surplus_back_from_the_padding_only() -> None:
