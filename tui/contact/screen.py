@@ -19,6 +19,7 @@ from store.geo import has_locations
 from store.rows import ContactDetail
 from tui.background import in_thread
 from tui.breakpoints import take_breakpoints
+from tui.contact.dialogs import ContactDialogs
 from tui.contact.header import ContactHeader
 from tui.contact.tabs import tab_classes
 from tui.contact.tabs.base import ContactChanged, ContactTab
@@ -30,7 +31,7 @@ from widgets.footer import FittingFooter
 TABS = tab_classes()
 
 
-class ContactScreen(InApp, Screen[None]):
+class ContactScreen(ContactDialogs, InApp, Screen[None]):
     TITLE = "Contact"
     BINDINGS = [
         Binding("escape", "back", "Back", tooltip="Back to the contact list", id="contact.back"),
@@ -189,50 +190,6 @@ class ContactScreen(InApp, Screen[None]):
         if event.pane.id:
             await self._activated(event.pane.id)
 
-    def action_details(self) -> None:
-        from tui.dialogs.contact_card import ContactCardDialog
-
-        if self.detail is not None:
-            self.app.push_screen(ContactCardDialog(self.detail, self.ctx.clock()))
-
-    def action_avatar_source(self) -> None:
-        from tui.dialogs.avatar_source import AvatarSourceDialog
-
-        if self.detail is None:
-            return
-
-        def chosen(source: str | None) -> None:
-            if source is not None:
-                self.query_one(ContactHeader).forget_avatar()
-                self._load_detail()
-
-        self.app.push_screen(AvatarSourceDialog(self.detail), chosen)
-
-    def action_memberships(self, kind: str) -> None:
-        from tui.dialogs.memberships import MembershipsDialog
-
-        if self.detail is None:
-            return
-
-        def closed(changed: bool | None) -> None:
-            if changed:
-                self.contact_changed()
-
-        self.app.push_screen(MembershipsDialog(kind, self.detail), closed)
-
-    def action_merge(self) -> None:
-        from tui.dialogs.merge import MergeDialog
-
-        if self.detail is None:
-            return
-
-        def merged(merge_id: int | None) -> None:
-            if merge_id is not None:
-                self.dossier.say("Merged. Press u on the “Contact merged” event to undo.", title="Merge")
-                self.contact_changed()
-
-        self.app.push_screen(MergeDialog(self.detail), merged)
-
     def changed_elsewhere(self, fingerprint: Fingerprint | None, ours: bool) -> None:
         """The database changed; reload when this contact did (and say so when someone else changed it)."""
         if fingerprint is None or fingerprint == self.fingerprint:
@@ -247,19 +204,6 @@ class ContactScreen(InApp, Screen[None]):
             self.contact_changed()
             self.dossier.say("Updated with changes made elsewhere.", title="Live update", timeout=3)
 
-    def _merged_away(self, survivor: int) -> None:
-        from textual.content import Content
-
-        from tui.dialogs.confirm import ConfirmDialog
-
-        def answer(jump: bool | None) -> None:
-            if jump and self.app.screen is self:
-                self.dismiss()
-                self.dossier.open_contact(survivor, merged_from=self.contact_id)
-
-        message = Content(f"Someone merged this contact into contact #{survivor}. Open that contact?")
-        self.app.push_screen(ConfirmDialog("Merged away", message, yes="Open it", no="Stay here"), answer)
-
     @on(HistoryTab.Unmerged)
     def _unmerged(self) -> None:
         self.dossier.say("The merge was undone; the other record is back.", title="Merge")
@@ -269,67 +213,6 @@ class ContactScreen(InApp, Screen[None]):
     def _notes_changed(self) -> None:
         # A note is activity: it shows in History and in the header's counts.
         self.contact_changed()
-
-    def action_add_social(self) -> None:
-        from tui.dialogs.social_profile import SocialProfileDialog
-
-        async def added(ok: bool | None) -> None:
-            if ok:
-                await self.action_tab("social")
-                self.contact_changed()
-
-        self.app.push_screen(SocialProfileDialog(self.contact_id), added)
-
-    def action_email(self) -> None:
-        from tui.dialogs.compose_email import ComposeEmail
-
-        if self.detail is None:
-            return
-
-        def done(sent: bool | None) -> None:
-            if sent:
-                self.contact_changed()
-
-        draft = self.dossier.drafts.get(self.contact_id)
-        self.app.push_screen(ComposeEmail(self.detail, draft), done)
-
-    def action_do_not_contact(self) -> None:
-        from textual.content import Content
-
-        from store.do_not_contact import set_do_not_contact
-        from tui.dialogs.confirm import ConfirmDialog
-
-        if self.detail is None:
-            return
-        blocked = "email" not in self.detail.do_not_contact
-        name = one_line(self.detail.name)
-        if blocked:
-            question = Content(f"Mark {name} as not to be emailed? Sending will need an explicit override.")
-        else:
-            question = Content(f"Make {name} contactable by email again?")
-        context = self.ctx
-
-        def answered(yes: bool | None) -> None:
-            if not yes:
-                return
-            in_thread(
-                self,
-                lambda: set_do_not_contact(
-                    context.engine,
-                    self.contact_id,
-                    "email",
-                    blocked,
-                    actor=context.settings.user.name,
-                    now=context.clock(),
-                ),
-                lambda _changed: self.contact_changed(),
-                group="do-not-contact",
-            )
-
-        title = "Do not contact" if blocked else "Contactable again"
-        self.app.push_screen(
-            ConfirmDialog(title, question, yes="Mark" if blocked else "Allow", default=False), answered
-        )
 
     async def action_new_note(self) -> None:
         await self.action_tab("notes")
