@@ -17,11 +17,7 @@ from store.interchange.csv_columns import SKIP, unguard_formula
 
 
 class Record(NamedTuple):
-    """A row, or the rows of the file with one key folded together.
-
-    A tuple holding only text, numbers and dicts of them, so the garbage collector stops tracking it: a
-    batch holds thousands of records, and as tracked objects every full collection walked them again (a
-    tenth of an import's time went to that)."""
+    """A row, or the rows of the file with one key folded together (`folded`)."""
 
     line: int
     values: dict[str, Any]
