@@ -25,8 +25,9 @@ from bench.figures import Figure, Target
 from bench.timing import Stats, elapsed_ms, raw_connection
 from store.db import open_database
 from store.fts import SEARCH_COLUMNS
+from store.interchange.bulk_writes import BULK_CACHE_KIB
 from store.interchange.csv_export import COLUMNS as EXPORT_COLUMNS
-from store.interchange.csv_import import BATCH_SIZE, BULK_CACHE_KIB, import_csv
+from store.interchange.csv_import import BATCH_SIZE, import_csv
 
 # Dossier's own Mautic-compatible export columns, with a column Dossier has no field for (a custom field).
 COLUMNS = ["title", *EXPORT_COLUMNS, "date_modified"]

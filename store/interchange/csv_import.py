@@ -26,7 +26,6 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from operator import itemgetter
@@ -38,7 +37,7 @@ from sqlalchemy.engine import Connection
 
 from store.db import db_time, writing_on
 from store.dialect import stored, stored_row
-from store.fts import SEARCH_COLUMNS
+from store.interchange.bulk_writes import bulk_cache, collector_spared, search_index_in_bulk
 from store.interchange.counts import ImportCounts
 from store.interchange.csv_columns import (
     NULLABLE_FIELDS,
@@ -128,54 +127,6 @@ def _marks(conn: Connection, count: int) -> str:
     return ", ".join(["?" if conn.dialect.paramstyle == "qmark" else "%s"] * count)
 
 
-@contextmanager
-def _search_index_in_bulk(conn: Connection) -> Iterator[None]:
-    """Index the rows inserted inside the block in one statement instead of one trigger call each (4x faster).
-
-    The insert trigger is dropped and re-created verbatim inside the caller's transaction, so no other
-    connection ever sees the table without it (SQLite DDL is transactional), and a failed batch restores it.
-    """
-    if conn.dialect.name != "sqlite":  # PostgreSQL's search index is an index: nothing to keep in sync
-        yield
-        return
-    trigger = conn.exec_driver_sql(
-        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'contact_fts_ai'"
-    ).scalar()
-    if trigger is None:
-        yield
-        return
-    after = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM contact").scalar()
-    conn.exec_driver_sql("DROP TRIGGER contact_fts_ai")
-    yield
-    cols = ", ".join(SEARCH_COLUMNS)
-    conn.exec_driver_sql(
-        f"INSERT INTO contact_fts(rowid, {cols}) SELECT id, {cols} FROM contact WHERE id > ? ORDER BY id", (after,)
-    )
-    conn.exec_driver_sql(trigger)
-
-
-# SQLite's page cache for an import's connection, in KiB (the default is 2,000): a batch inserts its emails at
-# random places in two indexes, and with the default cache most of those pages were read again from the
-# file for every few rows (a quarter of the time of the inserts). Given back when the import ends.
-BULK_CACHE_KIB = 64 * 1024
-
-
-@contextmanager
-def _bulk_cache(conn: Connection) -> Iterator[None]:
-    if conn.dialect.name != "sqlite":
-        yield
-        return
-    # Said to the driver: through SQLAlchemy it would begin a transaction, and each batch begins its own.
-    driver = conn.connection.driver_connection
-    assert driver is not None
-    (before,) = driver.execute("PRAGMA cache_size").fetchone()
-    driver.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        driver.execute(f"PRAGMA cache_size = {before}")
-
-
 # A new contact's columns: first those taken from the row (empty text, NULL or 0 where the row has nothing)…
 _FROM_ROW = {**dict.fromkeys(TEXT_FIELDS, ""), **dict.fromkeys(NULLABLE_FIELDS), "points": 0}
 _from_row = itemgetter(*_FROM_ROW)
@@ -229,7 +180,7 @@ class _Writer:
                 summary.updated += 1 + record.extra_rows
         if inserts:
             sql = f"INSERT INTO contact ({', '.join(_INSERT_COLUMNS)}) VALUES ({_marks(conn, len(_INSERT_COLUMNS))})"
-            with _search_index_in_bulk(conn):
+            with search_index_in_bulk(conn):
                 conn.exec_driver_sql(sql, inserts)
         if updates:
             names = [name for name in updates[0] if name != "id"]
@@ -334,7 +285,7 @@ def import_csv(
         if batch:
             yield batch
 
-    with engine.connect() as conn, _bulk_cache(conn):
+    with collector_spared(), engine.connect() as conn, bulk_cache(conn):
         if dry_run:
             transaction = conn.begin()
             try:
