@@ -55,9 +55,9 @@ class Columns:
             row = [*row, *[""] * (self.width - len(row))]
         if "\n'" in "\n" + "\n".join(row):
             row = [unguard_formula(cell) for cell in row]  # a cell may start with a formula guard to take off
-        text = zip(self.text_names, map(str.strip, self._text(row)), strict=True)
+        text = zip(self.text_names, map(str.strip, self._text(row)), strict=False)
         values: dict[str, Any] = {name: cell for name, cell in text if cell}
-        custom_cells = zip(self.custom_names, map(str.strip, self._custom(row)), strict=True)
+        custom_cells = zip(self.custom_names, map(str.strip, self._custom(row)), strict=False)
         custom = {name: cell for name, cell in custom_cells if cell}
         tags = tuple(split_tags(row[self.tags])) if self.tags >= 0 else ()
         if self.points >= 0 and (cell := row[self.points].strip()):
