@@ -2,8 +2,10 @@
 
 The file has Mautic's export columns and realistic values (names with accents, phones, tags, dates). Each
 run imports it into a fresh database: Dossier's is an empty, migrated file, made before the clock starts.
-- `import_csv` in-process, against the floor (csv.reader + one executemany into a plain table, one
-  transaction) and the sqlite-utils Python API (`Table.insert_all` of csv.DictReader rows);
+- `import_csv` in-process, against two floors and the sqlite-utils Python API (`Table.insert_all` of
+  csv.DictReader rows). The floors: csv.reader + one executemany into a plain table, one transaction; and
+  csv.reader + executemany into Dossier's own contact table as the import writes it (batches, the search
+  index filled per batch), which is what the schema costs before any of the import's own work;
 - `dossier import csv` as a whole process, against `sqlite-utils insert DB contact FILE --csv`.
 Dossier does more per row than either (email and phone normalisation, duplicate lookups, the search index).
 """
@@ -16,13 +18,16 @@ import shutil
 import subprocess
 import sysconfig
 from datetime import UTC, datetime, timedelta
+from itertools import islice
 from pathlib import Path
 
 from bench.figures import Figure, Target
 from bench.timing import Stats, elapsed_ms, raw_connection
 from store.db import open_database
+from store.fts import SEARCH_COLUMNS
+from store.interchange.bulk_writes import BULK_CACHE_KIB
 from store.interchange.csv_export import COLUMNS as EXPORT_COLUMNS
-from store.interchange.csv_import import import_csv
+from store.interchange.csv_import import BATCH_SIZE, import_csv
 
 # Dossier's own Mautic-compatible export columns, with a column Dossier has no field for (a custom field).
 COLUMNS = ["title", *EXPORT_COLUMNS, "date_modified"]
@@ -73,6 +78,7 @@ PLACES = [
 COMPANIES = ["Analytical Engines", "Navy Labs", "Telefónica", "Guinness", "ヤマダ電機", "Acme, Inc.", "Initech"]
 STAGES = ["Lead", "Prospect", "Customer", ""]
 RATE_TARGET = Target("≥ 100,000 rows/s", "median", ">=", 100_000.0)
+PROCESS_TARGET = Target("≥ 60,000 rows/s", "median", ">=", 60_000.0)
 
 
 def write_csv(path: Path, rows: int, seed: int = 1) -> Path:
@@ -139,6 +145,59 @@ def _floor(source: Path, db: Path) -> float:
         conn.close()
 
 
+def _contact_values() -> dict[str, str]:
+    """Each contact column's value as SQL over a row's cells (`?N` is its Nth cell): text as it is, and the
+    derived columns that are indexed (normal email, E.164 phone) from SQL stand-ins that give these rows' values."""
+    cell = {name: f"?{number}" for number, name in enumerate(COLUMNS, start=1)}
+    text = ("firstname", "lastname", "company", "position", "address1", "address2", "city", "zipcode", "country")
+    return {
+        **{name: cell[name] for name in (*text, "website", "stage", "owner", "tags", "date_added", "date_modified")},
+        "region": cell["state"],
+        "email": f"nullif({cell['email']}, '')",
+        "email_normalized": f"nullif(lower({cell['email']}), '')",
+        "phone": f"nullif({cell['phone']}, '')",
+        "phone_e164": f"nullif(replace({cell['phone']}, ' ', ''), '')",
+        "mobile": f"nullif({cell['mobile']}, '')",
+        "points": f"CAST({cell['points']} AS INTEGER)",
+        "last_active": f"nullif({cell['last_active']}, '')",
+        "custom_fields": "'{}'",
+        "avatar_source": "'gravatar'",
+    }
+
+
+def _schema_floor(source: Path, db: Path, template: Path) -> float:
+    """The same rows straight from csv.reader into Dossier's contact table, in an empty migrated database, as
+    `import_csv` writes them: batches of its size, one transaction each, its page cache, the search index's
+    trigger set aside and the batch indexed in one statement. What the schema itself costs: its indexes and
+    its search index."""
+    shutil.copyfile(template, _fresh(db))
+    conn = raw_connection(db)
+    conn.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+    values = _contact_values()
+    insert = f"INSERT INTO contact ({', '.join(values)}) VALUES ({', '.join(values.values())})"
+    words = ", ".join(SEARCH_COLUMNS)
+    index = f"INSERT INTO contact_fts(rowid, {words}) SELECT id, {words} FROM contact WHERE id > ? ORDER BY id"
+    trigger = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'contact_fts_ai'").fetchone()[0]
+
+    def load() -> None:
+        with source.open(encoding="utf-8", newline="") as f:
+            rows = csv.reader(f)
+            next(rows)
+            while batch := list(islice(rows, BATCH_SIZE)):
+                conn.execute("BEGIN IMMEDIATE")
+                after = conn.execute("SELECT coalesce(max(id), 0) FROM contact").fetchone()[0]
+                conn.execute("DROP TRIGGER contact_fts_ai")
+                conn.executemany(insert, batch)
+                conn.execute(index, (after,))
+                conn.execute(trigger)
+                conn.execute("COMMIT")
+
+    try:
+        return elapsed_ms(load)
+    finally:
+        conn.close()
+
+
 def _sqlite_utils_api(source: Path, db: Path) -> float:
     import sqlite_utils
 
@@ -187,10 +246,11 @@ def bench_csv(workdir: Path, rows: int, env: dict[str, str], *, runs: int) -> li
     # metadata, SQL compilation) are paid by every `dossier import csv` process, so the whole-process figure has them.
     _dossier(write_csv(workdir / "warmup.csv", 200, seed=2), db, template)
     scripts = Path(sysconfig.get_path("scripts"))
-    times: dict[str, list[float]] = {"dossier": [], "floor": [], "api": [], "dossier_cli": [], "cli": []}
+    times: dict[str, list[float]] = {"dossier": [], "floor": [], "schema": [], "api": [], "dossier_cli": [], "cli": []}
     for _ in range(runs):
         times["dossier"].append(_dossier(source, db, template))
         times["floor"].append(_floor(source, db))
+        times["schema"].append(_schema_floor(source, db, template))
         times["api"].append(_sqlite_utils_api(source, db))
         shutil.copyfile(template, _fresh(db))
         times["dossier_cli"].append(
@@ -211,9 +271,12 @@ def bench_csv(workdir: Path, rows: int, env: dict[str, str], *, runs: int) -> li
         None,
         *_astuple(rates["dossier"]),
         higher_is_better=True,
-        targets=[RATE_TARGET, Target("faster than the sqlite-utils Python API", "ratio:1", "<", 1.0)],
+        targets=[RATE_TARGET, Target("faster than the sqlite-utils Python API", "ratio:2", "<", 1.0)],
     )
     store.refer("floor: csv.reader + executemany, plain table", rates["floor"])
+    store.refer(
+        "floor: the same into Dossier's contact table, its indexes and search index, in batches", rates["schema"]
+    )
     store.refer("sqlite-utils Python API (insert_all)", rates["api"])
     process = Figure(
         "csv",
@@ -223,7 +286,7 @@ def bench_csv(workdir: Path, rows: int, env: dict[str, str], *, runs: int) -> li
         None,
         *_astuple(rates["dossier_cli"]),
         higher_is_better=True,
-        targets=[Target("faster than `sqlite-utils insert --csv`", "ratio", "<", 1.0)],
+        targets=[PROCESS_TARGET, Target("faster than `sqlite-utils insert --csv`", "ratio", "<", 1.0)],
     )
     process.refer("`sqlite-utils insert --csv`, whole process", rates["cli"])
     return [store, process]

@@ -113,15 +113,21 @@ def writing(engine: Engine) -> Iterator[Connection]:
       is locked" (SQLITE_BUSY_SNAPSHOT), which no timeout helps;
     - on PostgreSQL it takes a transaction-level advisory lock first. Readers never wait for it.
     """
+    with engine.connect() as conn, writing_on(conn):
+        yield conn
+
+
+@contextmanager
+def writing_on(conn: Connection) -> Iterator[None]:
+    """`writing` on a connection the caller holds (a bulk import keeps one, and its page cache, for all batches)."""
     from sqlalchemy import text
 
-    with engine.connect() as conn:
-        if conn.dialect.name == "sqlite":
-            conn.execution_options(dossier_begin="BEGIN IMMEDIATE")
-        with conn.begin():
-            if conn.dialect.name == "postgresql":
-                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITERS_LOCK})
-            yield conn
+    if conn.dialect.name == "sqlite":
+        conn.execution_options(dossier_begin="BEGIN IMMEDIATE")
+    with conn.begin():
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITERS_LOCK})
+        yield
 
 
 WRITERS_LOCK = APPLICATION_ID + 1  # the advisory lock Dossier's writers take turns on (upgrades use APPLICATION_ID)

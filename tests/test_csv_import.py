@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from store.contacts import search_contacts
 from store.dialect import stored_row
-from store.interchange.csv_import import CsvImportError, import_csv
+from store.interchange.csv_import import BATCH_SIZE, CsvImportError, import_csv
 from tests.faults import refuse_inserts
 
 
@@ -207,7 +207,7 @@ def test_large_file_in_batches(engine, tmp_path: Path) -> None:
     seen: list[int] = []
     summary = import_csv(engine, path, progress=seen.append)
     assert summary.created == rows and summary.failed == []
-    assert seen[-1] == rows and len(seen) >= rows // 2000
+    assert seen[-1] == rows and len(seen) >= rows // BATCH_SIZE
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM contact")).scalar() == rows
         if engine.dialect.name == "sqlite":

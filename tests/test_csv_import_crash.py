@@ -24,7 +24,7 @@ from store.db import open_database
 from store.interchange.csv_import import import_csv
 
 engine = open_database(sys.argv[1])
-import_csv(engine, sys.argv[2], progress=lambda rows: print(rows, flush=True))
+import_csv(engine, sys.argv[2], batch_size=int(sys.argv[3]), progress=lambda rows: print(rows, flush=True))
 print("done", flush=True)
 """
 
@@ -44,7 +44,10 @@ def test_a_killed_import_leaves_whole_batches(engine, db_path: Path, tmp_path: P
     engine.dispose()
     source = _file(tmp_path)
     child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(db_path), str(source)], cwd=ROOT, stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", CHILD, str(db_path), str(source), str(BATCH)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert child.stdout is not None

@@ -1,19 +1,53 @@
-"""`store.interchange.csv_records`: a row read the quick way (all cells stripped at once) is read as the careful,
-cell-by-cell way reads it."""
+"""`store.interchange.csv_records`: a row read the quick way (by position, each kind of column at once) is read
+as a plain cell-by-cell reading of the same rules reads it."""
 
 from __future__ import annotations
 
 import json
 import random
+import time
+from datetime import UTC, datetime
 
 import pytest
 
-from store.interchange.csv_columns import map_columns
-from store.interchange.csv_records import Columns, Record, custom_json, split_tags, tags_json
+from store.interchange.csv_columns import SKIP, map_columns, unguard_formula
+from store.interchange.csv_records import Columns, Record, custom_json, folded, split_tags, tags_json
 
 HEADER = ["id", "firstname", "email", "phone", "tags", "points", "last_active", "Labels", "Shoe Size", "city", "notes"]
 CELLS = ["", "", " ", "Ada", " Ada ", "ada@example.com", "+44 20 7946 0000", "vip|news", "a, b ,a", "7", "3.9", "\t"]
-CELLS += ["2025-01-02 03:04:05", "2025-01-02T03:04:05Z", "x\ny", "Zoë", "-5", "=1+2", "'=1+2", " '=x", "''@y"]
+CELLS += ["2025-01-02 03:04:05", "2025-01-02T03:04:05Z", "2025-01-02T04:04:05.5+01:00", "x\ny", "Zoë", "-5", "=1+2"]
+CELLS += ["'=1+2", " '=x", "''@y", "0999-01-02 03:04"]
+
+
+def _careful(targets: list[str], row: list[str]) -> tuple[dict, dict, tuple]:
+    """The rules, one cell at a time: formula guard off, stripped, then by the column's target."""
+    values: dict = {}
+    custom: dict = {}
+    tags: list[str] = []
+    cells = [*row, *[""] * len(targets)][: len(targets)]  # cells past the header are not read
+    for target, raw in zip(targets, cells, strict=True):
+        cell = unguard_formula(raw).strip()
+        if target == SKIP or not cell:
+            continue
+        if target.startswith("custom:"):
+            custom[target[7:]] = cell
+        elif target == "tags":
+            tags += [tag for tag in split_tags(cell) if tag not in tags]
+        elif target == "points":
+            try:
+                values["points"] = int(float(cell))
+            except ValueError:
+                raise ValueError(f"points {cell!r} is not a number") from None
+        elif target == "last_active":
+            try:
+                when = datetime.fromisoformat(cell.replace("T", " ").replace("Z", "+00:00"))
+            except ValueError:
+                raise ValueError(f"last_active {cell!r} is not a date and time") from None
+            when = when if when.tzinfo is None else when.astimezone(UTC).replace(tzinfo=None)
+            values["last_active"] = f"{when.year:04d}-{when:%m-%d %H:%M:%S.%f}"
+        else:
+            values[target] = cell
+    return values, custom, tuple(tags)
 
 
 def _outcome(read, *args) -> object:
@@ -25,13 +59,13 @@ def _outcome(read, *args) -> object:
 
 @pytest.mark.parametrize("seed", range(3))
 def test_quick_and_careful_reads_agree(seed: int) -> None:
-    columns = Columns(map_columns(HEADER))
+    targets = map_columns(HEADER)
+    columns = Columns(targets)
     rng = random.Random(seed)
     for line in range(3000):
         row = [rng.choice(CELLS) for _ in range(rng.randint(0, len(HEADER) + 1))]
         quick = _outcome(columns.record, row, 0)
-        padded = [*row, *[""] * (columns.width - len(row))]
-        values_or_error = _outcome(columns._guarded, padded)
+        values_or_error = _outcome(_careful, targets, row)
         if isinstance(values_or_error, str):
             assert quick == values_or_error, row
             continue
@@ -45,6 +79,25 @@ def test_quick_and_careful_reads_agree(seed: int) -> None:
         assert isinstance(quick, Record), row
         assert (quick.values, quick.custom, quick.tags) == (values, custom, tags), (line, row)
         assert list(quick.custom) == list(custom), row  # custom fields keep the file's order
+
+
+def test_last_active_without_a_zone_is_utc_whatever_the_system_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "Europe/Berlin")  # the isolated_environment fixture restores UTC
+    time.tzset()
+    columns = Columns(map_columns(["email", "last_active"]))
+    record = columns.record(["ada@example.com", "2025-01-02 03:04:05"], 2)
+    assert record is not None and record.values["last_active"] == "2025-01-02 03:04:05.000000"
+
+
+def test_a_later_row_folded_into_an_earlier_one_wins_and_adds_its_tags() -> None:
+    columns = Columns(map_columns(["firstname", "email", "city", "tags", "Shoe Size"]))
+    first = columns.record(["Ada", "ada@example.com", "London", "a|b", "5"], 2)
+    later = columns.record(["Ada L.", "ADA@example.com", "", "b|c", ""], 3)
+    assert first is not None and later is not None and first.key == later.key
+    both = folded(first, later)
+    assert both.values == {"firstname": "Ada L.", "email": "ADA@example.com", "city": "London"}
+    assert (both.tags, both.custom, both.extra_rows, both.line) == (("a", "b", "c"), {"Shoe Size": "5"}, 1, 2)
+    assert first.values["firstname"] == "Ada"  # the earlier record itself is left as it was
 
 
 def test_formula_guards_come_off_only_at_the_start_of_a_cell() -> None:

@@ -8,58 +8,62 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from operator import itemgetter
+from typing import Any, NamedTuple
 
 from store.interchange.csv_columns import SKIP, unguard_formula
 
-# What a column holds, decided once from its target.
-_TEXT, _CUSTOM, _TAGS, _POINTS, _LAST_ACTIVE = range(5)
 
+class Record(NamedTuple):
+    """A row, or the rows of the file with one key folded together (`folded`)."""
 
-@dataclass
-class Record:
     line: int
     values: dict[str, Any]
     custom: dict[str, str]
-    tags: list[str]
-    key: tuple[str, str] | None
+    tags: tuple[str, ...]
+    key: tuple[str, str]
     extra_rows: int = 0  # later rows of the file folded into this one
 
 
 class Columns:
-    """The columns a row is read from, in file order, each as (position, kind, field or custom name)."""
+    """Where a row's fields are: for each kind of column, the positions to read and the names they go to."""
 
     def __init__(self, targets: list[str]) -> None:
         self.width = len(targets)
-        self.plan: list[tuple[int, int, str]] = []
+        text: list[tuple[int, str]] = []
+        custom: list[tuple[int, str]] = []
+        self.tags = self.points = self.last_active = -1  # -1: the file has no such column
         for position, target in enumerate(targets):
             if target == SKIP:
                 continue
             if target.startswith("custom:"):
-                self.plan.append((position, _CUSTOM, target[7:]))
+                custom.append((position, target[7:]))
+            elif target in ("tags", "points", "last_active"):
+                setattr(self, target, position)
             else:
-                kinds = {"tags": _TAGS, "points": _POINTS, "last_active": _LAST_ACTIVE}
-                self.plan.append((position, kinds.get(target, _TEXT), target))
-        self.text = [(position, name) for position, kind, name in self.plan if kind == _TEXT]
-        self.custom = [(position, name) for position, kind, name in self.plan if kind == _CUSTOM]
-        self.parsed = [(position, kind) for position, kind, _ in self.plan if kind not in (_TEXT, _CUSTOM)]
+                text.append((position, target))
+        self.text_names = tuple(name for _, name in text)
+        self.custom_names = tuple(name for _, name in custom)
+        self._text = _getter([position for position, _ in text])
+        self._custom = _getter([position for position, _ in custom])
 
     def record(self, row: list[str], line: int) -> Record | None:
         """The row's record, None when every cell is empty; ValueError (one sentence) for a bad value."""
         if len(row) < self.width:  # a short row's missing cells are empty ones
             row = [*row, *[""] * (self.width - len(row))]
         if "\n'" in "\n" + "\n".join(row):
-            values, custom, tags = self._guarded(row)  # a cell may start with a formula guard to take off
-        else:
-            cells = list(map(str.strip, row))
-            values = {name: cells[position] for position, name in self.text if cells[position]}
-            custom = {name: cells[position] for position, name in self.custom if cells[position]}
-            tags = []
-            for position, kind in self.parsed:
-                if cell := cells[position]:
-                    tags = self._parse(kind, cell, values, tags)
+            row = [unguard_formula(cell) for cell in row]  # a cell may start with a formula guard to take off
+        text = zip(self.text_names, map(str.strip, self._text(row)), strict=False)
+        values: dict[str, Any] = {name: cell for name, cell in text if cell}
+        custom_cells = zip(self.custom_names, map(str.strip, self._custom(row)), strict=False)
+        custom = {name: cell for name, cell in custom_cells if cell}
+        tags = tuple(split_tags(row[self.tags])) if self.tags >= 0 else ()
+        if self.points >= 0 and (cell := row[self.points].strip()):
+            values["points"] = _points(cell)
+        if self.last_active >= 0 and (cell := row[self.last_active].strip()):
+            values["last_active"] = _last_active(cell)
         if not values and not custom and not tags:
             return None
         email = values.get("email")
@@ -73,33 +77,15 @@ class Columns:
             key = ("fingerprint", fingerprint(values))
         return Record(line, values, custom, tags, key)
 
-    def _guarded(self, row: list[str]) -> tuple[dict[str, Any], dict[str, str], list[str]]:
-        """`record`'s cells one by one, each without its formula guard (see `unguard_formula`), then stripped."""
-        values: dict[str, Any] = {}
-        custom: dict[str, str] = {}
-        tags: list[str] = []
-        for position, kind, name in self.plan:
-            cell = unguard_formula(row[position]).strip()
-            if not cell:
-                continue
-            if kind == _TEXT:
-                values[name] = cell
-            elif kind == _CUSTOM:
-                custom[name] = cell
-            else:
-                tags = self._parse(kind, cell, values, tags)
-        return values, custom, tags
 
-    @staticmethod
-    def _parse(kind: int, cell: str, values: dict[str, Any], tags: list[str]) -> list[str]:
-        """Read a tags, points or last_active cell into `values`; the tags so far, with the cell's added."""
-        if kind == _TAGS:
-            return tags + [tag for tag in split_tags(cell) if tag not in tags]
-        if kind == _POINTS:
-            values["points"] = _points(cell)
-        else:
-            values["last_active"] = _last_active(cell)
-        return tags
+def _getter(positions: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
+    """The cells at `positions`, as a tuple even for one position or none (itemgetter alone is not)."""
+    if not positions:
+        return lambda row: ()
+    if len(positions) == 1:
+        position = positions[0]
+        return lambda row: (row[position],)
+    return itemgetter(*positions)
 
 
 _TAG_SEPARATORS = re.compile(r"[|,]")
@@ -125,19 +111,24 @@ def _points(cell: str) -> int:
         raise ValueError(f"points {cell!r} is not a number") from None
 
 
-def _last_active(cell: str) -> datetime:
+def _last_active(cell: str) -> str:
+    """The cell's time as the database stores it (UTC text, as `db_time` writes it); a time without a zone is UTC."""
     try:
         parsed = datetime.fromisoformat(cell.replace("T", " ").replace("Z", "+00:00"))
-        return (parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)).replace(tzinfo=None)
     except ValueError:
         raise ValueError(f"last_active {cell!r} is not a date and time") from None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    # isoformat is strftime's text for a time (zero-padded to four-digit years, as SQLAlchemy pads them) in a
+    # tenth of the time; this runs for every row.
+    return parsed.isoformat(" ", "microseconds")
 
 
 # Text json.dumps writes as it is, between quotes: printable ASCII but `"` and `\\`.
 _PLAIN_JSON = re.compile(r"[ !#-\[\]-~]*")
 
 
-def tags_json(tags: list[str]) -> str:
+def tags_json(tags: Sequence[str]) -> str:
     """`json.dumps(tags)`, without the encoder for the usual plain tags (this runs for every row)."""
     if not tags:
         return "[]"
@@ -163,11 +154,11 @@ def fingerprint(values: Any) -> str:
     return "\x1f".join((values.get(name) or "").strip().casefold() for name in _FINGERPRINT)
 
 
-def fold_into(first: Record, later: Record) -> bool:
-    """Apply a later row of the file to an earlier one with the same key; True when it changed something."""
-    before = (dict(first.values), dict(first.custom), list(first.tags))
-    first.values.update(later.values)
-    first.custom.update(later.custom)
-    first.tags += [tag for tag in later.tags if tag not in first.tags]
-    first.extra_rows += 1
-    return before != (first.values, first.custom, first.tags)
+def folded(first: Record, later: Record) -> Record:
+    """An earlier row of the file with a later one of the same key applied to it (its values win)."""
+    return first._replace(
+        values={**first.values, **later.values},
+        custom={**first.custom, **later.custom},
+        tags=first.tags + tuple(tag for tag in later.tags if tag not in first.tags),
+        extra_rows=first.extra_rows + 1,
+    )
