@@ -38,9 +38,9 @@ from sqlalchemy.engine import Connection
 from store.db import writing
 from store.interchange.counts import ImportCounts
 from store.interchange.mautic_contacts import ContactWriter, live_contact
+from store.interchange.mautic_events import add_events
 from store.interchange.mautic_records import event_key, note_contact, read_contact, read_event, read_note, text_of
 from store.interchange.mautic_rows import (
-    add_events,
     remove_notes,
     set_memberships,
     upsert_group,
@@ -51,6 +51,10 @@ from store.models import Campaign, Contact, Segment, SyncState, table_of
 from store.sync.sources import RECHECK, cursors, ensure_source, rechecked, save_cursors
 
 PAGE_SIZE = 200
+# Events stored a transaction: each one writes out the index pages the batch touched (three indexes keyed by
+# contact, so nearly a page an event) and FTS5's terms; 2,000 halve the time of 500, yet hold the write lock
+# for a fraction of a second.
+EVENT_BATCH = 2000
 # Changes made in the seconds before the previous run ended are read again (and stored once): clocks differ.
 OVERLAP = timedelta(minutes=5)
 # Activity that follows from a contact's own action: it moves the contact's last active time.
@@ -228,7 +232,7 @@ class _Sync:
         pass_start = _time(self.cursors.get("activity_pass")) or self.now
         with writing(self.engine) as conn:
             self.save(conn, activity_pass=pass_start.isoformat())
-        for batch in _batches(self.source.activity(since=since), 500):
+        for batch in _batches(self.source.activity(since=since), EVENT_BATCH):
             if stop():
                 raise Stopped
             self._store_events(batch, summary)
