@@ -47,6 +47,7 @@ from store.interchange.mautic_rows import (
     upsert_note,
     upsert_template,
 )
+from store.interchange.read_ahead import ReadAhead
 from store.models import Campaign, Contact, Segment, SyncState, table_of
 from store.sync.sources import RECHECK, cursors, ensure_source, rechecked, save_cursors
 
@@ -55,6 +56,9 @@ PAGE_SIZE = 200
 # contact, so nearly a page an event) and FTS5's terms; 2,000 halve the time of 500, yet hold the write lock
 # for a fraction of a second.
 EVENT_BATCH = 2000
+_CHUNK = 200  # events handed from the reading thread at a time
+# Contacts whose memberships are written a transaction (at most), and read ahead: two requests each.
+MEMBERSHIP_BATCH = 25
 # Changes made in the seconds before the previous run ended are read again (and stored once): clocks differ.
 OVERLAP = timedelta(minutes=5)
 # Activity that follows from a contact's own action: it moves the contact's last active time.
@@ -173,19 +177,49 @@ class _Sync:
         summary.first = since is None
         if summary.first:
             self.cursors["memberships_all"] = True  # saved with the first contact: step 4 reads every named one
-        while page := self.source.contacts(after_id=after, changed_since=since, limit=PAGE_SIZE):
-            for raw in page:
-                if stop():
-                    raise Stopped
-                after = int(raw["id"])
-                try:
-                    self.write_contact(raw, summary, contacts_after=after, contacts_pass=pass_start.isoformat())
-                except (ValueError, TypeError, KeyError, AttributeError) as exc:  # data that cannot be read
-                    summary.failed.append(f"contact #{text_of(raw.get('id')) or '?'}: {exc}")
-                progress()
+        with ReadAhead(self._contact_pages(after, since)) as pages:  # the next page is read while one is written
+            for page in pages:
+                self._write_page(page, summary, stop, progress, contacts_pass=pass_start.isoformat())
         self.recheck(summary)
         with writing(self.engine) as conn:
             self.save(conn, contacts_since=(pass_start - OVERLAP).isoformat(), contacts_after=0, contacts_pass=None)
+
+    def _contact_pages(self, after: int, since: datetime | None) -> Iterator[list[dict]]:
+        while page := self.source.contacts(after_id=after, changed_since=since, limit=PAGE_SIZE):
+            yield page
+            after = int(page[-1]["id"])
+
+    def _write_page(
+        self,
+        page: list[dict],
+        summary: MauticSummary,
+        stop: Callable[[], bool],
+        progress: Callable[[], None],
+        **at: Any,
+    ) -> None:
+        """A page of contacts in one transaction with the run's position (`at`) after the last one written: a
+        run stopped between two contacts keeps those before. A contact whose data cannot be read is rolled back
+        alone (a savepoint each) and named in `summary.failed`."""
+        last, stopped = None, False
+        with writing(self.engine) as conn:
+            for raw in page:
+                if stopped := stop():
+                    break
+                last = int(raw["id"])
+                try:
+                    with conn.begin_nested():
+                        contact = read_contact(raw)
+                        _contact_id, outcome = self.writer.write(conn, contact)
+                except (ValueError, TypeError, KeyError, AttributeError) as exc:  # data that cannot be read
+                    summary.failed.append(f"contact #{text_of(raw.get('id')) or '?'}: {exc}")
+                else:
+                    setattr(summary, outcome, getattr(summary, outcome) + 1)
+                    summary.seen.add(contact.remote_id)
+                progress()
+            if last is not None:
+                self.save(conn, contacts_after=last, **at)
+        if stopped:
+            raise Stopped
 
     def recheck(self, summary: MauticSummary) -> None:
         """The contacts whose change a user dropped for Mautic's version: read again, memberships in step 4."""
@@ -232,11 +266,13 @@ class _Sync:
         pass_start = _time(self.cursors.get("activity_pass")) or self.now
         with writing(self.engine) as conn:
             self.save(conn, activity_pass=pass_start.isoformat())
-        for batch in _batches(self.source.activity(since=since), EVENT_BATCH):
-            if stop():
-                raise Stopped
-            self._store_events(batch, summary)
-            progress()
+        # The next pages are read while a batch is stored; a batch is what has come meanwhile, up to EVENT_BATCH.
+        with ReadAhead(_batches(self.source.activity(since=since), _CHUNK), depth=EVENT_BATCH // _CHUNK) as chunks:
+            for group in chunks.ready_groups(EVENT_BATCH, len):
+                if stop():
+                    raise Stopped
+                self._store_events([raw for chunk in group for raw in chunk], summary)
+                progress()
         with writing(self.engine) as conn:
             until = (pass_start - OVERLAP).isoformat()
             self.save(conn, activity_since=until, activity_pass=None, memberships_due=self._due(self.refresh))
@@ -291,22 +327,44 @@ class _Sync:
         if self.cursors.get("memberships_all"):
             after = int(self.cursors.get("memberships_after", 0))
             due.update(remote_id for remote_id in self._named() if int(remote_id) > after)
-        for remote_id in sorted(due, key=int):
-            if stop():
-                raise Stopped
+        # The next contacts' lists are read while those read meanwhile are written, in one transaction.
+        with ReadAhead(self._membership_lists(sorted(due, key=int)), depth=MEMBERSHIP_BATCH) as lists:
+            for group in lists.ready_groups(MEMBERSHIP_BATCH):
+                self._write_memberships(group, stop, progress)
+        with writing(self.engine) as conn:
+            self.save(conn, memberships_all=False, memberships_after=0, memberships_due=[])
+
+    def _membership_lists(self, remote_ids: list[str]) -> Iterator[tuple[str, list[dict] | None, list[dict] | None]]:
+        for remote_id in remote_ids:
             segments = self.source.contact_segments(int(remote_id))
             campaigns = self.source.contact_campaigns(int(remote_id)) if segments is not None else None
-            with writing(self.engine) as conn:
-                contact_id = self.local_id(conn, remote_id)
-                # None: deleted or merged away since it was listed, and step 6 follows it.
+            yield remote_id, segments, campaigns
+
+    def _write_memberships(
+        self,
+        group: list[tuple[str, list[dict] | None, list[dict] | None]],
+        stop: Callable[[], bool],
+        progress: Callable[[], None],
+    ) -> None:
+        done: list[str] = []
+        stopped = False
+        with writing(self.engine) as conn:
+            # Unknown: deleted or merged away since it was listed (step 6 follows it), or Mautic said it is gone.
+            local = self.local_ids(conn, {remote_id for remote_id, _s, _c in group})
+            for remote_id, segments, campaigns in group:
+                if stopped := stop():
+                    break
+                contact_id = local.get(remote_id)
                 if contact_id is not None and segments is not None and campaigns is not None:
                     set_memberships(conn, contact_id, Segment, segments, self.segments, self.now)
                     set_memberships(conn, contact_id, Campaign, campaigns, self.campaigns, self.now)
-                left = [value for value in self.cursors.get("memberships_due", []) if value != remote_id]
-                self.save(conn, memberships_due=left, memberships_after=int(remote_id))
-            progress()
-        with writing(self.engine) as conn:
-            self.save(conn, memberships_all=False, memberships_after=0, memberships_due=[])
+                done.append(remote_id)
+                progress()
+            if done:
+                left = [value for value in self.cursors.get("memberships_due", []) if value not in set(done)]
+                self.save(conn, memberships_due=left, memberships_after=int(done[-1]))
+        if stopped:
+            raise Stopped
 
     def _named(self) -> list[str]:
         """The Mautic ids of the contacts with a name or an email."""
