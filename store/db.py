@@ -113,15 +113,22 @@ def writing(engine: Engine) -> Iterator[Connection]:
       is locked" (SQLITE_BUSY_SNAPSHOT), which no timeout helps;
     - on PostgreSQL it takes a transaction-level advisory lock first. Readers never wait for it.
     """
+    with engine.connect() as conn, write_transaction(conn):
+        yield conn
+
+
+@contextmanager
+def write_transaction(conn: Connection) -> Iterator[Connection]:
+    """`writing` on a connection the caller holds, for a writer that keeps one over many transactions (with
+    settings of its own). Every transaction begun on it afterwards, reads too, begins as a writer's."""
     from sqlalchemy import text
 
-    with engine.connect() as conn:
-        if conn.dialect.name == "sqlite":
-            conn.execution_options(dossier_begin="BEGIN IMMEDIATE")
-        with conn.begin():
-            if conn.dialect.name == "postgresql":
-                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITERS_LOCK})
-            yield conn
+    if conn.dialect.name == "sqlite":
+        conn.execution_options(dossier_begin="BEGIN IMMEDIATE")
+    with conn.begin():
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITERS_LOCK})
+        yield conn
 
 
 WRITERS_LOCK = APPLICATION_ID + 1  # the advisory lock Dossier's writers take turns on (upgrades use APPLICATION_ID)

@@ -15,17 +15,22 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Engine, bindparam, delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from store.db import db_time
 from store.event_search import value_text
-from store.models import Event, table_of
+from store.models import Contact, Event, table_of
 
 _E = table_of(Event).c
+_C = table_of(Contact).c
+# SQLite copies the write-ahead log into the database (and waits for the disk) once the log passes this many
+# pages; a batch of events writes thousands (a page of each index for nearly every event), so at SQLite's
+# 1,000 every batch paid for a copy. A bulk writer lets it grow to ~40 MB first.
+BULK_CHECKPOINT_PAGES = 10_000
 _COLUMNS = ("contact_id", "type", "occurred_at", "label", "details", "points_delta", "actor", "remote_key")
 _INSERT = f"INSERT INTO event ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
 _TRIGGER = "event_fts_ai"
@@ -61,6 +66,42 @@ def add_events(conn: Connection, source_id: int, rows: list[EventRow]) -> int:
     if ran:
         conn.execute(delete(table_of(Event)).where(_E.remote_key.in_(ran)))
     return len(new)
+
+
+@contextmanager
+def bulk_connection(engine: Engine) -> Iterator[Connection]:
+    """A connection kept for many write transactions of events (`store.db.write_transaction`), on which SQLite
+    copies its write-ahead log into the database less often; the pool gets it back as it was."""
+    with engine.connect() as conn:
+        if conn.dialect.name != "sqlite":
+            yield conn
+            return
+        before = conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
+        conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint = {BULK_CHECKPOINT_PAGES}")
+        conn.commit()  # the transaction SQLAlchemy began for them, so the writer's own can begin
+        try:
+            yield conn
+        finally:
+            conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint = {int(before or 1000)}")
+            conn.commit()
+
+
+def move_last_active(conn: Connection, moments: dict[int, datetime]) -> None:
+    """Each contact's last active time becomes the moment given for it, where that is later."""
+    if not moments:
+        return
+    if conn.dialect.name == "sqlite":  # one statement for the batch: building one per contact cost more than running it
+        later = "UPDATE contact SET last_active = ? WHERE id = ? AND (last_active IS NULL OR last_active < ?)"
+        times = {contact: db_time(moment.astimezone(UTC)) for contact, moment in moments.items()}
+        conn.exec_driver_sql(later, [(moment, contact, moment) for contact, moment in times.items()])
+        return
+    moment = bindparam("moment", type_=_C.last_active.type)
+    statement = (
+        update(table_of(Contact))
+        .where(_C.id == bindparam("contact"), _C.last_active.is_(None) | (_C.last_active < moment))
+        .values(last_active=moment)
+    )
+    conn.execute(statement, [{"contact": key, "moment": value} for key, value in moments.items()])
 
 
 def _stored_keys(conn: Connection, keys: list[str]) -> set[str]:

@@ -32,13 +32,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import Engine, bindparam, func, select, update
+from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import Connection
 
-from store.db import writing
+from store.db import write_transaction, writing
 from store.interchange.counts import ImportCounts
 from store.interchange.mautic_contacts import ContactWriter, live_contact
-from store.interchange.mautic_events import add_events
+from store.interchange.mautic_events import add_events, bulk_connection, move_last_active
 from store.interchange.mautic_records import event_key, note_contact, read_contact, read_event, read_note, text_of
 from store.interchange.mautic_rows import (
     remove_notes,
@@ -65,6 +65,10 @@ OVERLAP = timedelta(minutes=5)
 ENGAGEMENT = frozenset({"page.hit", "email.read", "form.submitted", "asset.download", "email.replied", "page.videohit"})
 MEMBERSHIP_EVENTS = frozenset({"segment_membership", "campaign_membership"})
 _S = table_of(SyncState).c
+_LOCAL_IDS = (
+    "SELECT sync_state.remote_id, sync_state.contact_id, contact.merged_into_id, contact.deleted_at "
+    "FROM sync_state JOIN contact ON contact.id = sync_state.contact_id WHERE sync_state.source ="
+)
 _C = table_of(Contact).c
 
 
@@ -244,17 +248,16 @@ class _Sync:
         return live_contact(conn, known) if known is not None else None
 
     def local_ids(self, conn: Connection, remote_ids: Collection[str]) -> dict[str, int]:
-        """`local_id` of many contacts in a query per 500 (a batch of activity names hundreds); unknown and
+        """`local_id` of many contacts in a query per 500 (a batch of activity names hundreds, a thousand at
+        10,000 contacts: SQL text, as SQLAlchemy's list of 500 parameters cost more than the query); unknown and
         deleted ones are left out."""
         found: dict[str, int] = {}
         wanted = sorted(remote_ids)
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
         for start in range(0, len(wanted), 500):
-            rows = conn.execute(
-                select(_S.remote_id, _S.contact_id, _C.merged_into_id, _C.deleted_at)
-                .join(table_of(Contact), _C.id == _S.contact_id)
-                .where(_S.source == self.origin, _S.remote_id.in_(wanted[start : start + 500]))
-            )
-            for remote_id, contact_id, merged_into, deleted_at in rows:
+            chunk = wanted[start : start + 500]
+            query = f"{_LOCAL_IDS} {mark} AND sync_state.remote_id IN ({', '.join([mark] * len(chunk))})"
+            for remote_id, contact_id, merged_into, deleted_at in conn.exec_driver_sql(query, (self.origin, *chunk)):
                 live = contact_id if merged_into is None and deleted_at is None else live_contact(conn, contact_id)
                 if live is not None:
                     found[remote_id] = live
@@ -267,22 +270,23 @@ class _Sync:
         with writing(self.engine) as conn:
             self.save(conn, activity_pass=pass_start.isoformat())
         # The next pages are read while a batch is stored; a batch is what has come meanwhile, up to EVENT_BATCH.
-        with ReadAhead(_batches(self.source.activity(since=since), _CHUNK), depth=EVENT_BATCH // _CHUNK) as chunks:
+        events = _batches(self.source.activity(since=since), _CHUNK)
+        with bulk_connection(self.engine) as bulk, ReadAhead(events, depth=EVENT_BATCH // _CHUNK) as chunks:
             for group in chunks.ready_groups(EVENT_BATCH, len):
                 if stop():
                     raise Stopped
-                self._store_events([raw for chunk in group for raw in chunk], summary)
+                self._store_events(bulk, [raw for chunk in group for raw in chunk], summary)
                 progress()
         with writing(self.engine) as conn:
             until = (pass_start - OVERLAP).isoformat()
             self.save(conn, activity_since=until, activity_pass=None, memberships_due=self._due(self.refresh))
 
-    def _store_events(self, batch: list[dict], summary: MauticSummary) -> None:
+    def _store_events(self, bulk: Connection, batch: list[dict], summary: MauticSummary) -> None:
         readable = []
         for raw in batch:
-            remote_id, row, key = text_of(raw.get("contactId")), read_event(raw), event_key(raw)
+            row, remote_id = read_event(raw), text_of(raw.get("contactId"))
             # A video view names no contact (PageBundle LeadSubscriber::onTimelineGenerateVideo).
-            if remote_id and row is not None and key is not None:
+            if row is not None and remote_id and (key := event_key(raw)) is not None:
                 readable.append((remote_id, row, key))
         with self.engine.connect() as conn:
             local: dict[str, int | None] = dict(self.local_ids(conn, {remote_id for remote_id, _r, _k in readable}))
@@ -299,16 +303,9 @@ class _Sync:
                 self.refresh.add(remote_id)
             if row["type"] in ENGAGEMENT:
                 active[contact_id] = max(active.get(contact_id, row["occurred_at"]), row["occurred_at"])
-        moment = bindparam("moment", type_=_C.last_active.type)
-        later = (
-            update(table_of(Contact))
-            .where(_C.id == bindparam("contact"), _C.last_active.is_(None) | (_C.last_active < moment))
-            .values(last_active=moment)
-        )
-        with writing(self.engine) as conn:
+        with write_transaction(bulk) as conn:
             summary.events += add_events(conn, self.source_id, rows)
-            if active:  # one statement for the batch: building one per contact cost more than running it
-                conn.execute(later, [{"contact": key, "moment": value} for key, value in active.items()])
+            move_last_active(conn, active)
 
     def _contact_for(self, remote_id: str, summary: MauticSummary) -> int | None:
         with self.engine.connect() as conn:
