@@ -31,6 +31,9 @@ _C = table_of(Contact).c
 # pages; a batch of events writes thousands (a page of each index for nearly every event), so at SQLite's
 # 1,000 every batch paid for a copy. A bulk writer lets it grow to ~40 MB first.
 BULK_CHECKPOINT_PAGES = 10_000
+# And keeps more pages in memory (KiB; SQLite's own is 2,000): the pages a batch changes, which otherwise spill
+# to the log before the commit, and the upper pages of the indexes every batch goes through again.
+BULK_CACHE_KIB = 65_536
 _COLUMNS = ("contact_id", "type", "occurred_at", "label", "details", "points_delta", "actor", "remote_key")
 _INSERT = f"INSERT INTO event ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
 _TRIGGER = "event_fts_ai"
@@ -71,18 +74,22 @@ def add_events(conn: Connection, source_id: int, rows: list[EventRow]) -> int:
 @contextmanager
 def bulk_connection(engine: Engine) -> Iterator[Connection]:
     """A connection kept for many write transactions of events (`store.db.write_transaction`), on which SQLite
-    copies its write-ahead log into the database less often; the pool gets it back as it was."""
+    copies its write-ahead log into the database less often and keeps more pages; the pool gets it back as it
+    was."""
     with engine.connect() as conn:
         if conn.dialect.name != "sqlite":
             yield conn
             return
-        before = conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
-        conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint = {BULK_CHECKPOINT_PAGES}")
+        settings = {"wal_autocheckpoint": BULK_CHECKPOINT_PAGES, "cache_size": -BULK_CACHE_KIB}
+        before = {name: int(conn.exec_driver_sql(f"PRAGMA {name}").scalar() or 0) for name in settings}
+        for name, value in settings.items():
+            conn.exec_driver_sql(f"PRAGMA {name} = {int(value)}")
         conn.commit()  # the transaction SQLAlchemy began for them, so the writer's own can begin
         try:
             yield conn
         finally:
-            conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint = {int(before or 1000)}")
+            for name, value in before.items():
+                conn.exec_driver_sql(f"PRAGMA {name} = {value}")
             conn.commit()
 
 

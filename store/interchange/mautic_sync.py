@@ -3,8 +3,9 @@
 The data comes from a `MauticSource` (services.mautic.MauticClient in real use). One run, in order:
 1. Segments, campaigns and emails (as templates), upserted by their Mautic id.
 2. Contacts added or changed since the last run (`date_added` / `date_modified`; all of them the first time),
-   paged by id. Each is written in ONE transaction with its fields, tags, stage, owner, do-not-contact records
-   and IP addresses, its `sync_state` row, and the run's position: a run that stops anywhere resumes there.
+   paged by id. A page is written in ONE transaction, each contact with its fields, tags, stage, owner,
+   do-not-contact records and IP addresses and its `sync_state` row (a savepoint each: one that cannot be read
+   is left out alone), with the run's position after the last: a run that stops anywhere resumes there.
    A contact is identified by its Mautic id alone, never by email: Mautic allows two contacts one address,
    and only Dossier's merge, asked by a user, may join two records.
 3. Every contact's activity since the last run (all of it the first time), from `/contacts/activity`:
@@ -20,6 +21,9 @@ The data comes from a `MauticSource` (services.mautic.MauticClient in real use).
    added, changed ones updated, deleted ones deleted, except notes changed here and still waiting to be sent.
 6. Contacts deleted or merged in Mautic, found when Mautic counts fewer contacts than Dossier knows: a deleted
    one is deleted here too (kept, hidden, as Dossier keeps merged-away records), a merged one is merged here.
+
+Steps 2 to 4 read the next pages on a thread of their own while the last are written (read_ahead.py): a
+first sync waits on the network about as long as it works, and the two now overlap.
 
 What a run cannot see: a field emptied in Mautic stays (Mautic's own import ignores blanks too), and changes
 in the short overlap before the previous run's end are read twice (and stored once).
@@ -57,6 +61,7 @@ PAGE_SIZE = 200
 # for a fraction of a second.
 EVENT_BATCH = 2000
 _CHUNK = 200  # events handed from the reading thread at a time
+ACTIVE_EVERY = 50
 # Contacts whose memberships are written a transaction (at most), and read ahead: two requests each.
 MEMBERSHIP_BATCH = 25
 # Changes made in the seconds before the previous run ended are read again (and stored once): clocks differ.
@@ -142,6 +147,10 @@ class _Sync:
         self.segments: dict[str, int] = {}
         self.campaigns: dict[str, int] = {}
         self.refresh: set[str] = set()  # contacts whose memberships are read again, found in the activity
+        # Last active times the activity moves, written every ACTIVE_EVERY batches: the activity comes oldest first,
+        # so each batch moved nearly every contact it named, and writing them a batch at a time rewrote a contact
+        # row for nearly every event. A run stopped before they are written reads the same events again.
+        self.active: dict[int, datetime] = {}
 
     def save(self, conn: Connection, **changes: Any) -> None:
         self.cursors.update(changes)
@@ -272,16 +281,21 @@ class _Sync:
         # The next pages are read while a batch is stored; a batch is what has come meanwhile, up to EVENT_BATCH.
         events = _batches(self.source.activity(since=since), _CHUNK)
         with bulk_connection(self.engine) as bulk, ReadAhead(events, depth=EVENT_BATCH // _CHUNK) as chunks:
-            for group in chunks.ready_groups(EVENT_BATCH, len):
+            for number, group in enumerate(chunks.ready_groups(EVENT_BATCH, len), 1):
                 if stop():
                     raise Stopped
-                self._store_events(bulk, [raw for chunk in group for raw in chunk], summary)
+                batch = [raw for chunk in group for raw in chunk]
+                self._store_events(bulk, batch, summary, move=number % ACTIVE_EVERY == 0)
                 progress()
+            with write_transaction(bulk) as conn:
+                move_last_active(conn, self.active)
+                self.active.clear()
         with writing(self.engine) as conn:
             until = (pass_start - OVERLAP).isoformat()
             self.save(conn, activity_since=until, activity_pass=None, memberships_due=self._due(self.refresh))
 
-    def _store_events(self, bulk: Connection, batch: list[dict], summary: MauticSummary) -> None:
+    def _store_events(self, bulk: Connection, batch: list[dict], summary: MauticSummary, move: bool) -> None:
+        """Store a batch of events; with `move`, the last active times they and the batches before moved too."""
         readable = []
         for raw in batch:
             row, remote_id = read_event(raw), text_of(raw.get("contactId"))
@@ -291,7 +305,7 @@ class _Sync:
         with self.engine.connect() as conn:
             local: dict[str, int | None] = dict(self.local_ids(conn, {remote_id for remote_id, _r, _k in readable}))
         rows: list[tuple[int, str, dict[str, Any]]] = []
-        active: dict[int, datetime] = {}
+        active = self.active
         for remote_id, row, key in readable:
             if remote_id not in local:  # asked once a batch, even when Mautic no longer has it
                 local[remote_id] = self._contact_for(remote_id, summary)
@@ -305,7 +319,9 @@ class _Sync:
                 active[contact_id] = max(active.get(contact_id, row["occurred_at"]), row["occurred_at"])
         with write_transaction(bulk) as conn:
             summary.events += add_events(conn, self.source_id, rows)
-            move_last_active(conn, active)
+            if move:
+                move_last_active(conn, active)
+                active.clear()
 
     def _contact_for(self, remote_id: str, summary: MauticSummary) -> int | None:
         with self.engine.connect() as conn:
