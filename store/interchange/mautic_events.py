@@ -29,8 +29,9 @@ _E = table_of(Event).c
 _C = table_of(Contact).c
 # SQLite copies the write-ahead log into the database (and waits for the disk) once the log passes this many
 # pages; a batch of events writes thousands (a page of each index for nearly every event), so at SQLite's
-# 1,000 every batch paid for a copy. A bulk writer lets it grow to ~40 MB first.
-BULK_CHECKPOINT_PAGES = 10_000
+# 1,000 every batch paid for a copy. A bulk writer lets it grow to ~100 MB first: a page that several batches
+# changed meanwhile is copied once.
+BULK_CHECKPOINT_PAGES = 25_000
 # And keeps more pages in memory (KiB; SQLite's own is 2,000): the pages a batch changes, which otherwise spill
 # to the log before the commit, and the upper pages of the indexes every batch goes through again.
 BULK_CACHE_KIB = 65_536
