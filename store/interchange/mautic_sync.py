@@ -61,7 +61,7 @@ PAGE_SIZE = 200
 # 10,000 contacts) and FTS5's terms; 4,000 hold the write lock for about half a second.
 EVENT_BATCH = 4000
 _CHUNK = 200  # events handed from the reading thread at a time
-ACTIVE_EVERY = 50
+ACTIVE_EVERY = 50  # batches of events between two writes of the last active times they move (`_Sync.active`)
 # Contacts whose memberships are written a transaction (at most), and read ahead: two requests each.
 MEMBERSHIP_BATCH = 25
 # Changes made in the seconds before the previous run ended are read again (and stored once): clocks differ.
