@@ -118,8 +118,10 @@ def writing(engine: Engine) -> Iterator[Connection]:
 
 
 @contextmanager
-def writing_on(conn: Connection) -> Iterator[None]:
-    """`writing` on a connection the caller holds (a bulk import keeps one, and its page cache, for all batches)."""
+def writing_on(conn: Connection) -> Iterator[Connection]:
+    """`writing` on a connection the caller holds, for a writer that keeps one over many transactions with
+    settings of its own (a bulk import or a sync keeps its page cache for all its batches). Every transaction
+    begun on it afterwards, reads too, begins as a writer's."""
     from sqlalchemy import text
 
     if conn.dialect.name == "sqlite":
@@ -127,7 +129,7 @@ def writing_on(conn: Connection) -> Iterator[None]:
     with conn.begin():
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITERS_LOCK})
-        yield
+        yield conn
 
 
 WRITERS_LOCK = APPLICATION_ID + 1  # the advisory lock Dossier's writers take turns on (upgrades use APPLICATION_ID)

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from services.mautic import MauticClient
+from store.event_search import trigram_query
 from store.interchange.mautic_sync import MauticSummary, Stopped, source_name, sync_mautic
 from tests.mautic import FakeMautic
 
@@ -115,6 +116,13 @@ def test_a_first_sync_brings_every_field_and_record(engine: Engine, fake: FakeMa
     assert located == [("81.2.69.142", "London", 51.5)]
     types = sorted(t for (t,) in rows(engine, "SELECT type FROM event WHERE contact_id = :i", i=ada))
     assert {"page.hit", "email.sent", "email.read", "form.submitted"} <= set(types)
+    # The sync fills the History search index itself (store/interchange/mautic_events.py): it holds each event's
+    # text exactly as the insert trigger would have written it, and the trigger is back for every later writer.
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO event_fts(event_fts, rank) VALUES ('integrity-check', 1)"))
+    assert one(engine, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'event_fts_ai'") == 1
+    matching = "SELECT event.type FROM event_fts JOIN event ON event.id = event_fts.rowid WHERE event_fts MATCH :q"
+    assert rows(engine, matching, q=trigram_query("example.com/pricing")) == [("page.hit",)]
     assert [(t, x) for t, x in rows(engine, "SELECT type, text FROM note WHERE contact_id = :i", i=ada)] == [
         ("call", "Called about the renewal")
     ]

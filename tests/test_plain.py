@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from itertools import product
 from typing import NamedTuple
 
+from plain import html
 from plain.json_text import jsonable, loads
 from plain.literal import literal, one_line, without_controls
 from plain.words import label_of, plural, sentence_case
@@ -65,3 +67,29 @@ def test_jsonable_writes_a_named_tuple_record_as_an_object() -> None:
         "rows": [{"id": 7, "seen": "2026-12-03T09:00:00+00:00"}],
         "pair": [1, 2],
     }
+
+
+def _parsed(fragment: str) -> str:
+    """`html_to_text` with every fragment through the parser, as it was before plain text took a shortcut."""
+    parser = html._TextParser()
+    parser.feed(fragment)
+    parser.close()
+    lines = [html._SPACES.sub(" ", line).strip() for line in "".join(parser.parts).split("\n")]
+    return html.re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def test_text_without_tags_or_entities_reads_as_the_parser_reads_it() -> None:
+    # Every string of up to four of these: letters, the spaces the tidying collapses, line breaks of each kind,
+    # and whitespace that is not ASCII (kept inside a line, stripped at its ends).
+    alphabet = ["a", "é", " ", "  ", "\n", "\r", "\t", "\x0b", "\xa0", "\u2028", "\x85", "\u3000", "\x1b"]
+    for size in range(5):
+        for parts in product(alphabet, repeat=size):
+            fragment = "".join(parts)
+            assert html.html_to_text(fragment) == _parsed(fragment), repr(fragment)
+    assert html.html_to_text("Pricing page") == "Pricing page"
+
+
+def test_html_to_text_drops_tags_and_decodes_entities() -> None:
+    assert html.html_to_text("<p>Called about the <b>renewal</b> &amp; more</p><p>Next</p>") == (
+        "Called about the renewal & more\n\nNext"
+    )

@@ -15,6 +15,7 @@ for the user: never a traceback, a raw page or the secret.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -95,6 +96,7 @@ class Transport:
         self._token: str | None = None
         self._blocked_until: datetime | None = None
         self.requests = 0  # how many HTTP requests were sent, for progress and benchmarks
+        self._turn = threading.Lock()
         self._client = httpx.Client(
             base_url=self.base_url,
             auth=httpx.BasicAuth(user, secret) if auth == "basic" else None,
@@ -115,7 +117,14 @@ class Transport:
 
     # -- requests -----------------------------------------------------------------------------------------------
     def call(self, method: str, path: str, params: Params = None, body: dict | None = None) -> dict:
-        """The JSON object Mautic answers to `method /api{path}`; retries, waits and errors as the module says."""
+        """The JSON object Mautic answers to `method /api{path}`; retries, waits and errors as the module says.
+
+        Threads take turns: a sync reads the next page in one while another asks for a single contact, and
+        the token, the rate limit's window and the request count are the instance's, not the thread's."""
+        with self._turn:
+            return self._call(method, path, params, body)
+
+    def _call(self, method: str, path: str, params: Params, body: dict | None) -> dict:
         attempt = 0
         while True:
             self._wait_for_window()

@@ -46,20 +46,24 @@ class ContactWriter:
         self.social = dict(social or {})
 
     def _known(self, conn: Connection, remote_id: str) -> int | None:
+        return self._found(conn, remote_id)[0]
+
+    def _found(self, conn: Connection, remote_id: str) -> tuple[int | None, bool]:
+        """The live contact that is `remote_id` here, if any, and whether the sync has a record of it."""
         known = conn.execute(select(_S.contact_id).where(_S.source == self.origin, _S.remote_id == remote_id)).scalar()
         if known is not None:
-            return live_contact(conn, known)
+            return live_contact(conn, known), True
         # A contact a CSV import brought with its Mautic id (`--map id=external_id`) is that contact.
         return conn.execute(
             select(_C.id)
             .where(_C.external_id == remote_id, _C.merged_into_id.is_(None), _C.deleted_at.is_(None))
             .order_by(_C.id)
             .limit(1)
-        ).scalar()
+        ).scalar(), False
 
     def write(self, conn: Connection, contact: RemoteContact) -> tuple[int, str]:
         """Create or update the contact in the caller's transaction; (local id, "created"|"updated"|"unchanged")."""
-        contact_id = self._known(conn, contact.remote_id)
+        contact_id, recorded = self._found(conn, contact.remote_id)
         if contact_id is None:
             contact_id, outcome = self._insert(conn, contact), "created"
         else:
@@ -67,7 +71,7 @@ class ContactWriter:
         set_do_not_contact(conn, contact_id, contact.dnc, self.now)
         add_ip_addresses(conn, contact_id, contact.ips, self.now)
         self._add_social_profiles(conn, contact_id, contact.custom)
-        self._remember(conn, contact_id, contact)
+        self._remember(conn, contact_id, contact, recorded)
         return contact_id, outcome
 
     def _add_social_profiles(self, conn: Connection, contact_id: int, custom: Mapping[str, str]) -> None:
@@ -131,13 +135,15 @@ class ContactWriter:
         conn.execute(update(table_of(Contact)).where(_C.id == contact_id).values(**changes))
         return True
 
-    def _remember(self, conn: Connection, contact_id: int, contact: RemoteContact) -> None:
+    def _remember(self, conn: Connection, contact_id: int, contact: RemoteContact, recorded: bool) -> None:
+        """The sync's record of the contact: updated when `_found` saw one (in this transaction), else added."""
         table = table_of(SyncState)
         values = {"contact_id": contact_id, "remote_modified": contact.marker, "synced_at": self.now}
-        done = conn.execute(
-            update(table).where(_S.source == self.origin, _S.remote_id == contact.remote_id).values(**values)
-        )
-        if done.rowcount == 0:
+        if recorded:
+            conn.execute(
+                update(table).where(_S.source == self.origin, _S.remote_id == contact.remote_id).values(**values)
+            )
+        else:
             conn.execute(insert(table).values(source=self.origin, remote_id=contact.remote_id, **values))
 
     def gone(self, engine: Engine, remote_id: str, answer: dict | None, now: datetime) -> str | None:

@@ -54,6 +54,8 @@ def items(value: Any) -> list[Any]:
 
 
 def text_of(value: Any) -> str:
+    if type(value) is str:  # nearly always: the rest is asked only of the others
+        return value.strip()
     if value is None or isinstance(value, dict | list):
         return ""
     return str(value).strip()
@@ -153,7 +155,7 @@ def read_event(raw: dict[str, Any]) -> dict[str, Any] | None:
     """
     kind = text_of(raw.get("event"))
     when = parse_time(raw.get("timestamp"))
-    if not kind or when is None or event_key(raw) is None:
+    if not kind or when is None or not text_of(raw.get("eventId")):  # no `event_key`
         return None
     label = raw.get("eventLabel")
     if isinstance(label, dict):

@@ -1,8 +1,8 @@
 """Writing what Mautic knows about one contact, inside the importer's transaction for that contact.
 
-Segments, campaigns and email templates are upserted by their Mautic id (`external_id`); a contact's events
-and notes are stored once by their Mautic ids; its memberships and do-not-contact records follow Mautic's
-(except what was changed here and is on its way there); IP addresses are added once.
+Segments, campaigns and email templates are upserted by their Mautic id (`external_id`); a contact's notes are
+stored once by their Mautic ids (its events: mautic_events.py); its memberships and do-not-contact records follow
+Mautic's (except what was changed here and is on its way there); IP addresses are added once.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from store.models import (
     ContactIp,
     DoNotContact,
     EmailTemplate,
-    Event,
     IpAddress,
     Note,
     Segment,
@@ -32,7 +31,6 @@ from store.models import (
 )
 from store.sync.outbox import pending_for, pending_note
 
-_E = table_of(Event).c
 _N = table_of(Note).c
 
 
@@ -76,33 +74,6 @@ def upsert_template(conn: Connection, raw: dict[str, Any], now: datetime) -> boo
     }
     _upsert(conn, table_of(EmailTemplate), remote_id, values, parse_time(raw.get("dateAdded")) or now)
     return True
-
-
-def add_events(conn: Connection, source_id: int, rows: list[tuple[int, str, dict[str, Any]]]) -> int:
-    """Insert events not stored yet, each `(contact_id, Mautic key, event row)`; how many were added.
-
-    An event is stored once per instance, by its key (`mautic_records.event_key`) under a unique index, so a
-    re-read, a relabelled event or one dated "now" again adds nothing. A campaign event that ran replaces its
-    scheduled self (the same log id, another prefix: LeadEventLogRepository)."""
-    if not rows:
-        return 0
-    event = table_of(Event)
-    keys = [f"{source_id}:{key}" for _contact, key, _row in rows]
-    have = set(conn.execute(select(_E.remote_key).where(_E.remote_key.in_(keys))).scalars())
-    new, seen = [], set()
-    for (contact_id, _key, row), remote_key in zip(rows, keys, strict=True):
-        if remote_key in have or remote_key in seen:
-            continue
-        seen.add(remote_key)
-        new.append({**row, "contact_id": contact_id, "remote_key": remote_key})
-    if new:
-        conn.execute(insert(event), new)
-        executed = "campaign.event:campaign.event"
-        scheduled = f"{source_id}:campaign.event.scheduled:campaign.event.scheduled"
-        ran = [scheduled + key.removeprefix(executed) for _c, key, _r in rows if key.startswith(executed)]
-        if ran:
-            conn.execute(delete(event).where(_E.remote_key.in_(ran)))
-    return len(new)
 
 
 def upsert_note(conn: Connection, source_id: int, remote_id: str, contact_id: int, row: dict[str, Any]) -> str:

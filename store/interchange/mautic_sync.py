@@ -3,8 +3,9 @@
 The data comes from a `MauticSource` (services.mautic.MauticClient in real use). One run, in order:
 1. Segments, campaigns and emails (as templates), upserted by their Mautic id.
 2. Contacts added or changed since the last run (`date_added` / `date_modified`; all of them the first time),
-   paged by id. Each is written in ONE transaction with its fields, tags, stage, owner, do-not-contact records
-   and IP addresses, its `sync_state` row, and the run's position: a run that stops anywhere resumes there.
+   paged by id. A page is written in ONE transaction, each contact with its fields, tags, stage, owner,
+   do-not-contact records and IP addresses and its `sync_state` row (a savepoint each: one that cannot be read
+   is left out alone), with the run's position after the last: a run that stops anywhere resumes there.
    A contact is identified by its Mautic id alone, never by email: Mautic allows two contacts one address,
    and only Dossier's merge, asked by a user, may join two records.
 3. Every contact's activity since the last run (all of it the first time), from `/contacts/activity`:
@@ -21,6 +22,9 @@ The data comes from a `MauticSource` (services.mautic.MauticClient in real use).
 6. Contacts deleted or merged in Mautic, found when Mautic counts fewer contacts than Dossier knows: a deleted
    one is deleted here too (kept, hidden, as Dossier keeps merged-away records), a merged one is merged here.
 
+Steps 2 to 4 read the next pages on a thread of their own while the last are written (read_ahead.py): a
+first sync waits on the network about as long as it works, and the two now overlap.
+
 What a run cannot see: a field emptied in Mautic stays (Mautic's own import ignores blanks too), and changes
 in the short overlap before the previous run's end are read twice (and stored once).
 """
@@ -32,31 +36,44 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import Engine, bindparam, func, select, update
+from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import Connection
 
-from store.db import writing
+from store.db import writing, writing_on
 from store.interchange.counts import ImportCounts
 from store.interchange.mautic_contacts import ContactWriter, live_contact
+from store.interchange.mautic_events import add_events, bulk_connection, move_last_active
 from store.interchange.mautic_records import event_key, note_contact, read_contact, read_event, read_note, text_of
 from store.interchange.mautic_rows import (
-    add_events,
     remove_notes,
     set_memberships,
     upsert_group,
     upsert_note,
     upsert_template,
 )
+from store.interchange.read_ahead import ReadAhead
 from store.models import Campaign, Contact, Segment, SyncState, table_of
 from store.sync.sources import RECHECK, cursors, ensure_source, rechecked, save_cursors
 
 PAGE_SIZE = 200
+# Events stored a transaction (at most: a batch is what the reading thread has brought meanwhile): each one
+# writes out the index pages the batch touched (three indexes keyed by contact, so nearly a page an event at
+# 10,000 contacts) and FTS5's terms; 4,000 hold the write lock for about half a second.
+EVENT_BATCH = 4000
+_CHUNK = 200  # events handed from the reading thread at a time
+ACTIVE_EVERY = 50  # batches of events between two writes of the last active times they move (`_Sync.active`)
+# Contacts whose memberships are written a transaction (at most), and read ahead: two requests each.
+MEMBERSHIP_BATCH = 25
 # Changes made in the seconds before the previous run ended are read again (and stored once): clocks differ.
 OVERLAP = timedelta(minutes=5)
 # Activity that follows from a contact's own action: it moves the contact's last active time.
 ENGAGEMENT = frozenset({"page.hit", "email.read", "form.submitted", "asset.download", "email.replied", "page.videohit"})
 MEMBERSHIP_EVENTS = frozenset({"segment_membership", "campaign_membership"})
 _S = table_of(SyncState).c
+_LOCAL_IDS = (
+    "SELECT sync_state.remote_id, sync_state.contact_id, contact.merged_into_id, contact.deleted_at "
+    "FROM sync_state JOIN contact ON contact.id = sync_state.contact_id WHERE sync_state.source ="
+)
 _C = table_of(Contact).c
 
 
@@ -130,6 +147,10 @@ class _Sync:
         self.segments: dict[str, int] = {}
         self.campaigns: dict[str, int] = {}
         self.refresh: set[str] = set()  # contacts whose memberships are read again, found in the activity
+        # Last active times the activity moves, written every ACTIVE_EVERY batches: the activity comes oldest first,
+        # so each batch moved nearly every contact it named, and writing them a batch at a time rewrote a contact
+        # row for nearly every event. A run stopped before they are written reads the same events again.
+        self.active: dict[int, datetime] = {}
 
     def save(self, conn: Connection, **changes: Any) -> None:
         self.cursors.update(changes)
@@ -169,19 +190,49 @@ class _Sync:
         summary.first = since is None
         if summary.first:
             self.cursors["memberships_all"] = True  # saved with the first contact: step 4 reads every named one
-        while page := self.source.contacts(after_id=after, changed_since=since, limit=PAGE_SIZE):
-            for raw in page:
-                if stop():
-                    raise Stopped
-                after = int(raw["id"])
-                try:
-                    self.write_contact(raw, summary, contacts_after=after, contacts_pass=pass_start.isoformat())
-                except (ValueError, TypeError, KeyError, AttributeError) as exc:  # data that cannot be read
-                    summary.failed.append(f"contact #{text_of(raw.get('id')) or '?'}: {exc}")
-                progress()
+        with ReadAhead(self._contact_pages(after, since)) as pages:  # the next page is read while one is written
+            for page in pages:
+                self._write_page(page, summary, stop, progress, contacts_pass=pass_start.isoformat())
         self.recheck(summary)
         with writing(self.engine) as conn:
             self.save(conn, contacts_since=(pass_start - OVERLAP).isoformat(), contacts_after=0, contacts_pass=None)
+
+    def _contact_pages(self, after: int, since: datetime | None) -> Iterator[list[dict]]:
+        while page := self.source.contacts(after_id=after, changed_since=since, limit=PAGE_SIZE):
+            yield page
+            after = int(page[-1]["id"])
+
+    def _write_page(
+        self,
+        page: list[dict],
+        summary: MauticSummary,
+        stop: Callable[[], bool],
+        progress: Callable[[], None],
+        **at: Any,
+    ) -> None:
+        """A page of contacts in one transaction with the run's position (`at`) after the last one written: a
+        run stopped between two contacts keeps those before. A contact whose data cannot be read is rolled back
+        alone (a savepoint each) and named in `summary.failed`."""
+        last, stopped = None, False
+        with writing(self.engine) as conn:
+            for raw in page:
+                if stopped := stop():
+                    break
+                last = int(raw["id"])
+                try:
+                    with conn.begin_nested():
+                        contact = read_contact(raw)
+                        _contact_id, outcome = self.writer.write(conn, contact)
+                except (ValueError, TypeError, KeyError, AttributeError) as exc:  # data that cannot be read
+                    summary.failed.append(f"contact #{text_of(raw.get('id')) or '?'}: {exc}")
+                else:
+                    setattr(summary, outcome, getattr(summary, outcome) + 1)
+                    summary.seen.add(contact.remote_id)
+                progress()
+            if last is not None:
+                self.save(conn, contacts_after=last, **at)
+        if stopped:
+            raise Stopped
 
     def recheck(self, summary: MauticSummary) -> None:
         """The contacts whose change a user dropped for Mautic's version: read again, memberships in step 4."""
@@ -206,17 +257,16 @@ class _Sync:
         return live_contact(conn, known) if known is not None else None
 
     def local_ids(self, conn: Connection, remote_ids: Collection[str]) -> dict[str, int]:
-        """`local_id` of many contacts in a query per 500 (a batch of activity names hundreds); unknown and
+        """`local_id` of many contacts in a query per 500 (a batch of activity names hundreds, a thousand at
+        10,000 contacts: SQL text, as SQLAlchemy's list of 500 parameters cost more than the query); unknown and
         deleted ones are left out."""
         found: dict[str, int] = {}
         wanted = sorted(remote_ids)
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
         for start in range(0, len(wanted), 500):
-            rows = conn.execute(
-                select(_S.remote_id, _S.contact_id, _C.merged_into_id, _C.deleted_at)
-                .join(table_of(Contact), _C.id == _S.contact_id)
-                .where(_S.source == self.origin, _S.remote_id.in_(wanted[start : start + 500]))
-            )
-            for remote_id, contact_id, merged_into, deleted_at in rows:
+            chunk = wanted[start : start + 500]
+            query = f"{_LOCAL_IDS} {mark} AND sync_state.remote_id IN ({', '.join([mark] * len(chunk))})"
+            for remote_id, contact_id, merged_into, deleted_at in conn.exec_driver_sql(query, (self.origin, *chunk)):
                 live = contact_id if merged_into is None and deleted_at is None else live_contact(conn, contact_id)
                 if live is not None:
                     found[remote_id] = live
@@ -228,26 +278,34 @@ class _Sync:
         pass_start = _time(self.cursors.get("activity_pass")) or self.now
         with writing(self.engine) as conn:
             self.save(conn, activity_pass=pass_start.isoformat())
-        for batch in _batches(self.source.activity(since=since), 500):
-            if stop():
-                raise Stopped
-            self._store_events(batch, summary)
-            progress()
+        # The next pages are read while a batch is stored; a batch is what has come meanwhile, up to EVENT_BATCH.
+        events = _batches(self.source.activity(since=since), _CHUNK)
+        with bulk_connection(self.engine) as bulk, ReadAhead(events, depth=EVENT_BATCH // _CHUNK) as chunks:
+            for number, group in enumerate(chunks.ready_groups(EVENT_BATCH, len), 1):
+                if stop():
+                    raise Stopped
+                batch = [raw for chunk in group for raw in chunk]
+                self._store_events(bulk, batch, summary, move=number % ACTIVE_EVERY == 0)
+                progress()
+            with writing_on(bulk) as conn:
+                move_last_active(conn, self.active)
+                self.active.clear()
         with writing(self.engine) as conn:
             until = (pass_start - OVERLAP).isoformat()
             self.save(conn, activity_since=until, activity_pass=None, memberships_due=self._due(self.refresh))
 
-    def _store_events(self, batch: list[dict], summary: MauticSummary) -> None:
+    def _store_events(self, bulk: Connection, batch: list[dict], summary: MauticSummary, move: bool) -> None:
+        """Store a batch of events; with `move`, the last active times they and the batches before moved too."""
         readable = []
         for raw in batch:
-            remote_id, row, key = text_of(raw.get("contactId")), read_event(raw), event_key(raw)
+            row, remote_id = read_event(raw), text_of(raw.get("contactId"))
             # A video view names no contact (PageBundle LeadSubscriber::onTimelineGenerateVideo).
-            if remote_id and row is not None and key is not None:
+            if row is not None and remote_id and (key := event_key(raw)) is not None:
                 readable.append((remote_id, row, key))
         with self.engine.connect() as conn:
             local: dict[str, int | None] = dict(self.local_ids(conn, {remote_id for remote_id, _r, _k in readable}))
         rows: list[tuple[int, str, dict[str, Any]]] = []
-        active: dict[int, datetime] = {}
+        active = self.active
         for remote_id, row, key in readable:
             if remote_id not in local:  # asked once a batch, even when Mautic no longer has it
                 local[remote_id] = self._contact_for(remote_id, summary)
@@ -259,16 +317,11 @@ class _Sync:
                 self.refresh.add(remote_id)
             if row["type"] in ENGAGEMENT:
                 active[contact_id] = max(active.get(contact_id, row["occurred_at"]), row["occurred_at"])
-        moment = bindparam("moment", type_=_C.last_active.type)
-        later = (
-            update(table_of(Contact))
-            .where(_C.id == bindparam("contact"), _C.last_active.is_(None) | (_C.last_active < moment))
-            .values(last_active=moment)
-        )
-        with writing(self.engine) as conn:
+        with writing_on(bulk) as conn:
             summary.events += add_events(conn, self.source_id, rows)
-            if active:  # one statement for the batch: building one per contact cost more than running it
-                conn.execute(later, [{"contact": key, "moment": value} for key, value in active.items()])
+            if move:
+                move_last_active(conn, active)
+                active.clear()
 
     def _contact_for(self, remote_id: str, summary: MauticSummary) -> int | None:
         with self.engine.connect() as conn:
@@ -287,22 +340,44 @@ class _Sync:
         if self.cursors.get("memberships_all"):
             after = int(self.cursors.get("memberships_after", 0))
             due.update(remote_id for remote_id in self._named() if int(remote_id) > after)
-        for remote_id in sorted(due, key=int):
-            if stop():
-                raise Stopped
+        # The next contacts' lists are read while those read meanwhile are written, in one transaction.
+        with ReadAhead(self._membership_lists(sorted(due, key=int)), depth=MEMBERSHIP_BATCH) as lists:
+            for group in lists.ready_groups(MEMBERSHIP_BATCH):
+                self._write_memberships(group, stop, progress)
+        with writing(self.engine) as conn:
+            self.save(conn, memberships_all=False, memberships_after=0, memberships_due=[])
+
+    def _membership_lists(self, remote_ids: list[str]) -> Iterator[tuple[str, list[dict] | None, list[dict] | None]]:
+        for remote_id in remote_ids:
             segments = self.source.contact_segments(int(remote_id))
             campaigns = self.source.contact_campaigns(int(remote_id)) if segments is not None else None
-            with writing(self.engine) as conn:
-                contact_id = self.local_id(conn, remote_id)
-                # None: deleted or merged away since it was listed, and step 6 follows it.
+            yield remote_id, segments, campaigns
+
+    def _write_memberships(
+        self,
+        group: list[tuple[str, list[dict] | None, list[dict] | None]],
+        stop: Callable[[], bool],
+        progress: Callable[[], None],
+    ) -> None:
+        done: list[str] = []
+        stopped = False
+        with writing(self.engine) as conn:
+            # Unknown: deleted or merged away since it was listed (step 6 follows it), or Mautic said it is gone.
+            local = self.local_ids(conn, {remote_id for remote_id, _s, _c in group})
+            for remote_id, segments, campaigns in group:
+                if stopped := stop():
+                    break
+                contact_id = local.get(remote_id)
                 if contact_id is not None and segments is not None and campaigns is not None:
                     set_memberships(conn, contact_id, Segment, segments, self.segments, self.now)
                     set_memberships(conn, contact_id, Campaign, campaigns, self.campaigns, self.now)
-                left = [value for value in self.cursors.get("memberships_due", []) if value != remote_id]
-                self.save(conn, memberships_due=left, memberships_after=int(remote_id))
-            progress()
-        with writing(self.engine) as conn:
-            self.save(conn, memberships_all=False, memberships_after=0, memberships_due=[])
+                done.append(remote_id)
+                progress()
+            if done:
+                left = [value for value in self.cursors.get("memberships_due", []) if value not in set(done)]
+                self.save(conn, memberships_due=left, memberships_after=int(done[-1]))
+        if stopped:
+            raise Stopped
 
     def _named(self) -> list[str]:
         """The Mautic ids of the contacts with a name or an email."""
