@@ -250,3 +250,23 @@ def test_rows_without_email_are_matched_by_name_company_phone_and_city(engine, t
     changed = import_csv(engine, _write(tmp_path, "firstname,lastname,points\nGRACE,hopper,5\n", name="b.csv"))
     assert (changed.created, changed.updated) == (0, 1)
     assert [c["points"] for c in _contacts(engine)] == [1, 5]
+
+
+def test_an_import_leaves_a_program_that_froze_its_objects_frozen() -> None:
+    # The app freezes its objects after its first paint; an import run from it must not hand them back to
+    # the collector (each full collection would again stall a keystroke).
+    import gc
+
+    from store.interchange.bulk_writes import collector_spared
+
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with collector_spared():
+            pass
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+    with collector_spared():
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0

@@ -41,6 +41,10 @@ class HoldsUnsavedWork(Protocol):
         """What would be lost ("the note you are writing"), or None when nothing would."""
 
 
+FREEZE_CHECK = 0.5  # seconds between looks for the start's background work being done
+FREEZE_CHECKS = 20  # then freeze anyway (a slow network may keep the avatar's worker for long)
+
+
 class DossierApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "Dossier"
@@ -143,6 +147,16 @@ class DossierApp(App[None]):
         # Everything alive once the first screen is up (modules, widgets) is long-lived: moving it out of the
         # collector's reach keeps full collections short, so they do not stall a keystroke (~50 ms before).
         self.call_after_refresh(gc.freeze)
+        self.set_timer(FREEZE_CHECK, self._freeze_after_start)
+
+    def _freeze_after_start(self, checks: int = 1) -> None:
+        """Freeze again once the work that follows the first paint is done: the chart, the avatar and the
+        model classes import ~300 modules after it (plotext, Pillow, SQLModel), and left in the collector's
+        reach they made each full collection 70-110 ms, a stall under some keystroke every few seconds."""
+        if len(self.workers) and checks < FREEZE_CHECKS:
+            self.set_timer(FREEZE_CHECK, lambda: self._freeze_after_start(checks + 1))
+            return
+        gc.freeze()
 
     def _start_watching(self) -> None:
         """Poll for commits by other programs (a teammate, another dossier on this file, a script) every moment."""

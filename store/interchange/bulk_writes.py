@@ -71,7 +71,13 @@ def collector_spared() -> Iterator[None]:
     program (SQLAlchemy's, phonenumbers' metadata…) again, several times per 100,000 rows: under load that
     was a sixth of the import's time. Frozen objects are only skipped, not kept: what becomes garbage is
     freed as always, and a cycle among them is collected after the block (`gc.unfreeze`).
+
+    A program that froze its objects itself (the app does, after its first paint) is left as it was:
+    unfreezing would hand all of them back to the collector and bring back its long pauses.
     """
+    if gc.get_freeze_count():
+        yield
+        return
     gc.freeze()
     try:
         yield
