@@ -3,35 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, String, func, select, tuple_, type_coerce
+from sqlalchemy import Engine
 
 from store.contact_page import ContactNotFound as ContactNotFound
 from store.contact_page import contact_detail, resolve
-from store.lookup import search_summaries, sql_run
+from store.db import compared_time
+from store.lookup import LIVE, SUMMARY_SQL, search_summaries, sql_run
 from store.reads import read_run
 from store.rows import ContactDetail, ContactSummary, contact_summaries
-from store.tables import Columns
-
-C = Columns("Contact")
-
-
-@cache
-def _summary_columns() -> tuple[ColumnElement[Any], ...]:
-    # last_active comes as the stored text and is parsed by `stored_time` (much cheaper than the DateTime processor).
-    return (
-        C.id,
-        C.firstname,
-        C.lastname,
-        C.email,
-        C.company,
-        C.city,
-        C.points,
-        type_coerce(C.last_active, String).label("last_active"),
-    )
-
 
 ListCursor = tuple[datetime | None, int]
 
@@ -39,23 +20,36 @@ ListCursor = tuple[datetime | None, int]
 def list_contacts(engine: Engine, *, after: ListCursor | None = None, limit: int = 100) -> list[ContactSummary]:
     """Live contacts, most recently active first (never-active ones last), keyset-paginated.
 
-    Pass the last row's `(last_active, id)` as `after` for the next page.
+    Pass the last row's `(last_active, id)` as `after` for the next page. SQL text (`store.reads`), as the
+    search's: the list's first page is read as the app starts, before any model class is needed.
     """
-    live = C.merged_into_id.is_(None)
-    rows = []
-    with engine.connect() as conn:
+    dialect = engine.dialect.name
+    rows: list[Any] = []
+    with read_run(engine) as run:
         if after is None or after[0] is not None:
-            query = select(*_summary_columns()).where(live, C.last_active.is_not(None))
-            if after is not None:
-                query = query.where(tuple_(C.last_active, C.id) < tuple_(*after))
-            query = query.order_by(C.last_active.desc(), C.id.desc()).limit(limit)
-            rows = list(conn.execute(query))
+            params: dict[str, Any] = {"limit": limit}
+            page = ""
+            if after is not None and after[0] is not None:
+                page = " AND (contact.last_active, contact.id) < (:at, :id)"
+                params |= {"at": compared_time(dialect, after[0]), "id": after[1]}
+            rows = list(
+                run(
+                    f"SELECT {SUMMARY_SQL} FROM contact WHERE {LIVE} AND contact.last_active IS NOT NULL{page}"
+                    " ORDER BY contact.last_active DESC, contact.id DESC LIMIT :limit",
+                    params,
+                )
+            )
         if len(rows) < limit:
-            query = select(*_summary_columns()).where(live, C.last_active.is_(None))
+            params = {"limit": limit - len(rows)}
+            page = ""
             if after is not None and after[0] is None:
-                query = query.where(C.id < after[1])
-            query = query.order_by(C.id.desc()).limit(limit - len(rows))
-            rows += list(conn.execute(query))
+                page = " AND contact.id < :id"
+                params["id"] = after[1]
+            rows += run(
+                f"SELECT {SUMMARY_SQL} FROM contact WHERE {LIVE} AND contact.last_active IS NULL{page}"
+                " ORDER BY contact.id DESC LIMIT :limit",
+                params,
+            )
     return contact_summaries(rows)
 
 
@@ -71,8 +65,8 @@ def search_contacts(
 
 def count_contacts(engine: Engine) -> int:
     """How many live (not merged-away) contacts there are."""
-    with engine.connect() as conn:
-        return conn.execute(select(func.count()).where(C.merged_into_id.is_(None))).scalar_one()
+    with read_run(engine) as run:
+        return int(run(f"SELECT count(*) FROM contact WHERE {LIVE}", {})[0][0])
 
 
 def resolve_contact(engine: Engine, ref: str | int) -> tuple[int, int | None]:

@@ -238,6 +238,14 @@ def db_time(value: datetime) -> str:
     return value.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
+def compared_time(dialect: str, value: datetime) -> datetime | str:
+    """A time bound into SQL text as the column compares it: on SQLite the stored UTC text (naive times are
+    UTC already); PostgreSQL's column holds aware times and takes the datetime itself."""
+    if dialect != "sqlite":
+        return value
+    return db_time(value.astimezone(UTC) if value.tzinfo else value)
+
+
 @overload
 def stored_time(value: str | datetime) -> datetime: ...
 @overload

@@ -24,7 +24,7 @@ SUMMARY_SQL = (
     "contact.id, contact.firstname, contact.lastname, contact.email, contact.company, contact.city, "
     "contact.points, contact.last_active"
 )
-_LIVE = "contact.merged_into_id IS NULL"
+LIVE = "contact.merged_into_id IS NULL"
 # (what to select from, the condition on `:words`, the contact id) per database and per table searched. On
 # PostgreSQL the stored words come from migration 0006_team and the prefix query from `dossier_prefix_query`.
 _CONTACTS = {
@@ -90,7 +90,7 @@ def search_summaries(
     source, condition, key = _CONTACTS[dialect]
     params, page = _page({"words": words, "limit": limit}, key, before_id)
     statement = (
-        f"SELECT {SUMMARY_SQL} FROM {source} WHERE ({condition}) AND {_LIVE}{page} ORDER BY {key} DESC LIMIT :limit"
+        f"SELECT {SUMMARY_SQL} FROM {source} WHERE ({condition}) AND {LIVE}{page} ORDER BY {key} DESC LIMIT :limit"
     )
     rows = list(run(statement, params))
     if max(len(word) for word in query.split()) >= NOTE_SEARCH_MIN:
@@ -101,7 +101,7 @@ def search_summaries(
         if by_notes:
             ids = {f"id{n}": contact_id for n, contact_id in enumerate(sorted(by_notes))}
             listed = ", ".join(f":{name}" for name in ids)
-            rows += run(f"SELECT {SUMMARY_SQL} FROM contact WHERE contact.id IN ({listed}) AND {_LIVE}", ids)
+            rows += run(f"SELECT {SUMMARY_SQL} FROM contact WHERE contact.id IN ({listed}) AND {LIVE}", ids)
             rows = sorted(rows, key=lambda row: row[0], reverse=True)[:limit]
     return contact_summaries(rows)
 
@@ -116,7 +116,7 @@ def note_contact_ids(run: Run, dialect: str, query: str, limit: int, *, before_i
     params, page = _page({"words": words, "limit": limit}, "note.contact_id", before_id)
     statement = (
         f"SELECT DISTINCT note.contact_id FROM {source} JOIN contact ON contact.id = note.contact_id "
-        f"WHERE ({condition}) AND {_LIVE}{page} ORDER BY note.contact_id DESC LIMIT :limit"
+        f"WHERE ({condition}) AND {LIVE}{page} ORDER BY note.contact_id DESC LIMIT :limit"
     )
     return [row[0] for row in run(statement, params)]
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, func, select
 
-from store.db import db_time, stored_time
+from store.db import compared_time, stored_time
 from store.dialect import escape_like
 from store.event_search import Narrowing, narrowing
 from store.reads import read_run
@@ -57,7 +57,7 @@ def timeline_page(
         for cursor, test, name in ((after, "<", "after"), (before, ">", "before")):
             if cursor is not None:
                 conditions.append(f"(event.occurred_at, event.id) {test} (:{name}_at, :{name}_id)")
-                params.update({f"{name}_at": _stored_time(dialect, cursor[0]), f"{name}_id": cursor[1]})
+                params.update({f"{name}_at": compared_time(dialect, cursor[0]), f"{name}_id": cursor[1]})
         order = "ASC" if upward else "DESC"
         statement = (
             f"SELECT {_COLUMNS} FROM event WHERE {' AND '.join(conditions)} "
@@ -108,14 +108,6 @@ def _conditions(
         conditions.append(f"({_CONTAINS.format('event.label')} OR {_DETAILS_MATCH[dialect]})")
         params["needle"] = escape_like(needle)
     return conditions, params
-
-
-def _stored_time(dialect: str, value: datetime) -> datetime | str:
-    """A cursor's time as SQLite compares it, the stored UTC text (naive times are UTC already); PostgreSQL's
-    column holds aware times and takes the datetime itself."""
-    if dialect != "sqlite":
-        return value
-    return db_time(value.astimezone(UTC) if value.tzinfo else value)
 
 
 def event_type_counts(engine: Engine, contact_id: int) -> list[TypeCount]:
