@@ -39,28 +39,41 @@ def bulk_cache(conn: Connection) -> Iterator[None]:
 
 @contextmanager
 def search_index_in_bulk(conn: Connection) -> Iterator[None]:
-    """Index the rows inserted inside the block in one statement instead of one trigger call each (4x faster).
+    """Index the rows inserted inside the block in one statement instead of one trigger call each (4x faster)."""
+    with insert_trigger_dropped(conn, "contact", "contact_fts_ai") as after:
+        yield
+        if after is not None:
+            cols = ", ".join(SEARCH_COLUMNS)
+            conn.exec_driver_sql(
+                f"INSERT INTO contact_fts(rowid, {cols}) SELECT id, {cols} FROM contact WHERE id > ? ORDER BY id",
+                (after,),
+            )
 
-    The insert trigger is dropped and re-created verbatim inside the caller's transaction, so no other
-    connection ever sees the table without it (SQLite DDL is transactional), and a failed batch restores it.
+
+@contextmanager
+def insert_trigger_dropped(conn: Connection, table: str, trigger: str) -> Iterator[int | None]:
+    """Without the search index's insert trigger `trigger` on `table` inside the block, which yields the
+    table's largest id before it: the rows inserted in the block are those above it, for the caller to index
+    in bulk before the block ends. None (and the trigger left alone) on PostgreSQL, whose search index is an
+    index, or when there is no such trigger.
+
+    The trigger is dropped and re-created verbatim inside the caller's transaction, so no other connection
+    ever sees the table without it (SQLite DDL is transactional). An error inside leaves it dropped in a
+    transaction that must be rolled back, as `store.db.writing` does: re-creating it then could fail in turn
+    (a transaction SQLite ended itself) and hide the error.
     """
-    if conn.dialect.name != "sqlite":  # PostgreSQL's search index is an index: nothing to keep in sync
-        yield
+    if conn.dialect.name != "sqlite":
+        yield None
         return
-    trigger = conn.exec_driver_sql(
-        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'contact_fts_ai'"
-    ).scalar()
-    if trigger is None:
-        yield
+    found = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (trigger,))
+    sql = found.scalar()
+    if sql is None:
+        yield None
         return
-    after = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM contact").scalar()
-    conn.exec_driver_sql("DROP TRIGGER contact_fts_ai")
-    yield
-    cols = ", ".join(SEARCH_COLUMNS)
-    conn.exec_driver_sql(
-        f"INSERT INTO contact_fts(rowid, {cols}) SELECT id, {cols} FROM contact WHERE id > ? ORDER BY id", (after,)
-    )
-    conn.exec_driver_sql(trigger)
+    after = conn.exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {table}").scalar()
+    conn.exec_driver_sql(f"DROP TRIGGER {trigger}")
+    yield int(after or 0)
+    conn.exec_driver_sql(sql)
 
 
 @contextmanager

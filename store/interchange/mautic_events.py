@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection
 
 from store.db import db_time
 from store.event_search import value_text
+from store.interchange.bulk_writes import insert_trigger_dropped
 from store.models import Contact, Event, table_of
 
 _E = table_of(Event).c
@@ -132,28 +133,10 @@ def _insert_sqlite(conn: Connection, new: list[EventRow]) -> None:
          row["points_delta"], row["actor"], key)
         for c, key, row in new
     ]  # fmt: skip
-    with _indexed_by_hand(conn) as after:
+    with insert_trigger_dropped(conn, "event", _TRIGGER) as after:
         conn.exec_driver_sql(_INSERT, values)
         if after is not None:
             rows = {key: row for _c, key, row in new}
             stored = conn.exec_driver_sql("SELECT id, remote_key FROM event WHERE id > ?", (after,))
             texts = [(event_id, value_text(rows[key]["label"], rows[key]["details"])) for event_id, key in stored]
             conn.exec_driver_sql("INSERT INTO event_fts(rowid, text) VALUES (?, ?)", texts)
-
-
-@contextmanager
-def _indexed_by_hand(conn: Connection) -> Iterator[int | None]:
-    """Without the search index's insert trigger inside the block, which yields the largest event id before it
-    (the events inserted in the block are those above it, to index by hand); None when there is no trigger.
-
-    An error inside leaves the trigger dropped in a transaction that must be rolled back, as `store.db.writing`
-    does: re-creating it then could fail in turn (a transaction SQLite ended itself) and hide the error."""
-    trigger = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (_TRIGGER,))
-    sql = trigger.scalar()
-    if sql is None:
-        yield None
-        return
-    after = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM event").scalar()
-    conn.exec_driver_sql(f"DROP TRIGGER {_TRIGGER}")
-    yield int(after or 0)
-    conn.exec_driver_sql(sql)
