@@ -18,6 +18,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine, event, text
 
+from store.family import family
+from store.lookup import Run, sql_run
+
 CHANNEL = "dossier_changes"
 
 
@@ -188,10 +191,7 @@ def contact_fingerprint(engine: Engine, contact_id: int) -> Fingerprint | None:
         def one(sql: str) -> tuple:
             return tuple(conn.execute(text(sql), {"id": contact_id}).one())
 
-        newest = conn.execute(
-            text("SELECT id FROM event WHERE contact_id = :id ORDER BY occurred_at DESC, id DESC LIMIT 1"),
-            {"id": contact_id},
-        ).scalar()
+        newest = _newest_event(sql_run(conn), contact_id)
         return Fingerprint(
             date_modified=row.date_modified,
             merged_into_id=row.merged_into_id,
@@ -209,3 +209,14 @@ def contact_fingerprint(engine: Engine, contact_id: int) -> Fingerprint | None:
                 text("SELECT count(*) FROM social_profile WHERE contact_id = :id"), {"id": contact_id}
             ).scalar_one(),
         )
+
+
+def _newest_event(run: Run, contact_id: int) -> int | None:
+    """The id of the family's newest event: each member's newest, from its own end of the index."""
+    newest: list = []
+    for member in family(run, contact_id):
+        newest += run(
+            "SELECT occurred_at, id FROM event WHERE contact_id = :id ORDER BY occurred_at DESC, id DESC LIMIT 1",
+            {"id": member},
+        )
+    return max(newest)[1] if newest else None

@@ -12,6 +12,7 @@ from typing import Any
 
 from plain.errors import UserError
 from store.db import stored_time
+from store.family import among, family
 from store.lookup import Run
 from store.normalize import normalize_email
 from store.rows import ContactDetail, Location, SocialHandle, display_name
@@ -124,7 +125,8 @@ def contact_detail(run: Run, contact_id: int) -> ContactDetail:
     detail.do_not_contact = [row[0] for row in run("SELECT channel FROM do_not_contact WHERE contact_id = :id", key)]
     detail.segments = [row[0] for row in run(_GROUP_NAMES.format(group="segment"), key)]
     detail.campaigns = [row[0] for row in run(_GROUP_NAMES.format(group="campaign"), key)]
-    detail.event_count = run("SELECT count(*) FROM event WHERE contact_id = :id", key)[0][0]
+    contact, members = among("contact_id", family(run, contact_id))
+    detail.event_count = run(f"SELECT count(*) FROM event WHERE {contact}", members)[0][0]
     detail.note_count = run("SELECT count(*) FROM note WHERE contact_id = :id", key)[0][0]
     detail.locations = [
         Location(ip, city, region, country, latitude, longitude, stored_time(first), stored_time(last))

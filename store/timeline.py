@@ -6,16 +6,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 
 from store.db import compared_time, stored_time
 from store.dialect import escape_like
 from store.event_search import Narrowing, narrowing
+from store.family import among, family
 from store.reads import read_run
 from store.rows import EventRow, TypeCount, event_type_name
-from store.tables import Columns
 
-E = Columns("Event")
 Cursor = tuple[datetime, int]
 
 
@@ -52,18 +51,17 @@ def timeline_page(
     upward = before is not None or oldest
     dialect = engine.dialect.name
     with read_run(engine) as run:
+        members = family(run, contact_id)
         narrow = narrowing(run, dialect, needle) if needle else None
         conditions, params = _conditions(dialect, flt, needle, narrow)
         for cursor, test, name in ((after, "<", "after"), (before, ">", "before")):
             if cursor is not None:
                 conditions.append(f"(event.occurred_at, event.id) {test} (:{name}_at, :{name}_id)")
                 params.update({f"{name}_at": compared_time(dialect, cursor[0]), f"{name}_id": cursor[1]})
-        order = "ASC" if upward else "DESC"
-        statement = (
-            f"SELECT {_COLUMNS} FROM event WHERE {' AND '.join(conditions)} "
-            f"ORDER BY event.occurred_at {order}, event.id {order} LIMIT :limit"
-        )
-        found = run(statement, {**params, "contact_id": contact_id, "limit": limit})
+        # `+ 0` keeps SQLite's planner off the timeline index, which it prefers for the order it gives.
+        contact = "event.contact_id + 0" if narrow is not None and narrow.by_id else "event.contact_id"
+        statement = _page_statement(contact, members, conditions, "ASC" if upward else "DESC")
+        found = run(statement, {**params, **among(contact, members)[1], "limit": limit})
     # occurred_at and details come as stored: fromisoformat is several times quicker than SQLAlchemy's
     # DateTime processor, and details are parsed only when an event is expanded (EventRow.details).
     rows = [
@@ -74,9 +72,27 @@ def timeline_page(
 
 
 _COLUMNS = (
-    "event.id, event.contact_id, event.type, event.occurred_at, event.label, CAST(event.details AS TEXT), "
-    "event.points_delta, event.actor"
+    "event.id AS id, event.contact_id AS contact_id, event.type AS type, event.occurred_at AS occurred_at, "
+    "event.label AS label, CAST(event.details AS TEXT) AS details, event.points_delta AS points_delta, "
+    "event.actor AS actor"
 )
+
+
+def _page_statement(contact: str, members: tuple[int, ...], conditions: list[str], order: str) -> str:
+    """A page of the family's events in `order`: for one contact, one walk down its index; for a family, a page
+    from each member's own walk, then the first of those (never a sort of all their events)."""
+    ordered = f"ORDER BY event.occurred_at {order}, event.id {order} LIMIT :limit"
+
+    def walk(member: int) -> str:
+        where = " AND ".join([f"{contact} = :member{member}", *conditions])
+        return f"SELECT {_COLUMNS} FROM event WHERE {where} {ordered}"
+
+    if len(members) == 1:
+        return walk(0)
+    pages = " UNION ALL ".join(f"SELECT * FROM ({walk(n)}) AS member{n}" for n in range(len(members)))
+    return f"SELECT * FROM ({pages}) AS family ORDER BY occurred_at {order}, id {order} LIMIT :limit"
+
+
 _CONTAINS = "dossier_fold({}) LIKE '%' || dossier_fold(:needle) || '%' ESCAPE '\\'"
 # Whether any value inside an event's details, at any depth, folded, contains :needle (LIKE-escaped).
 _DETAILS_MATCH = {
@@ -91,9 +107,8 @@ def _conditions(
     dialect: str, flt: TimelineFilter, needle: str, narrow: Narrowing | None
 ) -> tuple[list[str], dict[str, Any]]:
     """The filter's conditions on `event` (SQL text) and their parameters, but for the contact and the cursor."""
-    # `+ 0` keeps SQLite's planner off the timeline index, which it prefers for the order it gives.
-    contact = "event.contact_id + 0" if narrow is not None and narrow.by_id else "event.contact_id"
-    conditions, params = [f"{contact} = :contact_id"], {}
+    conditions: list[str] = []
+    params: dict[str, Any] = {}
     if narrow is not None:
         conditions.append(narrow.condition)
         params.update(narrow.params)
@@ -111,12 +126,9 @@ def _conditions(
 
 
 def event_type_counts(engine: Engine, contact_id: int) -> list[TypeCount]:
-    """The event types a contact actually has, with counts, most frequent first."""
-    query = (
-        select(E.type, func.count().label("n"))
-        .where(E.contact_id == contact_id)
-        .group_by(E.type)
-        .order_by(func.count().desc(), E.type)
-    )
-    with engine.connect() as conn:
-        return [TypeCount(type=r.type, name=event_type_name(r.type), count=r.n) for r in conn.execute(query)]
+    """The event types a contact (and its family) actually has, with counts, most frequent first."""
+    with read_run(engine) as run:
+        contact, params = among("event.contact_id", family(run, contact_id))
+        grouped = f"SELECT event.type, count(*) FROM event WHERE {contact} GROUP BY event.type"
+        found = run(grouped + " ORDER BY count(*) DESC, event.type", params)
+    return [TypeCount(type=kind, name=event_type_name(kind), count=count) for kind, count in found]

@@ -247,7 +247,14 @@ def test_monthly_buckets_add_up_to_the_weeks_they_hold(engine: Engine, busy: int
 
 
 @pytest.mark.sqlite_only
-def test_one_indexed_query_and_no_rows_loaded(engine: Engine, busy: int) -> None:
+@pytest.mark.parametrize("merged_in", [0, 2])
+def test_indexed_queries_and_no_rows_loaded(engine: Engine, busy: int, make_contact, add_events, merged_in) -> None:
+    """The family's members (store/family.py) and then one statement for the whole chart, each on indexes; with
+    contacts merged into the busy one, the statement reads their events through the same indexes."""
+    alone = activity_series(engine, busy, now=NOW, period="week", tz=PARIS)
+    for n in range(merged_in):
+        other = make_contact(engine, firstname=f"Twin {n}", merged_into_id=busy)
+        add_events(engine, other, [{"type": "page.hit", "occurred_at": NOW - timedelta(days=n)}])
     statements: list[tuple[str, object]] = []
 
     def record(conn, cursor, statement, parameters, context, executemany) -> None:
@@ -259,14 +266,15 @@ def test_one_indexed_query_and_no_rows_loaded(engine: Engine, busy: int) -> None
         series = activity_series(engine, busy, now=NOW, period="week", tz=PARIS)
     finally:
         event.remove(engine, "before_cursor_execute", record)
-    assert len(statements) == 1
-    statement, parameters = statements[0]
-    with engine.connect() as conn:
-        plan = [row[-1] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)]  # type: ignore[arg-type]
-    searches = [step for step in plan if "event" in step]
-    assert searches and all("USING COVERING INDEX" in step or "USING INDEX" in step for step in searches), plan
-    assert not any(step.startswith("SCAN event") for step in plan), plan
+    assert len(statements) == 2
+    for statement, parameters in statements:
+        with engine.connect() as conn:
+            plan = [row[-1] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)]  # type: ignore[arg-type]
+        searches = [step for step in plan if "event" in step or "contact" in step]
+        assert searches and all("USING COVERING INDEX" in step or "USING INDEX" in step for step in searches), plan
+        assert not any(step.startswith(("SCAN event", "SCAN contact")) for step in plan), plan
     assert len(series.buckets) == 26
+    assert series.total_engagements == alone.total_engagements + merged_in  # each twin's one page hit
 
 
 @pytest.mark.sqlite_only

@@ -12,6 +12,8 @@ from sqlmodel import Session
 
 from store.contacts import ContactNotFound, resolve_contact
 from store.dialect import loads, stored_row
+from store.family import family
+from store.lookup import sql_run
 from store.merge.merging import MergeNotFound, MergeRefused, merge_contacts, preview_merge
 from store.merge.tables import CHILD_TABLES
 from store.merge.undo import plan_unmerge, unmerge
@@ -51,14 +53,17 @@ def snapshot(engine: Engine, contact_id: int) -> str:
 
 
 def counts(engine: Engine, contact_id: int) -> dict[str, int]:
-    """Rows per table of one contact (the merge's own History events left out)."""
+    """Rows per table a contact has (the merge's own History events left out). Events stay with the contact
+    they were written for and are its family's (store/family.py): a contact merged away has none."""
     found = {}
     with engine.connect() as conn:
+        live = conn.execute(text("SELECT merged_into_id FROM contact WHERE id = :id"), {"id": contact_id}).scalar()
         for table in CHILD_TABLES:
-            query = f"SELECT count(*) FROM {table.name} WHERE contact_id = :id"
+            owners = (family(sql_run(conn), contact_id) if live is None else ()) if table.stays else (contact_id,)
+            query = f"SELECT count(*) FROM {table.name} WHERE contact_id IN ({', '.join(map(str, owners)) or 'NULL'})"
             if table.name == "event":
                 query += f" AND type NOT IN {MERGE_EVENTS}"
-            found[table.name] = conn.execute(text(query), {"id": contact_id}).scalar()
+            found[table.name] = conn.execute(text(query)).scalar()
     return found
 
 

@@ -98,10 +98,11 @@ UNTOUCHED = {
     "merge_records": 0,
     "rows": {"event": {1: EVENTS, 2: EVENTS}, "segment_membership": {1: 1, 2: 1}},
 }
+# The other's events stay with it (store/family.py); the survivor gains its "Merged with" event.
 COMPLETE = {
     "merged_into": 1,
     "merge_records": 1,
-    "rows": {"event": {1: 2 * EVENTS + 1}, "segment_membership": {1: 1}},
+    "rows": {"event": {1: EVENTS + 1, 2: EVENTS}, "segment_membership": {1: 1}},
 }
 
 

@@ -1,10 +1,12 @@
 """Merging two contacts that are one person: a preview of exactly what will happen, then one transaction.
 
-Everything of the other contact moves to the survivor with one bulk UPDATE per table: events, notes,
-memberships, IP addresses, social profiles and do-not-contact records. A membership (or IP address, or
-social profile) both contacts have is kept once, combined, and the other's copy is kept in the merge
-record. The other contact is soft-deleted with a pointer to the survivor, so every old link leads there.
-The merge record holds everything `store.merge.undo` needs to put both contacts back as they were.
+Everything of the other contact moves to the survivor with one bulk UPDATE per table: notes, memberships,
+IP addresses, social profiles and do-not-contact records. Events stay where they are: the other contact now
+points at the survivor, and a contact's History reads its whole family's (store/family.py), so a merge costs
+the same however busy both contacts are. A membership (or IP address, or social profile) both contacts have
+is kept once, combined, and the other's copy is kept in the merge record. The other contact is soft-deleted
+with a pointer to the survivor, so every old link leads there. The merge record holds everything
+`store.merge.undo` needs to put both contacts back as they were.
 """
 
 from __future__ import annotations
@@ -230,24 +232,28 @@ def merge_contacts(
         changes = current.changes(overrides)
         before = {"survivor": raw_contact(conn, survivor_id), "other": raw_contact(conn, other_id)}
         folded = {table.name: fold(conn, table, survivor_id, other_id) for table in CHILD_TABLES if table.match}
-        moved = {table.name: move(conn, table, survivor_id, other_id) for table in CHILD_TABLES}
+        moved = {table.name: move(conn, table, survivor_id, other_id) for table in CHILD_TABLES if not table.stays}
+        stayed = {table.name: count_rows(conn, table, other_id) for table in CHILD_TABLES if table.stays}
         conn.execute(update(table_of(Contact)).where(C.id == survivor_id).values(**values, date_modified=now))
         conn.execute(
             update(table_of(Contact)).where(C.id == other_id).values(merged_into_id=survivor_id, deleted_at=now)
         )
         payload = {
-            "version": 1,
+            "version": 2,
             "survivor_before": before["survivor"],
             "other_before": before["other"],
             "survivor_after": raw_contact(conn, survivor_id),
             "moved": moved,
+            "stayed": stayed,  # how many rows stayed with the other's family, which now follows the survivor
             "folded": folded,
         }
         record = insert(MergeRecord).values(
             winner_id=survivor_id, loser_id=other_id, merged_at=now, merged_by=actor, payload=payload
         )
         merge_id = conn.execute(record.returning(table_of(MergeRecord).c.id)).scalar_one()
-        moved_counts = {name: len(keys) for name, keys in moved.items()}
+        moved_counts = {
+            table.name: stayed[table.name] if table.stays else len(moved[table.name]) for table in CHILD_TABLES
+        }
         folded_counts = {name: len(entries) for name, entries in folded.items()}
         details = {
             "merge_id": merge_id,

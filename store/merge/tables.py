@@ -18,6 +18,8 @@ from sqlalchemy.engine import Connection
 
 from plain.words import plural
 from store.dialect import loads, stored_row
+from store.family import among, family
+from store.lookup import sql_run
 from store.models import Contact
 
 Row = dict[str, Any]
@@ -58,13 +60,16 @@ class ChildTable:
     match: tuple[str, ...] = ()  # rows of both contacts equal on these are one thing: folded into one row
     combine: Mapping[str, str] = field(default_factory=dict)  # column -> min/max/sum when folding
     large: bool = False  # fingerprinted by count and last key, not row by row
+    # The rows stay with the contact they were written for, and a merge joins the two families instead
+    # (store/family.py): a busy contact's events are too many to move.
+    stays: bool = False
 
     def words(self, count: int) -> str:
         return plural(count, self.singular, self.plural)
 
 
 CHILD_TABLES = (
-    ChildTable("event", "id", "event", "events", large=True),
+    ChildTable("event", "id", "event", "events", large=True, stays=True),
     ChildTable("note", "id", "note", "notes", large=True),
     ChildTable(
         "segment_membership",
@@ -109,9 +114,16 @@ def raw_rows(conn: Connection, table: ChildTable, contact_id: int) -> list[Row]:
 
 
 def count_rows(conn: Connection, table: ChildTable, contact_id: int) -> int:
-    """How many rows of one table a contact has."""
-    query = text(f"SELECT count(*) FROM {table.name} WHERE contact_id = :id")
-    return conn.execute(query, {"id": contact_id}).scalar_one()
+    """How many rows of one table a contact has (of a table whose rows stay, its family has)."""
+    contact, params = _owner(conn, table, contact_id)
+    return conn.execute(text(f"SELECT count(*) FROM {table.name} WHERE {contact}"), params).scalar_one()
+
+
+def _owner(conn: Connection, table: ChildTable, contact_id: int) -> tuple[str, dict[str, Any]]:
+    """The condition on `contact_id` that picks a contact's rows of the table, and its parameters."""
+    if table.stays:
+        return among("contact_id", family(sql_run(conn), contact_id))
+    return "contact_id = :id", {"id": contact_id}
 
 
 def side_fingerprint(conn: Connection, contact_id: int) -> str:
@@ -119,8 +131,9 @@ def side_fingerprint(conn: Connection, contact_id: int) -> str:
     state: list[Any] = [raw_contact(conn, contact_id)]
     for table in CHILD_TABLES:
         if table.large:
-            query = text(f"SELECT count(*), max({table.key}) FROM {table.name} WHERE contact_id = :id")
-            state.append(list(conn.execute(query, {"id": contact_id}).one()))
+            contact, params = _owner(conn, table, contact_id)
+            query = text(f"SELECT count(*), max({table.key}) FROM {table.name} WHERE {contact}")
+            state.append(list(conn.execute(query, params).one()))
         else:
             state.append(raw_rows(conn, table, contact_id))
     return hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()[:16]

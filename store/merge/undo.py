@@ -1,9 +1,10 @@
 """Undoing a merge: both contacts back as they were, as far as later changes allow.
 
-The other contact comes back, exactly the rows that moved go back to it (by id), folded rows are put back
-and the survivor's fields get their values from before the merge. A change made after the merge wins over
-the undo: a field edited since keeps its new value, points gained since stay, a moved row deleted since
-stays deleted. `plan_unmerge` says all this in sentences before anything is done.
+The other contact comes back with its events (they never left it: store/family.py), exactly the rows that
+moved go back to it (by id), folded rows are put back and the survivor's fields get their values from before
+the merge. A change made after the merge wins over the undo: a field edited since keeps its new value, points
+gained since stay, a moved row deleted since stays deleted. `plan_unmerge` says all this in sentences before
+anything is done.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from store.merge.rules import DERIVED, FIELD_LABELS, shown
 from store.merge.tables import (
     CHILD_TABLES,
     TABLES,
+    ChildTable,
     count_present,
+    count_rows,
     get_row,
     insert_row,
     move_back,
@@ -103,7 +106,7 @@ def _plan(conn: Connection, merge_id: int) -> _Work:
         raise MergeRefused(f"{describe(summary_of(theirs))} is no longer merged into #{survivor_id}; nothing to undo.")
     conflicts: list[str] = []
     values, touch_modified, restored = _plan_fields(mine, payload, conflicts)
-    moving = _plan_rows(conn, survivor_id, payload, conflicts)
+    moving = _plan_rows(conn, survivor_id, other_id, payload, conflicts)
     folds = _plan_folds(conn, survivor_id, payload, conflicts)
     other = describe(summary_of(theirs))
     actions = [f"Restore {other} as a separate contact."]
@@ -160,20 +163,31 @@ def _plan_fields(
     return values, bool(values), restored
 
 
-def _plan_rows(conn: Connection, survivor_id: int, payload: dict[str, Any], conflicts: list[str]) -> list[str]:
+def _plan_rows(
+    conn: Connection, survivor_id: int, other_id: int, payload: dict[str, Any], conflicts: list[str]
+) -> list[str]:
     moving = []
     for table in CHILD_TABLES:
         keys = payload["moved"].get(table.name, [])
-        if not keys:
+        recorded = len(keys) or payload.get("stayed", {}).get(table.name, 0)
+        if not recorded:
             continue
-        present = count_present(conn, table, survivor_id, keys)
+        present = _going_back(conn, table, survivor_id, other_id, keys)
         if present:
             moving.append(table.words(present))
-        if present < len(keys):
-            gone = len(keys) - present
+        if present < recorded:
+            gone = recorded - present
             was, stays = ("was", "it stays") if gone == 1 else ("were", "they stay")
             conflicts.append(f"{table.words(gone)} that moved in the merge {was} deleted since; {stays} deleted.")
     return moving
+
+
+def _going_back(conn: Connection, table: ChildTable, survivor_id: int, other_id: int, keys: list[Any]) -> int:
+    """How many of the table's rows go back to the other contact: those moved (by key) still at the survivor,
+    or, for rows that stayed with the other's family (merges since version 2), all of that family's."""
+    if keys:
+        return count_present(conn, table, survivor_id, keys)
+    return count_rows(conn, table, other_id) if table.stays else 0
 
 
 def _plan_folds(
@@ -223,7 +237,10 @@ def unmerge(engine: Engine, merge_id: int, *, actor: str, now: datetime) -> Unme
         moved_back = {}
         for table in CHILD_TABLES:
             keys = work.payload["moved"].get(table.name, [])
-            moved_back[table.name] = move_back(conn, table, survivor_id, other_id, keys) if keys else 0
+            if keys:
+                moved_back[table.name] = move_back(conn, table, survivor_id, other_id, keys)
+            else:  # they stayed with the other contact, and come back with it
+                moved_back[table.name] = _going_back(conn, table, survivor_id, other_id, keys)
         restored_folds = dict.fromkeys(work.payload["folded"], 0)
         for name, entry, restore_mine in work.folds:
             table = TABLES[name]
