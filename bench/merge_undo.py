@@ -4,9 +4,13 @@ The copy keeps the real table sizes (the events move within the full event table
 the busiest contact is added with a copy of all its events, so both sides have the same number; the busiest
 contact (with its notes, memberships and IP addresses) is merged into the twin, then the merge is undone, as
 many times as asked. Each round times the preview, the merge, the undo plan and the undo, as
-`bench/merge_speed.py` does. The floor is one raw `UPDATE` moving the same events, rolled back; the second
-reference commits it, which a merge must do: the commit writes every page the UPDATE changed to the log and
-checkpoints them into the database.
+`bench/merge_speed.py` does. A merge leaves the events where they are (store/family.py); its references
+are what moving them would cost: one raw `UPDATE` of their contact_id, rolled back, and the same committed
+(the commit writes every page the UPDATE changed to the log and checkpoints them into the database).
+
+What a merge saves, History pays at every read: the survivor's pages come from both contacts' index walks.
+So the survivor's first History page and its oldest page (`G`) are timed while merged, each against the
+same page of the survivor alone, in the same rounds.
 """
 
 from __future__ import annotations
@@ -24,10 +28,13 @@ from store.db import open_database
 from store.merge.merging import merge_contacts, preview_merge
 from store.merge.undo import plan_unmerge, unmerge
 from store.models import Contact, Event
+from store.timeline import timeline_page
 
 MERGE_TARGET = [Target("median ≤ 0.5 s", "median", "<=", 500.0)]
-FLOOR = "raw UPDATE of the events' contact_id (rolled back)"
+FLOOR = "moving the events instead: a raw UPDATE of their contact_id (rolled back)"
 COMMITTED = "the same UPDATE committed (with SQLite's checkpoint)"
+ALONE = "the same page of the survivor before the merge"
+PAGE = 100  # events a History page, as the history group measures
 
 
 def copy_database(source: Path, target: Path) -> None:
@@ -105,14 +112,16 @@ def bench_merge(db: Path, scale: int, contact_id: int, workdir: Path, *, runs: i
     try:
         twin = add_twin(copy, contact_id)
         engine = open_database(copy)
-        names = ("preview", "merge", "plan", "undo", "floor", "committed")
+        names = ("preview", "merge", "plan", "undo", "floor", "committed", "first", "oldest", "first1", "oldest1")
         samples: dict[str, list[float]] = {name: [] for name in names}
         now = datetime.now(UTC)
         for round_ in range(runs + 1):
             moment = now + timedelta(seconds=round_)
             spent: dict[str, float] = {}
             spent["preview"], preview = timed(partial(preview_merge, engine, twin, contact_id, now=moment))
+            spent["first1"], spent["oldest1"] = _pages(engine, twin)
             spent["merge"], result = timed(partial(merge_contacts, engine, preview, actor="bench", now=moment))
+            spent["first"], spent["oldest"] = _pages(engine, twin)
             spent["plan"], _ = timed(partial(plan_unmerge, engine, result.merge_id))
             spent["undo"], _ = timed(partial(unmerge, engine, result.merge_id, actor="bench", now=moment))
             spent["floor"] = _floor(copy, contact_id, twin)
@@ -137,4 +146,14 @@ def bench_merge(db: Path, scale: int, contact_id: int, workdir: Path, *, runs: i
     ]
     for figure in (figures[1], figures[3]):
         figure.refer(FLOOR, stats["floor"]).refer(COMMITTED, stats["committed"])
+    for name, label in (("first", "History, first page, merged survivor"), ("oldest", "History, oldest page (G)")):
+        figure = Figure.timed("merge", f"merge.{name}_page", label, scale, stats[name], note=note)
+        figures.append(figure.refer(ALONE, stats[f"{name}1"]))
     return figures
+
+
+def _pages(engine, contact_id: int) -> tuple[float, float]:
+    """Milliseconds to read the contact's first History page, then its oldest."""
+    first, _ = timed(partial(timeline_page, engine, contact_id, limit=PAGE))
+    oldest, _ = timed(partial(timeline_page, engine, contact_id, oldest=True, limit=PAGE))
+    return first, oldest
