@@ -16,6 +16,7 @@ from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from plain.errors import UserError
+from plain.networks import network_label
 from store.db import inserted_id, writing
 from store.tables import Columns, table
 
@@ -159,7 +160,7 @@ def add_profile(engine: Engine, contact_id: int, network: str, handle: str) -> i
         with writing(engine) as conn:
             return inserted_id(conn.execute(statement))
     except IntegrityError as exc:
-        raise DuplicateProfile(f"This contact already has {handle} on {network}.") from exc
+        raise DuplicateProfile(f"This contact already has {handle} on {network_label(network)}.") from exc
 
 
 def remove_profile(engine: Engine, profile_id: int) -> bool:

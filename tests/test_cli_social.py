@@ -56,7 +56,7 @@ def test_add_then_remove(engine: Engine, db_path: Path, make_contact, capsys) ->
         (("remove", "{ada}", "github", "nobody"), "Contact {ada} has no github profile 'nobody'; it has: github: octo"),
         (("remove", "{ada}", "bluesky", "octo"), "Contact {ada} has no bluesky profile 'octo'; it has: github: octo"),
         (("remove", "404", "github", "octo"), "No contact has the id 404."),
-        (("add", "{ada}", "github", "octo"), "This contact already has octo on github."),
+        (("add", "{ada}", "github", "octo"), "This contact already has octo on GitHub."),
         (("add", "{ada}", "github", "no spaces"), "'no spaces' is not a GitHub user name; use letters, digits"),
     ],
 )

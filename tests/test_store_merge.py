@@ -219,7 +219,7 @@ def test_preview_counts_what_moves_and_what_folds(engine: Engine, pair: Pair) ->
         "Segment “Newsletter”: both are in it; kept once, added 2026-01-06 (the earlier date).",
         "Campaign “Welcome”: both are in it; kept once, added 2026-01-10 (the earlier date).",
         "IP address 192.0.2.1: seen for both; kept once with 5 visits.",
-        "mastodon profile @jane@example.social: on both; the survivor's is kept.",
+        "Mastodon profile @jane@example.social: on both; the survivor's is kept.",
     )
     json.dumps(preview.to_json())
 

@@ -59,7 +59,7 @@ def test_add_list_remove(engine: Engine, make_contact: MakeContact) -> None:
 def test_duplicate_handle_is_refused(engine: Engine, make_contact: MakeContact) -> None:
     contact = make_contact(engine)
     add_profile(engine, contact, "github", "octo")
-    with pytest.raises(DuplicateProfile, match="already has octo on github"):
+    with pytest.raises(DuplicateProfile, match="already has octo on GitHub"):
         add_profile(engine, contact, "github", "octo")
 
 

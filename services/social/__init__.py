@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from plain.networks import network_label
 from services.social.base import MAX_BODY_BYTES, FeedResult, FeedStatus, SocialError, offline_result
 from services.social.bluesky import Bluesky
 from services.social.github import GitHub
@@ -23,12 +24,6 @@ def provider(network: str) -> FeedProvider:
     except KeyError:
         known = ", ".join(PROVIDERS)
         raise SocialError(f"Dossier does not know the network {network!r}; choose one of {known}.") from None
-
-
-def network_label(network: str) -> str:
-    """A network's name as written in sentences ("GitHub", not "Github"); an unknown one as stored."""
-    known = PROVIDERS.get(network)
-    return known.label if known is not None else network
 
 
 __all__ = [

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 from plain import json_text
+from plain.networks import NETWORK_LABELS
 from services.http_body import BodyTooLarge, read_limited
 from services.social.base import FEED_LIMIT, FeedResult, SocialError
 from services.social.http import Failure, Reply, bad_shape, base_headers, rate_limited, retry_time
@@ -233,7 +234,7 @@ async def _get_profile(exchange: Exchange, handle: str) -> Reply:
 
 class Bluesky(FeedProvider):
     network = "bluesky"
-    label = "Bluesky"
+    label = NETWORK_LABELS["bluesky"]
     default_base_url = DEFAULT_BASE_URL
     hint = "name.bsky.social or a DID"
 

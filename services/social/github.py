@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 
+from plain.networks import NETWORK_LABELS
 from services.social.base import FEED_LIMIT, FeedResult, SocialError
 from services.social.github_events import WEB, describe
 from services.social.http import bad_shape, retry_time
@@ -50,7 +51,7 @@ def _poll_after(headers: httpx.Headers, now: datetime) -> datetime | None:
 
 class GitHub(FeedProvider):
     network = "github"
-    label = "GitHub"
+    label = NETWORK_LABELS["github"]
     default_base_url = DEFAULT_BASE_URL
     hint = "user name"
 

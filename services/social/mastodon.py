@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from plain.html import html_to_text
+from plain.networks import NETWORK_LABELS
 from services.social.base import FEED_LIMIT, FeedResult, SocialError
 from services.social.http import Failure, bad_shape, retry_time
 from services.social.provider import Exchange, FeedProvider
@@ -116,7 +117,7 @@ def _post(status: Any) -> Post | None:
 
 class Mastodon(FeedProvider):
     network = "mastodon"
-    label = "Mastodon"
+    label = NETWORK_LABELS["mastodon"]
     hint = "user@instance"
 
     def normalize_handle(self, text: str) -> str:

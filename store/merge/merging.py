@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection
 
 from plain.errors import UserError
 from plain.json_text import jsonable
+from plain.networks import network_label
 from plain.words import plural, sentence_case
 from store.contacts import ContactNotFound
 from store.db import writing
@@ -193,7 +194,7 @@ def _fold_sentence(conn: Connection, table: ChildTable, other: dict, mine: dict)
         ip = conn.execute(text("SELECT ip FROM ip_address WHERE id = :id"), {"id": mine[table.key]}).scalar()
         hits = mine["hits"] + other["hits"]
         return f"IP address {ip}: seen for both; kept once with {plural(hits, 'visit')}."
-    return f"{mine['network']} profile {mine['handle']}: on both; the survivor's is kept."
+    return f"{network_label(mine['network'])} profile {mine['handle']}: on both; the survivor's is kept."
 
 
 def preview_merge(engine: Engine, survivor_id: int, other_id: int, *, now: datetime) -> MergePreview:
