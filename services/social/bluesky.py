@@ -210,7 +210,7 @@ async def _get_profile(exchange: Exchange, handle: str) -> Reply:
             if code in (404, 410):
                 raise Failure(FeedResult("not_found", message=f"{label} has no account {handle}.", http_status=code))
             if code == 429:
-                raise Failure(rate_limited(label, retry_time(response.headers, now), code))
+                raise Failure(rate_limited(label, response.headers, now, code))
             trouble = "is having trouble" if code >= 500 else "refused the request"
             raise Failure(FeedResult("error", message=f"{label} {trouble} (HTTP {code}).", http_status=code))
         try:

@@ -55,6 +55,10 @@ def _parse_reset(value: str, now: datetime) -> datetime | None:
     return parse_time(value)
 
 
+# How long to wait after a limit that says no time.
+SECONDARY_WAIT = timedelta(minutes=1)
+
+
 def retry_time(headers: httpx.Headers, now: datetime) -> datetime | None:
     """When asking again is welcome: `Retry-After` (seconds or HTTP date), else an exhausted rate limit's reset."""
     if retry_after := headers.get("Retry-After", "").strip():
@@ -72,12 +76,21 @@ def retry_time(headers: httpx.Headers, now: datetime) -> datetime | None:
     return None
 
 
-def rate_limited(label: str, when: datetime | None, code: int | None = None) -> FeedResult:
-    """The "rate_limited" result, saying when (local time) a refresh is welcome again if the server said."""
-    if when is None:
-        message = f"{label}'s rate limit is reached; try again later."
-    else:
-        message = f"{label}'s rate limit is reached; it can refresh again at {when.astimezone():%H:%M}."
+async def _says_rate_limit(response: httpx.Response) -> bool:
+    """Whether a refusal's JSON message says a rate limit was exceeded (the first few kilobytes are read)."""
+    try:
+        body = await read_limited(response, 16_384)
+        message = json_text.loads(body).get("message", "")
+    except (BodyTooLarge, ValueError, AttributeError):
+        return False
+    return isinstance(message, str) and "rate limit" in message.lower()
+
+
+def rate_limited(label: str, headers: httpx.Headers, now: datetime, code: int) -> FeedResult:
+    """The "rate_limited" result, saying when (local time) a refresh is welcome again: when the server said, else
+    in a minute (GitHub's docs, "Troubleshooting the REST API": "wait for at least one minute before retrying")."""
+    when = retry_time(headers, now) or now + SECONDARY_WAIT
+    message = f"{label}'s rate limit is reached; it can refresh again at {when.astimezone():%H:%M}."
     return FeedResult("rate_limited", message=message, retry_after=when, http_status=code)
 
 
@@ -116,8 +129,9 @@ async def get_json(
         # secondary limit with Retry-After while requests remain (docs.github.com, "Rate limits for the REST API").
         exhausted = response.headers.get("X-RateLimit-Remaining") == "0" or "Retry-After" in response.headers
         limited = code == 429 or (code == 403 and exhausted)
-        if limited:
-            raise Failure(rate_limited(label, retry_time(response.headers, now), code))
+        # GitHub's secondary limit may come with neither header, as a 403 that says so only in its message.
+        if limited or (code == 403 and await _says_rate_limit(response)):
+            raise Failure(rate_limited(label, response.headers, now, code))
         if code >= 500:
             message = f"{label} is having trouble (HTTP {code}); the feed will be tried again later."
             raise Failure(FeedResult("error", message=message, http_status=code))

@@ -174,6 +174,21 @@ async def test_secondary_limit_waits_for_retry_after(
     assert "rate limit" in result.message and "HTTP 403" not in result.message
 
 
+@pytest.mark.parametrize("code", [403, 429])
+async def test_a_secondary_limit_with_no_time_waits_a_minute(
+    github: GitHubServer, client: httpx.AsyncClient, code: int
+) -> None:
+    github.add("octo", every_event())
+    github.secondary_bare, github.limit_status = True, code
+    before = datetime.now(UTC)
+    result = await fetch(client, github, "octo")
+    after = datetime.now(UTC)
+    assert result.status == "rate_limited" and result.http_status == code, result.message
+    assert result.retry_after is not None
+    assert before + timedelta(minutes=1) <= result.retry_after <= after + timedelta(minutes=1)
+    assert result.message.startswith("GitHub's rate limit is reached; it can refresh again at ")
+
+
 async def test_an_unchanged_feed_is_answered_304_and_costs_nothing(
     github: GitHubServer, client: httpx.AsyncClient
 ) -> None:

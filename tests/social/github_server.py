@@ -142,14 +142,17 @@ def account(login: str, *, organization: bool = False) -> dict[str, Any]:
 
 @dataclass
 class GitHubServer:
-    """The API for a set of accounts. Set `primary_reset` (epoch seconds) to exhaust the primary limit, or
-    `secondary_retry` (seconds) to answer with a secondary limit; `remaining` counts down like GitHub's."""
+    """The API for a set of accounts. Set `primary_reset` (epoch seconds) to exhaust the primary limit,
+    `secondary_retry` (seconds) to answer with a secondary limit, or `secondary_bare` for a secondary limit that
+    says only its message (no retry-after: the docs' "Otherwise, wait for at least one minute"); `remaining`
+    counts down like GitHub's."""
 
     http: LocalServer
     events: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     remaining: int = LIMIT
     primary_reset: int | None = None
     secondary_retry: int | None = None
+    secondary_bare: bool = False
     limit_status: int = 403
     reset: int = 1_900_000_000  # when the current hour's allowance is renewed (epoch seconds)
 
@@ -206,6 +209,9 @@ class GitHubServer:
         if self.secondary_retry is not None:
             headers = {**self._rate_headers(), "Retry-After": str(self.secondary_retry)}
             return self.limit_status, headers, "You have exceeded a secondary rate limit."
+        if self.secondary_bare:
+            message = "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
+            return self.limit_status, self._rate_headers(), message
         return None
 
 
