@@ -8,7 +8,7 @@ worker. What it is doing, and how many changes wait for Mautic, shows in the tit
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from textual.notifications import SeverityLevel
@@ -70,12 +70,10 @@ class MauticSync:
         )
 
     def _run(self, *, timed: bool) -> None:
-        from services.mautic.push import push_changes
+        from services.mautic.round import sync_round
         from services.mautic.send import client_for
-        from services.social import handle_readers
-        from store.db import describe_error, writing
-        from store.interchange.mautic_sync import MauticSummary, Stopped, source_name, sync_mautic
-        from store.sync.sources import ensure_source
+        from store.db import describe_error
+        from store.interchange.mautic_sync import MauticSummary, Stopped, source_name
 
         context = self.app.context
         settings = context.settings.mautic
@@ -88,27 +86,21 @@ class MauticSync:
         try:
             origin = source_name(settings.url)
             with client_for(settings, on_wait=waiting) as client:
-                with writing(context.engine) as conn:
-                    source_id = ensure_source(conn, origin)
-                call(self._show, "Mautic: sending changes made here")
-                pushed = push_changes(
-                    context.engine, client, source_id, origin=origin, now=datetime.now(UTC), due_only=timed
-                )
 
                 def progress(done: MauticSummary) -> None:
                     counts = [plural(done.rows, "contact"), plural(done.events, "event")]
                     counts.append(plural(client.requests, "request"))
                     call(self._show, f"Mautic: {done.stage} · {' · '.join(counts)}")
 
-                sync_mautic(
+                pushed = sync_round(
                     context.engine,
                     client,
-                    origin=origin,
-                    now=datetime.now(UTC),
+                    origin,
+                    summary,
+                    stage=lambda words: call(self._show, f"Mautic: {words}"),
                     progress=progress,
                     stop=lambda: self.stop_asked,
-                    summary=summary,
-                    social=handle_readers(),
+                    due_only=timed,
                 )
         except Stopped:
             call(self._finished, "Stopped; the next sync goes on from there.", "warning")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from cli.common import database, print_failures, progress_bar, say
@@ -115,11 +115,9 @@ def _client(args: argparse.Namespace, on_wait: Any) -> tuple[MauticClient, str]:
 def _sync(args: argparse.Namespace) -> int:
     """Push, then pull, with a progress bar; prints a summary. Exit code 1 when it stopped early or something failed."""
     from services.mautic import MauticError
-    from services.mautic.push import push_changes
-    from services.social import handle_readers
-    from store.db import writing
-    from store.interchange.mautic_sync import MauticSummary, sync_mautic
-    from store.sync.sources import ensure_source
+    from services.mautic.push import PushSummary
+    from services.mautic.round import sync_round
+    from store.interchange.mautic_sync import MauticSummary
 
     summary, stopped = MauticSummary(), None
     with progress_bar("[bold]Mautic", "{task.fields[stage]}", "{task.fields[counts]}") as bar:
@@ -136,11 +134,9 @@ def _sync(args: argparse.Namespace) -> int:
             except MauticError as exc:
                 raise UserError(str(exc)) from exc
             with database(args, create=True) as engine:
-                with writing(engine) as conn:
-                    source_id = ensure_source(conn, origin)
-                now = datetime.now(UTC)
-                bar.update(task, stage="sending changes made here")
-                pushed = push_changes(engine, client, source_id, origin=origin, now=now)
+
+                def tell(stage: str) -> None:
+                    bar.update(task, stage=stage)
 
                 def advance(done: MauticSummary) -> None:
                     counts = " · ".join(
@@ -148,16 +144,9 @@ def _sync(args: argparse.Namespace) -> int:
                     )
                     bar.update(task, stage=done.stage, counts=counts)
 
+                pushed = PushSummary()
                 try:
-                    sync_mautic(
-                        engine,
-                        client,
-                        origin=origin,
-                        now=now,
-                        progress=advance,
-                        summary=summary,
-                        social=handle_readers(),
-                    )
+                    pushed = sync_round(engine, client, origin, summary, stage=tell, progress=advance)
                 except MauticError as exc:
                     stopped = str(exc)
                 except KeyboardInterrupt:
