@@ -43,15 +43,19 @@ class Profile:
     followers: int | None = None
     posts: int | None = None
     url: str = ""
-    avatar_url: str = ""
+    avatar_url: str = ""  # "" also when the network would not show the picture (a moderation label)
+    labels: tuple[str, ...] = ()  # moderation labels on the account or its profile, as shown to a logged-out reader
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Profile:
+        """A stored profile; one stored before a field existed takes that field's default."""
         names = cls.__dataclass_fields__
-        return cls(**{key: value for key, value in data.items() if key in names})
+        values = {key: value for key, value in data.items() if key in names}
+        values["labels"] = tuple(str(item) for item in values.get("labels") or ())
+        return cls(**values)
 
 
 @dataclass(frozen=True, slots=True)
