@@ -177,3 +177,29 @@ async def test_the_social_source_without_a_profile_picture_falls_back(engine, cl
     contact_id = make_contact(engine, firstname="Ada", email=EMAIL)
     outcome = await load(engine, client, None, source="social", contact_id=contact_id)
     assert (outcome.image, outcome.caption, outcome.fallback_seed) == (None, "no social avatar", EMAIL)
+
+
+@pytest.mark.parametrize(("value", "used"), [("", True), ("porn", False), ("!hide", False)])
+async def test_a_bluesky_avatar_the_official_client_blurs_is_never_the_contacts_picture(
+    engine, client, local_server, make_contact, value: str, used: bool
+) -> None:
+    from services.social import PROVIDERS
+    from store.social import add_profile, save_feed
+    from tests.social.bluesky_server import Account, BlueskyServer, account_label, author
+
+    appview = BlueskyServer(local_server)
+    local_server.routes["/alice.png"] = lambda handler: handler.reply(200, png("orange"), "image/png")
+    who = author("alice.bsky.social")
+    labels = [account_label(who, value)] if value else []
+    appview.accounts["alice.bsky.social"] = Account(who, labels=labels, avatar=local_server.url("/alice.png"))
+    result = await PROVIDERS["bluesky"].fetch(
+        client, "alice.bsky.social", cached=None, base_url=appview.url(), timeout=5
+    )
+    contact_id = make_contact(engine, firstname="Alice", email=EMAIL)
+    save_feed(engine, add_profile(engine, contact_id, "bluesky", "alice.bsky.social"), result, NOW)
+    outcome = await load(engine, client, None, source="social", contact_id=contact_id)
+    asked = [received.path for received in local_server.received if received.path == "/alice.png"]
+    if used:
+        assert (outcome.image, outcome.caption, asked) == (png("orange"), "Bluesky", ["/alice.png"])
+    else:
+        assert (outcome.image, outcome.caption, asked) == (None, "no social avatar", [])
