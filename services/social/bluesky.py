@@ -239,8 +239,9 @@ class Bluesky(FeedProvider):
         profile = _profile(found.data, handle)
         if NO_UNAUTHENTICATED in label_values(found.data.get("labels"), ""):
             # The official client shows nothing of such an account to a logged-out reader (account.ts).
+            # The profile goes with it, its name, bio and avatar blurred, so an avatar cached before is not kept.
             message = f"{handle} asks Bluesky not to show their account to logged-out readers, so no posts are shown."
-            return FeedResult("not_found", message=message, http_status=200)
+            return FeedResult("not_found", profile=profile, message=message, http_status=200)
         posts: list[Post] = []
         seen: set[tuple[str, str]] = set()
         etag: str | None = None

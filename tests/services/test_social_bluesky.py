@@ -189,6 +189,9 @@ async def test_no_unauthenticated_shows_no_posts(appview: BlueskyServer, client:
         "alice.bsky.social asks Bluesky not to show their account to logged-out readers, so no posts are shown."
     )
     assert appview.requests(FEED_PATH) == 0
+    # labels.json blurs its avatar, display name and profile view: the profile kept says nothing of them.
+    assert result.profile is not None
+    assert (result.profile.display_name, result.profile.bio, result.profile.avatar_url) == ("", "", "")
 
 
 async def test_a_negated_no_unauthenticated_label_is_not_honoured(
