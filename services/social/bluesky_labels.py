@@ -29,13 +29,14 @@ HIDES_MEDIA = {"porn", "sexual", "graphic-media"}
 _NO_SELF = {"!hide", "!warn"}  # labels.json flags these "no-self": an author cannot apply them to themselves
 # A profile view's labels whose subject is the profile record: the labels a moderation service put on that record,
 # and the record's own self-labels (views/index.ts `profileBasic`); every other label there is on the account.
-PROFILE_RECORD = "/app.bsky.actor.profile/self"
+_PROFILE_RECORD = "/app.bsky.actor.profile/self"
 
 # labels.json `behaviors` for the parts of a profile Dossier keeps: "avatar", "displayName" and "profileView"
 # (the client shows the bio only when "profileView" is not blurred: bluesky-social/social-app,
 # src/screens/Profile/Header/ProfileHeaderStandard.tsx; a blurred display name is "": src/lib/strings/display-names.ts).
 # "banner" blurs wherever "avatar" does (Dossier keeps no banner); "nudity" is left out: its default setting is
-# "ignore", so decision.ts drops it. A blur on the avatar cannot be seen through: the picture is not kept.
+# "ignore", so decision.ts drops it. The client draws a blurred avatar with a blur radius (src/view/com/util/
+# UserAvatar.tsx); Dossier cannot blur a picture, so it does not keep one.
 _BLURS: dict[str, dict[str, frozenset[str]]] = {
     "!hide": {
         "account": frozenset({"avatar", "displayName", "profileView"}),
@@ -94,7 +95,7 @@ def moderate_profile(labels: Any, subject_did: str) -> ProfileModeration:
         if not (value := _counts(label, subject_did)):
             continue
         values.append(value)
-        on_record = string(label.get("uri")).endswith(PROFILE_RECORD)
+        on_record = string(label.get("uri")).endswith(_PROFILE_RECORD)
         behaviours = _BLURS.get(value, {})
         if not on_record or value == NO_UNAUTHENTICATED:
             blurs |= behaviours.get("account", frozenset())
