@@ -43,15 +43,19 @@ class Profile:
     followers: int | None = None
     posts: int | None = None
     url: str = ""
-    avatar_url: str = ""
+    avatar_url: str = ""  # "" also when the network would not show the picture (a moderation label)
+    labels: tuple[str, ...] = ()  # moderation labels on the account or its profile, as shown to a logged-out reader
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Profile:
+        """A stored profile; one stored before a field existed takes that field's default."""
         names = cls.__dataclass_fields__
-        return cls(**{key: value for key, value in data.items() if key in names})
+        values = {key: value for key, value in data.items() if key in names}
+        values["labels"] = tuple(str(item) for item in values.get("labels") or ())
+        return cls(**values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,14 +190,17 @@ def save_feed(engine: Engine, profile_id: int, result: FeedOutcome, now: datetim
 
     "ok" replaces profile, posts and ETag; "not_modified" keeps the posts (and takes a fresh profile if the
     result has one); either stamps `fetched_at = now`. Other statuses record the status and its sentence, so
-    the old feed stays on screen (except for an account that is not found: its posts go) and the time-to-live
-    still counts from the last good fetch. Every status records when the network may be asked again.
+    the old feed stays on screen (except for an account that is not found: its posts go, and its profile is
+    replaced when the result has one) and the time-to-live still counts from the last good fetch. Every
+    status records when the network may be asked again.
     """
     values: dict[str, Any] = {"status": result.status, "not_before": _not_before(result, now)}
     if result.status != "not_modified":  # a 304 keeps the sentence of the feed it keeps
         values["message"] = result.message
     if result.status == "not_found":
         values["feed"] = []  # gone, taken down or hidden from logged-out readers: its old posts are not shown
+        if result.profile is not None:  # what a network still shows of an account it hides (no cached avatar)
+            values["profile"] = result.profile.to_json()
     if result.status in ("ok", "not_modified"):
         values["fetched_at"] = now
         if result.profile is not None:

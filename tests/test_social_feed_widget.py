@@ -183,3 +183,19 @@ async def test_a_notice_of_the_network_shows_above_the_posts_of_a_working_feed()
         assert lines[1].startswith("ada@old.example has moved to ada@new.example")
         assert lines[2] == "Moving house\n1 d ago"
         assert app.feed.highlighted == 2  # the cursor goes to the post, not the notice
+
+
+async def test_the_accounts_labels_are_a_line_under_its_header_shown_literally() -> None:
+    labelled = FeedSection(
+        "Bluesky",
+        "alice.bsky.social",
+        labels=("hidden by Bluesky moderation", "[b]x[/b] \x1b[31m"),
+        posts=(FeedPost("", NOW - timedelta(hours=1), labels=("hidden by Bluesky moderation",)),),
+    )
+    app = FeedApp(SocialFeed([labelled], now=NOW))
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.feed.focus()
+        await pilot.pause()
+        lines = texts(app.feed)
+        assert lines[:2] == ["Bluesky  alice.bsky.social", "Labelled: hidden by Bluesky moderation, [b]x[/b] ␛[31m"]
+        assert app.feed.highlighted == 2  # the cursor skips the labels line as it skips the header

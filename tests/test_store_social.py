@@ -89,6 +89,18 @@ def test_save_ok_then_not_modified_then_error(engine: Engine, make_contact: Make
     assert (cached.profile, cached.posts, cached.fetched_at, cached.status) == (fresher, POSTS, later, "rate_limited")
 
 
+def test_not_found_drops_the_posts_and_takes_the_profile_it_brings(engine: Engine, make_contact: MakeContact) -> None:
+    profile_id = add_profile(engine, make_contact(engine), "bluesky", "alice.bsky.social")
+    save_feed(engine, profile_id, Result("ok", PROFILE, POSTS), NOW)
+    save_feed(engine, profile_id, Result("not_found", message="gone"), NOW)
+    cached = cached_feed(engine, profile_id)
+    assert cached is not None and (cached.profile, cached.posts, cached.status) == (PROFILE, (), "not_found")
+    hidden = Profile(followers=12, url=PROFILE.url)  # what Bluesky still shows of an account it hides
+    save_feed(engine, profile_id, Result("not_found", hidden, message="hidden"), NOW)
+    cached = cached_feed(engine, profile_id)
+    assert cached is not None and (cached.profile, cached.message) == (hidden, "hidden")
+
+
 def test_cached_feed_of_unknown_profile(engine: Engine) -> None:
     assert cached_feed(engine, 999) is None
 

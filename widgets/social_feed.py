@@ -1,4 +1,5 @@
-"""A contact's social feeds: one section per network (a header line, then its posts) under one cursor.
+"""A contact's social feeds: one section per network (a header line, the account's moderation labels if it has
+any, then its posts) under one cursor.
 
 The widget takes plain data (`FeedSection`, `FeedPost`) and never fetches anything. Post text is shown
 literally: brackets stay brackets and escape characters show as symbols. Keys: `j`/`k` and arrows move over
@@ -53,6 +54,7 @@ class FeedSection:
     state: FeedState = "ok"
     message: str = ""
     posts: tuple[FeedPost, ...] = ()
+    labels: tuple[str, ...] = ()  # moderation labels on the account or its profile, a line under the header
 
 
 # The line a profile with no posts shows, which the cursor can take (to remove the profile) in every state.
@@ -79,6 +81,10 @@ def _header(section: FeedSection, now: datetime) -> Content:
     return Content.assemble(*parts)
 
 
+def _labelled(labels: tuple[str, ...]) -> Content:
+    return Content.styled(f"Labelled: {one_line(', '.join(labels))}", "bold $warning")
+
+
 def _post(post: FeedPost, now: datetime) -> Content:
     meta = [relative(post.created_at, now)]
     meta += [
@@ -90,7 +96,7 @@ def _post(post: FeedPost, now: datetime) -> Content:
     if post.reposted_from:
         lines.append(Content.styled(f"⟳ reposted from {one_line(post.reposted_from)}", "$text-muted"))
     if post.labels:
-        lines.append(Content.styled(f"Labelled: {one_line(', '.join(post.labels))}", "bold $warning"))
+        lines.append(_labelled(post.labels))
     if post.warning:
         lines.append(Content.styled(f"CW: {one_line(post.warning)}", "bold $warning"))
     if post.text or not (post.quote or post.attachments):
@@ -165,6 +171,8 @@ class SocialFeed(OptionList):
             if number:
                 options.append(Option(Content(""), disabled=True))
             options.append(Option(_header(section, now), disabled=True))
+            if section.labels:
+                options.append(Option(_labelled(section.labels), disabled=True))
             # A profile with no posts shown can still be highlighted (to remove it, or refresh it) on its state line.
             state_id, empty = f"state-{number}", not section.posts
             if section.state != "ok" and section.message:

@@ -24,7 +24,8 @@ class FeedResult:
 
     - "ok": `profile` and `posts` are new, with the `etag` to revalidate with next time.
     - "not_modified": the cached posts are still right (`profile` may be fresh, or None).
-    - "not_found": the network has no such account.
+    - "not_found": the network has no such account, or will not show it (then `profile`, if set, is what it
+      still shows of it).
     - "rate_limited": asked too often; `retry_after` says when asking again is welcome.
     - "error": nothing usable came back (unreachable, HTTP error, unreadable reply).
     - "offline": the network is disabled in the configuration; nothing was asked.

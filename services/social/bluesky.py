@@ -1,7 +1,8 @@
 """Bluesky: a handle (`alice.bsky.social`) or a DID; profile and author feed from the public AppView.
 
 What is shown follows the `app.bsky.*` lexicons and the official client's moderation for a logged-out reader
-(bluesky-social/atproto, `packages/api/definitions/labels.json`, `packages/api/src/moderation/decision.ts`).
+(bluesky-social/atproto, `packages/api/definitions/labels.json`, `packages/api/src/moderation/decision.ts`;
+the rules are in bluesky_labels.py).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from plain import json_text
 from plain.networks import NETWORK_LABELS
 from services.http_body import BodyTooLarge, read_limited
 from services.social.base import FEED_LIMIT, FeedResult, SocialError
+from services.social.bluesky_labels import HIDES_MEDIA, NO_UNAUTHENTICATED, label_names, label_values, moderate_profile
 from services.social.http import Failure, Reply, bad_shape, base_headers, rate_limited, retry_time
 from services.social.provider import Exchange, FeedProvider
 from services.social.text import count, mapping, parse_time, string
@@ -26,18 +28,6 @@ MAX_PAGES = 3  # an account that mostly replies to others still costs at most th
 FEED_FILTER = "posts_no_replies"  # the person's posts and reposts; replies to others lack their context here
 _DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?")
 _DID = re.compile(r"did:(?:plc|web):[A-Za-z0-9._:%-]+")
-_NO_UNAUTHENTICATED = "!no-unauthenticated"
-# The global labels a logged-out reader sees, as labels.json defines them: "!hide" hides the content, the adult
-# ones hide the media (adult content is off without an account), "nudity" defaults to "ignore" and is not shown.
-_LABEL_NAMES = {
-    "!hide": "hidden by Bluesky moderation",
-    "!warn": "content warning",
-    "porn": "adult content",
-    "sexual": "sexually suggestive",
-    "graphic-media": "graphic media",
-}
-_HIDES_MEDIA = {"porn", "sexual", "graphic-media"}
-_NO_SELF = {"!hide", "!warn"}  # labels.json flags these "no-self": an author cannot apply them to themselves
 
 
 def _web_profile(who: str) -> str:
@@ -45,29 +35,21 @@ def _web_profile(who: str) -> str:
 
 
 def _profile(data: dict[str, Any], handle: str) -> Profile:
+    """A `#profileViewDetailed` with what the official client blurs for a logged-out reader left out
+    (bluesky_labels.py): a blurred avatar is not kept (so it is never fetched, nor made the contact's picture),
+    a blurred display name leaves the handle, a blurred profile view (`!hide`, `!warn` on the account) the bio."""
     shown = string(data.get("handle")) or handle
+    moderation = moderate_profile(data.get("labels"), string(data.get("did")))
+    blurs = moderation.blurs
     return Profile(
-        display_name=string(data.get("displayName")) or shown,
-        bio=string(data.get("description")).strip(),
+        display_name="" if "displayName" in blurs else string(data.get("displayName")) or shown,
+        bio="" if "profileView" in blurs else string(data.get("description")).strip(),
         followers=count(data.get("followersCount")),
         posts=count(data.get("postsCount")),
         url=_web_profile(shown),
-        avatar_url=string(data.get("avatar")),
+        avatar_url="" if "avatar" in blurs else string(data.get("avatar")),
+        labels=moderation.labels,
     )
-
-
-def _label_values(labels: Any, subject_did: str) -> list[str]:
-    """The values of `com.atproto.label.defs#label`s that are not negated (nor self-applied where not allowed)."""
-    values = []
-    for label in labels if isinstance(labels, list) else ():
-        label = mapping(label)
-        value = string(label.get("val"))
-        if not value or label.get("neg") is True:
-            continue
-        if value in _NO_SELF and string(label.get("src")) == subject_did:
-            continue
-        values.append(value)
-    return values
 
 
 def _expand_links(text: str, facets: Any) -> str:
@@ -116,9 +98,9 @@ def _quote(record: dict[str, Any]) -> str:
     kind = string(record.get("$type"))
     if kind == "app.bsky.embed.record#viewRecord":
         author = mapping(record.get("author"))
-        if _NO_UNAUTHENTICATED in _label_values(author.get("labels"), string(author.get("did"))):
+        if NO_UNAUTHENTICATED in label_values(author.get("labels"), string(author.get("did"))):
             return "(a post by an account that is not shown to logged-out readers)"
-        if "!hide" in _label_values(record.get("labels"), string(author.get("did"))):
+        if "!hide" in label_values(record.get("labels"), string(author.get("did"))):
             return "(the quoted post is hidden by Bluesky moderation)"
         value = mapping(record.get("value"))
         text = _expand_links(string(value.get("text")), value.get("facets"))
@@ -150,7 +132,7 @@ def _post(item: Any) -> Post | None:
         return None
     record = mapping(post.get("record"))
     author = mapping(post.get("author"))
-    if _NO_UNAUTHENTICATED in _label_values(author.get("labels"), string(author.get("did"))):
+    if NO_UNAUTHENTICATED in label_values(author.get("labels"), string(author.get("did"))):
         return None  # a repost of an account that asks not to be shown to logged-out readers (account.ts)
     reason = mapping(item.get("reason"))
     reposted_from = ""
@@ -165,13 +147,13 @@ def _post(item: Any) -> Post | None:
     if uri.startswith("at://") and (who := string(author.get("handle")) or uri[5:].split("/")[0]):
         url = f"{_web_profile(who)}/post/{quote(uri.rsplit('/', 1)[-1], safe='')}"
     author_did = string(author.get("did"))
-    values = _label_values(post.get("labels"), author_did) + _label_values(author.get("labels"), author_did)
-    labels = tuple(dict.fromkeys(_LABEL_NAMES[value] for value in values if value in _LABEL_NAMES))
+    values = label_values(post.get("labels"), author_did) + label_values(author.get("labels"), author_did)
+    labels = label_names(values)
     text = _expand_links(string(record.get("text")), record.get("facets"))
     quoted, attachments = _embed(post.get("embed"))
     if "!hide" in values:
         text, quoted, attachments = "", "", []
-    elif _HIDES_MEDIA.intersection(values):
+    elif HIDES_MEDIA.intersection(values):
         attachments = [f"{item.split(':', 1)[0]} hidden (labelled)" for item in attachments]
     return Post(
         text=text,
@@ -255,10 +237,11 @@ class Bluesky(FeedProvider):
         if not isinstance(found.data, dict):
             raise bad_shape(exchange.label)
         profile = _profile(found.data, handle)
-        if _NO_UNAUTHENTICATED in _label_values(found.data.get("labels"), ""):
+        if NO_UNAUTHENTICATED in label_values(found.data.get("labels"), ""):
             # The official client shows nothing of such an account to a logged-out reader (account.ts).
+            # The profile goes with it, its name, bio and avatar blurred, so an avatar cached before is not kept.
             message = f"{handle} asks Bluesky not to show their account to logged-out readers, so no posts are shown."
-            return FeedResult("not_found", message=message, http_status=200)
+            return FeedResult("not_found", profile=profile, message=message, http_status=200)
         posts: list[Post] = []
         seen: set[tuple[str, str]] = set()
         etag: str | None = None

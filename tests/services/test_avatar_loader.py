@@ -177,3 +177,57 @@ async def test_the_social_source_without_a_profile_picture_falls_back(engine, cl
     contact_id = make_contact(engine, firstname="Ada", email=EMAIL)
     outcome = await load(engine, client, None, source="social", contact_id=contact_id)
     assert (outcome.image, outcome.caption, outcome.fallback_seed) == (None, "no social avatar", EMAIL)
+
+
+@pytest.mark.parametrize(("value", "used"), [("", True), ("porn", False), ("!hide", False)])
+async def test_a_bluesky_avatar_the_official_client_blurs_is_never_the_contacts_picture(
+    engine, client, local_server, make_contact, value: str, used: bool
+) -> None:
+    from services.social import PROVIDERS
+    from store.social import add_profile, save_feed
+    from tests.social.bluesky_server import Account, BlueskyServer, account_label, author
+
+    appview = BlueskyServer(local_server)
+    local_server.routes["/alice.png"] = lambda handler: handler.reply(200, png("orange"), "image/png")
+    who = author("alice.bsky.social")
+    labels = [account_label(who, value)] if value else []
+    appview.accounts["alice.bsky.social"] = Account(who, labels=labels, avatar=local_server.url("/alice.png"))
+    result = await PROVIDERS["bluesky"].fetch(
+        client, "alice.bsky.social", cached=None, base_url=appview.url(), timeout=5
+    )
+    contact_id = make_contact(engine, firstname="Alice", email=EMAIL)
+    save_feed(engine, add_profile(engine, contact_id, "bluesky", "alice.bsky.social"), result, NOW)
+    outcome = await load(engine, client, None, source="social", contact_id=contact_id)
+    asked = [received.path for received in local_server.received if received.path == "/alice.png"]
+    if used:
+        assert (outcome.image, outcome.caption, asked) == (png("orange"), "Bluesky", ["/alice.png"])
+    else:
+        assert (outcome.image, outcome.caption, asked) == (None, "no social avatar", [])
+
+
+async def test_a_bluesky_avatar_shown_before_goes_when_the_account_asks_not_to_be_shown(
+    engine, client, local_server, make_contact
+) -> None:
+    from services.social import PROVIDERS
+    from store.social import add_profile, save_feed
+    from tests.social.bluesky_server import Account, BlueskyServer, author, self_label
+
+    appview = BlueskyServer(local_server)
+    local_server.routes["/alice.png"] = lambda handler: handler.reply(200, png("orange"), "image/png")
+    who = author("alice.bsky.social")
+    account = Account(who, avatar=local_server.url("/alice.png"))
+    appview.accounts["alice.bsky.social"] = account
+    contact_id = make_contact(engine, firstname="Alice", email=EMAIL)
+    profile_id = add_profile(engine, contact_id, "bluesky", "alice.bsky.social")
+
+    async def refresh() -> AvatarOutcome:
+        result = await PROVIDERS["bluesky"].fetch(
+            client, "alice.bsky.social", cached=None, base_url=appview.url(), timeout=5
+        )
+        save_feed(engine, profile_id, result, NOW)
+        return await load(engine, client, None, source="social", contact_id=contact_id)
+
+    assert (await refresh()).image == png("orange")
+    account.labels = [self_label(who, "!no-unauthenticated")]  # the account's "logged-out visibility" setting
+    outcome = await refresh()
+    assert (outcome.image, outcome.caption) == (None, "no social avatar")

@@ -6,16 +6,22 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
+from sqlalchemy import Engine, update
 
 from services.social import PROVIDERS
 from services.social.base import FEED_LIMIT, FeedResult
 from services.social.bluesky import MAX_PAGES
+from store.social import Profile, add_profile, list_profiles, save_feed
+from store.tables import Columns, table
+from tests.conftest import MakeContact
 from tests.services.local_http import LocalServer
 from tests.social.bluesky_server import (
     FEED_PATH,
     PROFILE_PATH,
     Account,
     BlueskyServer,
+    Json,
+    account_label,
     author,
     images,
     label,
@@ -24,7 +30,9 @@ from tests.social.bluesky_server import (
     own,
     post,
     quote,
+    record_label,
     repost,
+    self_label,
     video,
 )
 
@@ -181,6 +189,9 @@ async def test_no_unauthenticated_shows_no_posts(appview: BlueskyServer, client:
         "alice.bsky.social asks Bluesky not to show their account to logged-out readers, so no posts are shown."
     )
     assert appview.requests(FEED_PATH) == 0
+    # labels.json blurs its avatar, display name and profile view: the profile kept says nothing of them.
+    assert result.profile is not None
+    assert (result.profile.display_name, result.profile.bio, result.profile.avatar_url) == ("", "", "")
 
 
 async def test_a_negated_no_unauthenticated_label_is_not_honoured(
@@ -227,3 +238,126 @@ async def test_rate_limit_spent_mid_paging_stops_asking(appview: BlueskyServer, 
     assert [p.text for p in result.posts] == ["post 0"]
     assert result.retry_after == datetime.fromtimestamp(appview.reset_at, UTC)
     assert appview.requests(FEED_PATH) == 1
+
+
+AVATAR = "https://cdn.bsky.app/img/avatar/plain/did:plc:alice/bafkavatar@jpeg"
+
+
+def labelled_alice(*labels: Json) -> Account:
+    """Alice with these labels in her profile view and in her posts' author views, as the AppView sends both."""
+    who = author("alice.bsky.social", *labels)
+    return Account(who, [own(post(who, "hello", at(0)))], labels=who["labels"], avatar=AVATAR)
+
+
+async def profile_of(appview: BlueskyServer, client: httpx.AsyncClient, *labels: Json) -> Profile:
+    appview.accounts["alice.bsky.social"] = labelled_alice(*labels)
+    result = await read(appview, client)
+    assert result.status == "ok" and result.profile is not None, result.message
+    return result.profile
+
+
+async def test_an_unlabelled_profile_is_kept_whole(appview: BlueskyServer, client: httpx.AsyncClient) -> None:
+    profile = await profile_of(appview, client)
+    assert (profile.display_name, profile.bio, profile.avatar_url, profile.labels) == (
+        "Alice.Bsky.Social",
+        "Public posts.",
+        AVATAR,
+        (),
+    )
+
+
+async def test_an_account_hidden_by_moderation_keeps_no_name_bio_or_avatar(
+    appview: BlueskyServer, client: httpx.AsyncClient
+) -> None:
+    # labels.json "!hide", account target: avatar, displayName and profileView blurred, without override.
+    profile = await profile_of(appview, client, account_label(author("alice.bsky.social"), "!hide"))
+    assert (profile.display_name, profile.bio, profile.avatar_url) == ("", "", "")
+    assert profile.labels == ("hidden by Bluesky moderation",)
+    assert (profile.followers, profile.url) == (42, "https://bsky.app/profile/alice.bsky.social")
+
+
+async def test_a_warned_account_keeps_its_name_only(appview: BlueskyServer, client: httpx.AsyncClient) -> None:
+    # "!warn" on the account blurs avatar and profileView (so the client shows no bio), not the display name.
+    profile = await profile_of(appview, client, account_label(author("alice.bsky.social"), "!warn"))
+    assert (profile.display_name, profile.bio, profile.avatar_url) == ("Alice.Bsky.Social", "", "")
+    assert profile.labels == ("content warning",)
+
+
+async def test_a_profile_record_hidden_by_moderation_keeps_its_bio(
+    appview: BlueskyServer, client: httpx.AsyncClient
+) -> None:
+    # "!hide" on the profile record (subjects/profile.ts): avatar and displayName blurred; profileView is not.
+    profile = await profile_of(appview, client, record_label(author("alice.bsky.social"), "!hide"))
+    assert (profile.display_name, profile.bio, profile.avatar_url) == ("", "Public posts.", "")
+    assert profile.labels == ("hidden by Bluesky moderation",)
+
+
+@pytest.mark.parametrize(
+    ("make", "value", "name"),
+    [
+        (account_label, "porn", "adult content"),
+        (account_label, "sexual", "sexually suggestive"),
+        (record_label, "graphic-media", "graphic media"),
+        (self_label, "porn", "adult content"),
+        (self_label, "sexual", "sexually suggestive"),
+    ],
+)
+async def test_an_adult_label_hides_the_avatar_only(
+    appview: BlueskyServer, client: httpx.AsyncClient, make, value: str, name: str
+) -> None:
+    # Adult content is off without an account, so these labels are "hide": the avatar (and banner) blur.
+    profile = await profile_of(appview, client, make(author("alice.bsky.social"), value))
+    assert (profile.display_name, profile.bio, profile.avatar_url) == ("Alice.Bsky.Social", "Public posts.", "")
+    assert profile.labels == (name,)
+
+
+async def test_a_self_applied_hide_or_warn_is_ignored(appview: BlueskyServer, client: httpx.AsyncClient) -> None:
+    alice = author("alice.bsky.social")
+    profile = await profile_of(appview, client, self_label(alice, "!hide"), self_label(alice, "!warn"))
+    assert (profile.display_name, profile.bio, profile.avatar_url, profile.labels) == (
+        "Alice.Bsky.Social",
+        "Public posts.",
+        AVATAR,
+        (),
+    )
+    (only,) = (await read(appview, client)).posts
+    assert (only.text, only.labels) == ("hello", ())  # "no-self" for the posts too
+
+
+async def test_a_negated_or_ignored_label_changes_nothing(appview: BlueskyServer, client: httpx.AsyncClient) -> None:
+    alice = author("alice.bsky.social")
+    negated = account_label(alice, "porn", neg=True)
+    profile = await profile_of(appview, client, negated, self_label(alice, "nudity"))  # nudity: "ignore"
+    assert (profile.avatar_url, profile.labels) == (AVATAR, ())
+
+
+async def test_labels_are_named_once_in_order(appview: BlueskyServer, client: httpx.AsyncClient) -> None:
+    alice = author("alice.bsky.social")
+    labels = (account_label(alice, "sexual"), record_label(alice, "porn"), self_label(alice, "porn"))
+    profile = await profile_of(appview, client, *labels)
+    assert profile.labels == ("sexually suggestive", "adult content")
+
+
+async def test_profile_labels_are_kept_with_the_cached_feed(
+    appview: BlueskyServer, client: httpx.AsyncClient, engine: Engine, make_contact: MakeContact
+) -> None:
+    appview.accounts["alice.bsky.social"] = labelled_alice(account_label(author("alice.bsky.social"), "porn"))
+    result = await read(appview, client)
+    contact_id = make_contact(engine, firstname="Alice")
+    profile_id = add_profile(engine, contact_id, "bluesky", "alice.bsky.social")
+    save_feed(engine, profile_id, result, datetime(2026, 11, 29, 12, 0, tzinfo=UTC))
+    (account,) = list_profiles(engine, contact_id)
+    assert account.cached.profile == result.profile
+    assert account.cached.profile is not None and account.cached.profile.labels == ("adult content",)
+
+
+async def test_a_profile_cached_before_labels_existed_still_loads(engine: Engine, make_contact: MakeContact) -> None:
+    contact_id = make_contact(engine, firstname="Alice")
+    profile_id = add_profile(engine, contact_id, "bluesky", "alice.bsky.social")
+    old = {"display_name": "Alice", "bio": "b", "followers": 1, "posts": 2, "url": "u", "avatar_url": AVATAR}
+    with engine.begin() as conn:
+        conn.execute(
+            update(table("SocialProfile")).where(Columns("SocialProfile").id == profile_id).values(profile=old)
+        )
+    (account,) = list_profiles(engine, contact_id)
+    assert account.cached.profile == Profile("Alice", "b", 1, 2, "u", AVATAR, labels=())

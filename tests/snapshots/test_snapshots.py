@@ -265,6 +265,13 @@ class TestMap:
         assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("4"))
 
     @shows(ContactScreen, SocialTab)
+    def test_social_tab_labelled_account(self, snap_compare, app_factory, sample_db, size):
+        from tests.tui.test_social_tab import seed_labelled_feed
+
+        seed_labelled_feed(sample_db)
+        assert snap_compare(app_factory(contact_id=1), terminal_size=size, run_before=_then("4"))
+
+    @shows(ContactScreen, SocialTab)
     def test_social_tab_rate_limited(self, snap_compare, app_factory, sample_db, size):
         from tests.tui.test_social_tab import seed_feed
 

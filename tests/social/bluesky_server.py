@@ -3,8 +3,8 @@ shapes of bluesky-social/atproto (read at commit d6296a1c, 2026-08-20). Each beh
 `lexicons/` and `packages/` are paths in that repository.
 
 Builders make the views the AppView sends (`author`, `post`, `repost`, `images`, `video`, `link_card`,
-`quote`, `label`, `link_facet`); `BlueskyServer.accounts` holds what each handle has, and `received` counts
-every request.
+`quote`, `label`, `account_label`, `record_label`, `self_label`, `link_facet`); `BlueskyServer.accounts` holds
+what each handle has, and `received` counts every request.
 """
 
 from __future__ import annotations
@@ -38,6 +38,36 @@ def label(value: str, uri: str, *, src: str = "did:plc:ar7c4by46qjdydhdevvrndac"
     moderation service, the one labeler a logged-out reader of the official client listens to."""
     found: Json = {"src": src, "uri": uri, "val": value, "cts": "2026-11-01T00:00:00.000Z"}
     return {**found, "neg": True} if neg else found
+
+
+def profile_record(who: Json) -> str:
+    """The AT URI of an account's profile record: the `app.bsky.actor.profile` record's key is `literal:self`
+    (lexicons/app/bsky/actor/profile.json)."""
+    return f"at://{who['did']}/app.bsky.actor.profile/self"
+
+
+def account_label(who: Json, value: str, *, neg: bool = False) -> Json:
+    """A moderation label on the account itself: its subject `uri` is the bare DID (packages/bsky/src/views/index.ts
+    `profileBasic` reads `getBySubject(did)`)."""
+    return label(value, who["did"], neg=neg)
+
+
+def record_label(who: Json, value: str) -> Json:
+    """A moderation service's label on the account's profile record (`getBySubject(profileUri)`, same file)."""
+    return {**label(value, profile_record(who)), "cid": "bafyprofile"}
+
+
+def self_label(who: Json, value: str) -> Json:
+    """A self-label the account put in its profile record (lexicons/app/bsky/actor/profile.json `labels`,
+    `com.atproto.label.defs#selfLabels`), as the AppView hands it on (views/index.ts `selfLabels`): `src` the
+    account, `uri` the profile record, the record's `cid`, `cts` its createdAt (the epoch when it has none)."""
+    return {
+        "src": who["did"],
+        "uri": profile_record(who),
+        "cid": "bafyprofile",
+        "val": value,
+        "cts": "1970-01-01T00:00:00.000Z",
+    }
 
 
 def link_facet(text: str, shown: str, uri: str) -> Json:
@@ -146,6 +176,7 @@ class Account:
     state: AccountState = "active"
     labels: list[Json] = field(default_factory=list)
     posts_count: int = 500
+    avatar: str = ""  # the AppView sends a CDN address (views/index.ts `getPresetUri('avatar', …)`); tests serve one
 
 
 def _xrpc_error(handler: Handler, status: int, error: str, message: str, headers: dict[str, str]) -> None:
@@ -210,7 +241,9 @@ class BlueskyServer:
             self._profile_view(handler, account, headers)
 
     def _profile_view(self, handler: Handler, account: Account, headers: dict[str, str]) -> None:
-        # `app.bsky.actor.defs#profileViewDetailed` (lexicons/app/bsky/actor/defs.json); account labels here.
+        # `app.bsky.actor.defs#profileViewDetailed` (lexicons/app/bsky/actor/defs.json). Its `labels` are the
+        # account's, those on its profile record and the record's self-labels, in that order (views/index.ts
+        # `profileBasic`); `avatar` and `banner` are left out when the record has none.
         profile = {
             **account.who,
             "description": "Public posts.",
@@ -218,6 +251,7 @@ class BlueskyServer:
             "followsCount": 7,
             "postsCount": account.posts_count,
             "labels": account.labels,
+            **({"avatar": account.avatar} if account.avatar else {}),
         }
         handler.reply(200, json.dumps(profile).encode(), "application/json; charset=utf-8", headers)
 

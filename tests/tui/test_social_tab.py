@@ -13,11 +13,11 @@ from tui.dialogs.social_profile import SocialProfileDialog
 from tui.factory import make_app
 
 
-def social_app(db: Path, base_url: str):
+def social_app(db: Path, base_url: str, network: str = "github"):
     settings = load_settings(
         ui={"cursor_blink": False},
         gravatar={"base_url": "http://127.0.0.1:9/"},
-        social={"github_base_url": base_url},
+        social={f"{network}_base_url": base_url},
         network={"timeout": 2},
     )
     return make_app(settings, db, contact_id=1, clock=lambda: NOW)
@@ -238,3 +238,58 @@ async def test_no_request_is_sent_before_a_rate_limit_resets_even_across_a_resta
             assert any("asked to wait" in n.message for n in app._notifications)
     finally:
         stop()
+
+
+async def test_a_labelled_bluesky_account_says_so_under_its_name(sample_db: Path):
+    from store.db import open_database
+    from store.social import add_profile
+    from tests.social.bluesky_server import Account, BlueskyServer, account_label, author, own, post
+
+    engine = open_database(sample_db)
+    add_profile(engine, 1, "bluesky", "alice.bsky.social")
+    engine.dispose()
+    server, stop = serve()
+    appview = BlueskyServer(server)
+    who = author("alice.bsky.social", account_label(author("alice.bsky.social"), "porn"))
+    appview.accounts["alice.bsky.social"] = Account(who, [own(post(who, "drawing class", "2026-11-29T09:00:00Z"))])
+    appview.accounts["alice.bsky.social"].labels = who["labels"]
+    try:
+        app = social_app(sample_db, appview.url(), network="bluesky")
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            await pilot.press("4")
+            await settle(pilot)
+            await pilot.pause(0.5)
+            await settle(pilot)
+            lines = screen_text(app).splitlines()
+            header = next(n for n, line in enumerate(lines) if "alice.bsky.social · Alice.Bsky.Social" in line)
+            assert lines[header + 1].strip() == "Labelled: adult content"
+            assert "drawing class" in screen_text(app)
+    finally:
+        stop()
+
+
+def seed_labelled_feed(db: Path) -> None:
+    """A Bluesky account labelled "adult content" (its avatar not kept), as bluesky.py stores it."""
+    from datetime import timedelta
+
+    from services.social.base import FeedResult
+    from store.db import open_database
+    from store.social import Post, Profile, add_profile, save_feed
+
+    engine = open_database(db)
+    profile_id = add_profile(engine, 1, "bluesky", "alice.bsky.social")
+    url = "https://bsky.app/profile/alice.bsky.social"
+    profile = Profile("Alice", "Life drawing.", 42, 500, url, "", labels=("adult content",))
+    drawn = Post(
+        "Class tonight",
+        NOW - timedelta(hours=2),
+        1,
+        2,
+        3,
+        f"{url}/post/3l1",
+        attachments=("image hidden (labelled)",),
+        labels=("adult content",),
+    )
+    save_feed(engine, profile_id, FeedResult("ok", profile, (drawn,)), NOW - timedelta(minutes=10))
+    engine.dispose()

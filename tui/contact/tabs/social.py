@@ -55,6 +55,7 @@ def section(
         updated_at=cached.fetched_at,
         state=state,
         message=message,
+        labels=profile.labels if profile else (),
         posts=tuple(
             FeedPost(
                 p.text,
