@@ -126,8 +126,9 @@ def _embed(embed: Any) -> tuple[str, list[str]]:
     return "", _media(embed)
 
 
-def _post(item: Any) -> Post | None:
-    """One `app.bsky.feed.defs#feedViewPost`; a repost is marked with the original author, its text theirs."""
+def _post(item: Any, owner: str) -> Post | None:
+    """One `app.bsky.feed.defs#feedViewPost`; a repost is marked with the original author, its text theirs. The
+    labels of the author's account are named on the post unless it is `owner` (a DID), whose profile names them."""
     if not isinstance(item, dict) or not isinstance(post := item.get("post"), dict):
         return None
     record = mapping(post.get("record"))
@@ -147,8 +148,10 @@ def _post(item: Any) -> Post | None:
     if uri.startswith("at://") and (who := string(author.get("handle")) or uri[5:].split("/")[0]):
         url = f"{_web_profile(who)}/post/{quote(uri.rsplit('/', 1)[-1], safe='')}"
     author_did = string(author.get("did"))
-    values = label_values(post.get("labels"), author_did) + label_values(author.get("labels"), author_did)
-    labels = label_names(values)
+    own = label_values(post.get("labels"), author_did)
+    account = label_values(author.get("labels"), author_did)
+    values = own + account
+    labels = label_names(own if author_did and author_did == owner else values)
     text = _expand_links(string(record.get("text")), record.get("facets"))
     quoted, attachments = _embed(post.get("embed"))
     if "!hide" in values:
@@ -267,7 +270,7 @@ class Bluesky(FeedProvider):
             for item in items:
                 reposter = mapping(mapping(mapping(item).get("reason")).get("by")).get("did")
                 key = (string(mapping(mapping(item).get("post")).get("uri")), string(reposter))
-                if key not in seen and (post := _post(item)) is not None:
+                if key not in seen and (post := _post(item, string(found.data.get("did")))) is not None:
                     seen.add(key)
                     posts.append(post)
             previous, cursor = cursor, string(feed.data.get("cursor"))

@@ -338,6 +338,27 @@ async def test_labels_are_named_once_in_order(appview: BlueskyServer, client: ht
     assert profile.labels == ("sexually suggestive", "adult content")
 
 
+async def test_account_labels_are_named_on_the_profile_and_on_others_posts(
+    appview: BlueskyServer, client: httpx.AsyncClient
+) -> None:
+    """The account's own labels are named once, under its name; a post says its own labels and, when reposted from
+    another account, that account's. Both still hide what they hide."""
+    alice = author("alice.bsky.social", account_label(author("alice.bsky.social"), "porn"))
+    bob = author("bob.bsky.social", account_label(author("bob.bsky.social"), "sexual"))
+    items = [
+        own(post(alice, "mine", at(2), embed=images("x"))),
+        own(post(alice, "careful", at(1), labels=[label("!warn", "at://p1")])),
+        repost(post(bob, "his", at(0)), alice, at(0)),
+    ]
+    appview.accounts["alice.bsky.social"] = Account(alice, items, labels=alice["labels"], avatar=AVATAR)
+    result = await read(appview, client)
+    assert result.profile is not None and result.profile.labels == ("adult content",)
+    mine, careful, his = result.posts
+    assert (mine.labels, mine.attachments) == ((), ("image hidden (labelled)",))
+    assert careful.labels == ("content warning",)
+    assert (his.reposted_from, his.labels) == ("bob.bsky.social", ("sexually suggestive",))
+
+
 async def test_profile_labels_are_kept_with_the_cached_feed(
     appview: BlueskyServer, client: httpx.AsyncClient, engine: Engine, make_contact: MakeContact
 ) -> None:
