@@ -28,8 +28,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TextIO
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from store.db import writing_on
 from store.interchange.bulk_writes import bulk_cache, collector_spared
@@ -49,23 +50,58 @@ class ImportSummary(ImportCounts):
         return f"{self.encoding}, delimiter {self.delimiter!r}"
 
 
-def _rows(path: Path, encoding: str, delimiter: str, summary: ImportSummary) -> Iterator[tuple[int, list[str]]]:
-    """(first line, cells) of every record after the header; malformed records go to `summary.failed`."""
-    with path.open(encoding=encoding, newline="", errors="replace") as f:
-        reader = csv.reader(f, delimiter=delimiter, strict=True)
-        last = reader.line_num
+class _Records:
+    """The records of an open CSV file after its header, with the line each starts on; a malformed record goes
+    to `summary.failed`, and `read` counts the others."""
+
+    def __init__(self, f: TextIO, path: Path, delimiter: str, summary: ImportSummary) -> None:
+        self.path, self.summary = path, summary
+        self._reader = csv.reader(f, delimiter=delimiter, strict=True)
+        self._last = 0  # the line the last record ended on
+        self.read = 0
+
+    def _next(self) -> tuple[int, list[str]] | None:
+        """The next non-empty record and its first line; None at the end of the file."""
+        reader = self._reader
         while True:
             try:
-                row = next(reader)
+                cells = next(reader)
             except StopIteration:
-                return
+                return None
             except csv.Error as exc:
-                summary.failed.append(f"{path}:{last + 1}: {exc}")
-                last = reader.line_num
+                self.summary.failed.append(f"{self.path}:{self._last + 1}: {exc}")
+                self._last = reader.line_num
                 continue
-            start, last = last + 1, reader.line_num
-            if row:
-                yield start, row
+            start, self._last = self._last + 1, reader.line_num
+            if cells:
+                return start, cells
+
+    def header(self) -> list[str] | None:
+        """The first record (call it first)."""
+        first = self._next()
+        return None if first is None else first[1]
+
+    def batches(self, columns: Columns, size: int) -> Iterator[list[Row]]:
+        """The rows read, `size` at a time; a row with a bad value goes to `summary.failed`, an empty one is
+        counted in `summary.skipped`. One loop for every record of the file, so it is kept flat."""
+        batch: list[Row] = []
+        while record := self._next():
+            start, cells = record
+            self.read += 1
+            try:
+                row = columns.read(cells, start)
+            except ValueError as exc:
+                self.summary.failed.append(f"{self.path}:{start}: {exc}")
+                continue
+            if row is None:
+                self.summary.skipped += 1
+                continue
+            batch.append(row)
+            if len(batch) >= size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
 
 
 # Rows a transaction writes. Each commit rewrites every index page its rows touched, and the email indexes'
@@ -103,56 +139,43 @@ def import_csv(
         raise CsvImportError(f"{path} is not a text file (it holds binary data); export the contacts as CSV first.")
     delimiter = sniff_delimiter(sample)
     summary = ImportSummary(encoding=encoding, delimiter=delimiter)
-    rows = _rows(path, encoding, delimiter, summary)
-    first = next(rows, None)
-    if first is None:
-        raise CsvImportError(f"{path} has no header row.")
-    header = [unguard_formula(name) for name in first[1]]
-    targets = map_columns(header, mapping_overrides)
-    summary.columns = dict(zip(header, targets, strict=True))
-    columns = Columns(targets)
-    read = 0
-
-    def batches() -> Iterator[list[Row]]:
-        nonlocal read
-        batch: list[Row] = []
-        for line, cells in rows:
-            read += 1
-            try:
-                row = columns.read(cells, line)
-            except ValueError as exc:
-                summary.failed.append(f"{path}:{line}: {exc}")
-                continue
-            if row is None:
-                summary.skipped += 1
-                continue
-            batch.append(row)
-            if len(batch) >= batch_size:
-                yield batch
-                batch = []
-        if batch:
-            yield batch
-
-    with collector_spared(), engine.connect() as conn, bulk_cache(conn):
-        writer = ContactWriter(conn, columns, default_region, now or datetime.now(UTC))
-        if dry_run:
-            transaction = conn.begin()
-            try:
-                for batch in batches():
-                    writer.write(conn, batch, summary)
-                    if progress:
-                        progress(read)
-            finally:
-                transaction.rollback()
-        else:
-            for batch in batches():
-                with writing_on(conn):
-                    writer.write(conn, batch, summary)
+    with path.open(encoding=encoding, newline="", errors="replace") as f:
+        records = _Records(f, path, delimiter, summary)
+        first = records.header()
+        if first is None:
+            raise CsvImportError(f"{path} has no header row.")
+        header = [unguard_formula(name) for name in first]
+        targets = map_columns(header, mapping_overrides)
+        summary.columns = dict(zip(header, targets, strict=True))
+        columns = Columns(targets)
+        with collector_spared(), engine.connect() as conn, bulk_cache(conn):
+            writer = ContactWriter(conn, columns, default_region, now or datetime.now(UTC))
+            for _ in _written(conn, writer, records.batches(columns, batch_size), summary, dry_run):
                 if progress:
-                    progress(read)
+                    progress(records.read)
     if progress:
-        progress(read)
+        progress(records.read)
     return summary
+
+
+def _written(
+    conn: Connection, writer: ContactWriter, batches: Iterator[list[Row]], summary: ImportSummary, dry_run: bool
+) -> Iterator[None]:
+    """Writes each batch in a transaction of its own (with `dry_run`, all of them in one, rolled back), and
+    yields after each."""
+    if dry_run:
+        transaction = conn.begin()
+        try:
+            for batch in batches:
+                writer.write(conn, batch, summary)
+                yield
+        finally:
+            transaction.rollback()
+    else:
+        for batch in batches:
+            with writing_on(conn):
+                writer.write(conn, batch, summary)
+            yield
 
 
 def read_csv(

@@ -103,10 +103,12 @@ class ContactWriter:
 
     def write(self, conn: Connection, rows: list[Row], counts: ImportCounts) -> None:
         """Write a batch: update the contacts its rows match, insert the others (rows with one key as one)."""
-        groups: dict[tuple[str, str], Row | Record] = {}
-        for row in rows:
-            if (first := groups.setdefault(row.key, row)) is not row:
-                groups[row.key] = folded(self._record(first), self.columns.as_record(row))
+        groups: dict[tuple[str, str], Row | Record] = {row.key: row for row in rows}
+        if len(groups) < len(rows):  # a key comes again: its rows become one record, where its first row was
+            groups = {}
+            for row in rows:
+                if (first := groups.setdefault(row.key, row)) is not row:
+                    groups[row.key] = folded(self._record(first), self.columns.as_record(row))
         found = self._existing(conn, rows, groups)
         new, updates = self._matched(groups.values(), found, counts) if found else (list(groups.values()), [])
         counts.created += len(new)
