@@ -97,7 +97,8 @@ class Columns:
         if email := cells[self.email]:
             if "@" not in email:
                 raise ValueError(f"email {email!r} is not an email address")
-            return Row(line, cells, points, last_active, tags, ("email", email.lower()), normalize_email(email))
+            key = email.lower()
+            return Row(line, cells, points, last_active, tags, ("email", key), normalize_email(key))
         if not tags and not any(self._filled(cells)):
             return None
         if external_id := cells[self.external_id]:
@@ -164,7 +165,9 @@ def _tags(cell: str) -> tuple[str, ...]:
     return tuple(split_tags(cell))
 
 
+@functools.lru_cache(maxsize=4096)
 def _points(cell: str) -> int:
+    """The points of a cell (cached: a file's points are a few hundred numbers)."""
     try:
         return int(float(cell))
     except ValueError:
