@@ -38,6 +38,7 @@ from store.interchange.counts import ImportCounts
 from store.interchange.csv_columns import CsvImportError, detect_encoding, map_columns, sniff_delimiter, unguard_formula
 from store.interchange.csv_records import Columns, Row
 from store.interchange.csv_writer import ContactWriter
+from store.interchange.read_between import ReadBetween
 
 
 @dataclass(slots=True)
@@ -81,9 +82,10 @@ class _Records:
         first = self._next()
         return None if first is None else first[1]
 
-    def batches(self, columns: Columns, size: int) -> Iterator[list[Row]]:
-        """The rows read, `size` at a time; a row with a bad value goes to `summary.failed`, an empty one is
-        counted in `summary.skipped`. One loop for every record of the file, so it is kept flat."""
+    def batches(self, columns: Columns, size: int) -> Iterator[tuple[list[Row], int]]:
+        """The rows read, `size` at a time, each batch with the count of records read so far; a row with a bad
+        value goes to `summary.failed`, an empty one is counted in `summary.skipped`. One loop for every record
+        of the file, so it is kept flat."""
         batch: list[Row] = []
         while record := self._next():
             start, cells = record
@@ -98,10 +100,10 @@ class _Records:
                 continue
             batch.append(row)
             if len(batch) >= size:
-                yield batch
+                yield batch, self.read
                 batch = []
         if batch:
-            yield batch
+            yield batch, self.read
 
 
 # Rows a transaction writes. Each commit rewrites every index page its rows touched, and the email indexes'
@@ -150,32 +152,40 @@ def import_csv(
         columns = Columns(targets)
         with collector_spared(), engine.connect() as conn, bulk_cache(conn):
             writer = ContactWriter(conn, columns, default_region, now or datetime.now(UTC))
-            for _ in _written(conn, writer, records.batches(columns, batch_size), summary, dry_run):
-                if progress:
-                    progress(records.read)
+            batches = ReadBetween(records.batches(columns, batch_size))
+            try:
+                for read in _written(conn, writer, batches, summary, dry_run):
+                    if progress:
+                        progress(read)
+            finally:
+                batches.close()
     if progress:
         progress(records.read)
     return summary
 
 
 def _written(
-    conn: Connection, writer: ContactWriter, batches: Iterator[list[Row]], summary: ImportSummary, dry_run: bool
-) -> Iterator[None]:
+    conn: Connection,
+    writer: ContactWriter,
+    batches: ReadBetween[tuple[list[Row], int]],
+    summary: ImportSummary,
+    dry_run: bool,
+) -> Iterator[int]:
     """Writes each batch in a transaction of its own (with `dry_run`, all of them in one, rolled back), and
-    yields after each."""
+    yields the count of records read after each. The next batch is read while SQLite indexes and commits."""
     if dry_run:
         transaction = conn.begin()
         try:
-            for batch in batches:
-                writer.write(conn, batch, summary)
-                yield
+            for batch, read in batches:
+                writer.write(conn, batch, summary, inserted=batches.resume)
+                yield read
         finally:
             transaction.rollback()
     else:
-        for batch in batches:
+        for batch, read in batches:
             with writing_on(conn):
-                writer.write(conn, batch, summary)
-            yield
+                writer.write(conn, batch, summary, inserted=batches.resume)
+            yield read
 
 
 def read_csv(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -101,8 +101,11 @@ class ContactWriter:
         values = [value.format(mark) for value in _FROM_CELLS.values()] + [mark] * len(_WORKED_OUT) + ["'gravatar'"]
         self._insert = f"INSERT INTO contact ({names}) VALUES ({', '.join(values)})"
 
-    def write(self, conn: Connection, rows: list[Row], counts: ImportCounts) -> None:
-        """Write a batch: update the contacts its rows match, insert the others (rows with one key as one)."""
+    def write(
+        self, conn: Connection, rows: list[Row], counts: ImportCounts, inserted: Callable[[], None] = lambda: None
+    ) -> None:
+        """Write a batch: update the contacts its rows match, insert the others (rows with one key as one).
+        `inserted()` is called once the new contacts are inserted, before SQLite indexes them for search."""
         groups: dict[tuple[str, str], Row | Record] = {row.key: row for row in rows}
         if len(groups) < len(rows):  # a key comes again: its rows become one record, where its first row was
             groups = {}
@@ -120,6 +123,9 @@ class ContactWriter:
             ]
             with search_index_in_bulk(conn):
                 conn.exec_driver_sql(self._insert, inserts)
+                inserted()
+        else:
+            inserted()
         if updates:
             names = [name for name in updates[0] if name != "id"]
             mark = _marks(conn, 1)
