@@ -5,8 +5,8 @@ it without holding Python's lock, and those two statements are about a third of 
 the next batch meanwhile, on the other core. Unlike `ReadAhead` (a sync's thread waits on a socket and may run
 at any time), this one starts only when the reader says its Python work on the last item is done
 (`resume`): running along with the inserts, it would take turns with them for the lock on every row, and
-gained nothing in that measurement. Measured on a 100,000-row import on 2 cores: ~2-2.5 µs a row less, of
-~30, when the other core is free.
+gained nothing when measured. On a 100,000-row import on 2 cores: ~4-6 µs a row less, of ~28-30, when the
+other core is free.
 """
 
 from __future__ import annotations
