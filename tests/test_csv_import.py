@@ -121,6 +121,13 @@ def test_duplicate_emails_in_one_file_later_row_updates(engine, tmp_path: Path) 
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
 
 
+def test_new_contacts_keep_the_files_order_when_a_key_comes_again(engine, tmp_path: Path) -> None:
+    body = "firstname,email,tags\nA,a@example.com,x\nB,b@example.com,\nA2,A@example.com,y\nC,c@example.com,\n"
+    summary = import_csv(engine, _write(tmp_path, body))
+    assert (summary.created, summary.updated) == (3, 1)
+    assert [(c["firstname"], c["tags"]) for c in _contacts(engine)] == [("A2", ["x", "y"]), ("B", []), ("C", [])]
+
+
 def test_duplicates_across_batches(engine, tmp_path: Path) -> None:
     body = "firstname,email\n" + "".join(f"P{i},p{i % 3}@example.com\n" for i in range(10))
     summary = import_csv(engine, _write(tmp_path, body), batch_size=2)
@@ -252,7 +259,7 @@ def test_rows_without_email_are_matched_by_name_company_phone_and_city(engine, t
     assert [c["points"] for c in _contacts(engine)] == [1, 5]
 
 
-def test_an_import_leaves_a_program_that_froze_its_objects_frozen() -> None:
+def test_an_import_pauses_the_collector_unless_the_program_froze_its_objects() -> None:
     # The app freezes its objects after its first paint; an import run from it must not hand them back to
     # the collector (each full collection would again stall a keystroke).
     import gc
@@ -263,10 +270,17 @@ def test_an_import_leaves_a_program_that_froze_its_objects_frozen() -> None:
     try:
         frozen = gc.get_freeze_count()
         with collector_spared():
-            pass
+            assert gc.isenabled()  # the app's own threads go on making garbage
         assert gc.get_freeze_count() == frozen
     finally:
         gc.unfreeze()
     with collector_spared():
-        assert gc.get_freeze_count() > 0
-    assert gc.get_freeze_count() == 0
+        assert gc.get_freeze_count() > 0 and not gc.isenabled()
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+    gc.disable()
+    try:
+        with collector_spared():
+            pass
+        assert not gc.isenabled()  # a program that had paused the collector keeps it paused
+    finally:
+        gc.enable()

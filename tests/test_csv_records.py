@@ -9,9 +9,11 @@ import time
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import create_engine
 
 from store.interchange.csv_columns import SKIP, map_columns, unguard_formula
 from store.interchange.csv_records import Columns, Record, custom_json, folded, split_tags, tags_json
+from store.interchange.csv_writer import ContactWriter
 
 HEADER = ["id", "firstname", "email", "phone", "tags", "points", "last_active", "Labels", "Shoe Size", "city", "notes"]
 CELLS = ["", "", " ", "Ada", " Ada ", "ada@example.com", "+44 20 7946 0000", "vip|news", "a, b ,a", "7", "3.9", "\t"]
@@ -120,3 +122,30 @@ def test_tags_and_custom_fields_are_written_as_json_dumps_writes_them() -> None:
         custom = {rng.choice(pieces) + str(n): rng.choice(pieces) for n in range(rng.randint(0, 3))}
         assert tags_json(tags) == json.dumps(tags), tags
         assert custom_json(custom) == json.dumps(custom), custom
+
+
+# Every field a new contact takes from its row, and cells that need escaping in JSON.
+WIDE = [*HEADER, "mobile", "country", "external_id", "company", "Notes"]
+WIDE_CELLS = [*CELLS, "+1 202 555 0100", "GB", "United Kingdom", "Germany", "020 7946 0000", 'say "hi"', "ヤマダ"]
+
+
+@pytest.mark.parametrize("seed", range(2))
+@pytest.mark.parametrize("header", [WIDE, [*WIDE, "Shoe Size"], [*WIDE, 'Say "what"']], ids=["plain", "twice", "quote"])
+def test_a_new_contact_is_written_from_its_cells_as_from_its_record(seed: int, header: list[str]) -> None:
+    # Most new contacts are written straight from their row's cells; one folded from several rows from its
+    # record. Both give the same values, and the custom fields' text is json.dumps's.
+    columns = Columns(map_columns(header))
+    with create_engine("sqlite://").connect() as conn:
+        writer = ContactWriter(conn, columns, "US", datetime(2025, 1, 2, tzinfo=UTC))
+    rng = random.Random(seed)
+    written = 0
+    for _ in range(5000):  # most rows have a bad value somewhere
+        cells = [rng.choice(WIDE_CELLS) for _ in range(rng.randint(0, len(header) + 1))]
+        row = _outcome(columns.read, cells, 0)
+        if row is None or isinstance(row, str):
+            continue
+        record = columns.as_record(row)
+        assert writer.new_contact(row) == writer.new_contact_of_record(record), cells
+        assert columns.custom_text(row.cells) == json.dumps(record.custom), cells
+        written += 1
+    assert written > 300
