@@ -78,7 +78,9 @@ async def load_avatar(
 
 
 def _social_avatar_url(engine: Engine, contact_id: int | None) -> tuple[str, str]:
-    """The picture of the contact's first social profile that has one (fetched with its feed)."""
+    """The picture of the contact's first social profile that has one (fetched with its feed), of an account
+    the network still shows: one gone, taken down or deactivated since keeps its cached profile on the Social
+    tab, but not as the contact's picture."""
     from services.social import network_label
     from store.social import list_profiles
 
@@ -86,6 +88,8 @@ def _social_avatar_url(engine: Engine, contact_id: int | None) -> tuple[str, str
         return "", ""
     for account in list_profiles(engine, contact_id):
         profile = account.cached.profile
+        if account.cached.status == "not_found":
+            continue
         if profile is not None and profile.avatar_url.startswith(("https://", "http://")):
             return profile.avatar_url, network_label(account.network)
     return "", ""
