@@ -3,6 +3,8 @@ and the contacts deleted or merged in Mautic since (see store/interchange/mautic
 
 from __future__ import annotations
 
+from array import array
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
@@ -96,17 +98,20 @@ class ContactSteps(SyncRun):
             ).scalar_one()
         if known <= summary.total:
             return
-        remote: set[str] = set()
+        # Mautic lists its ids in ascending order (contact_ids reads by id): kept as 8-byte integers, a million
+        # cost 8 MB, where a set of their strings and a list of ours took 147 MB (tracemalloc) in a sync that may run
+        # in the app. Ours are read in pages, and only those Mautic no longer lists are kept.
+        remote = array("q")
         after = 0
         while ids := self.source.contact_ids(after_id=after):
-            remote.update(str(value) for value in ids)
+            remote.extend(ids)
             after = ids[-1]
         with self.engine.connect() as conn:
-            mine = [
-                row.remote_id
-                for row in conn.execute(select(SYNC_STATE.remote_id).where(SYNC_STATE.source == self.origin))
-            ]
-        for remote_id in (value for value in mine if value not in remote and value.isdigit()):
+            ours = conn.execution_options(yield_per=5000).execute(
+                select(SYNC_STATE.remote_id).where(SYNC_STATE.source == self.origin)
+            )
+            gone = [value for value in ours.scalars() if value.isdigit() and not _listed(remote, int(value))]
+        for remote_id in gone:
             if stop():
                 raise Stopped
             answer = self.source.contact(int(remote_id))
@@ -114,3 +119,9 @@ class ContactSteps(SyncRun):
             if outcome:
                 setattr(summary, outcome, getattr(summary, outcome) + 1)
             progress()
+
+
+def _listed(ids: array, wanted: int) -> bool:
+    """Whether `wanted` is one of the ascending `ids`."""
+    at = bisect_left(ids, wanted)
+    return at < len(ids) and ids[at] == wanted
