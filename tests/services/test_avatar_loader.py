@@ -205,12 +205,16 @@ async def test_a_bluesky_avatar_the_official_client_blurs_is_never_the_contacts_
         assert (outcome.image, outcome.caption, asked) == (None, "no social avatar", [])
 
 
-async def test_a_bluesky_avatar_shown_before_goes_when_the_account_asks_not_to_be_shown(
-    engine, client, local_server, make_contact
+@pytest.mark.parametrize("change", ["!no-unauthenticated", "takendown", "deactivated"])
+async def test_a_bluesky_avatar_shown_before_goes_when_the_account_is_no_longer_shown(
+    engine, client, local_server, make_contact, change: str
 ) -> None:
+    """An account that turns on "logged-out visibility" (!no-unauthenticated), or is taken down or deactivated,
+    keeps its cached profile on the Social tab, not as the contact's picture."""
     from services.social import PROVIDERS
     from store.social import add_profile, save_feed
     from tests.social.bluesky_server import Account, BlueskyServer, author, self_label
+    from tests.store_helpers import cached_feed
 
     appview = BlueskyServer(local_server)
     local_server.routes["/alice.png"] = lambda handler: handler.reply(200, png("orange"), "image/png")
@@ -228,37 +232,10 @@ async def test_a_bluesky_avatar_shown_before_goes_when_the_account_asks_not_to_b
         return await load(engine, client, None, source="social", contact_id=contact_id)
 
     assert (await refresh()).image == png("orange")
-    account.labels = [self_label(who, "!no-unauthenticated")]  # the account's "logged-out visibility" setting
-    outcome = await refresh()
-    assert (outcome.image, outcome.caption) == (None, "no social avatar")
-
-
-@pytest.mark.parametrize("state", ["takendown", "deactivated"])
-async def test_an_avatar_shown_before_goes_when_the_account_is_gone(
-    engine, client, local_server, make_contact, state: str
-) -> None:
-    """A taken-down or deactivated account keeps its cached profile on the Social tab, not as the picture."""
-    from services.social import PROVIDERS
-    from store.social import add_profile, save_feed
-    from tests.social.bluesky_server import Account, BlueskyServer, author
-    from tests.store_helpers import cached_feed
-
-    appview = BlueskyServer(local_server)
-    local_server.routes["/alice.png"] = lambda handler: handler.reply(200, png("orange"), "image/png")
-    account = Account(author("alice.bsky.social"), avatar=local_server.url("/alice.png"))
-    appview.accounts["alice.bsky.social"] = account
-    contact_id = make_contact(engine, firstname="Alice", email=EMAIL)
-    profile_id = add_profile(engine, contact_id, "bluesky", "alice.bsky.social")
-
-    async def refresh() -> AvatarOutcome:
-        result = await PROVIDERS["bluesky"].fetch(
-            client, "alice.bsky.social", cached=None, base_url=appview.url(), timeout=5
-        )
-        save_feed(engine, profile_id, result, NOW)
-        return await load(engine, client, None, source="social", contact_id=contact_id)
-
-    assert (await refresh()).image == png("orange")
-    account.state = state  # type: ignore[assignment]
+    if change.startswith("!"):
+        account.labels = [self_label(who, change)]  # the account's "logged-out visibility" setting
+    else:
+        account.state = change  # type: ignore[assignment]
     outcome = await refresh()
     assert (outcome.image, outcome.caption) == (None, "no social avatar")
     cached = cached_feed(engine, profile_id)
