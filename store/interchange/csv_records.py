@@ -127,11 +127,6 @@ class Columns:
             values["last_active"] = row.last_active
         return Record(row.line, values, self.custom(row.cells), row.tags, row.key)
 
-    def record(self, row: list[str], line: int) -> Record | None:
-        """`read`, as a `Record`."""
-        read = self.read(row, line)
-        return None if read is None else self.as_record(read)
-
 
 def getter(positions: list[int]) -> Callable[[Sequence[str]], tuple[str, ...]]:
     """The cells at `positions`, as a tuple even for one position or none (itemgetter alone is not)."""
