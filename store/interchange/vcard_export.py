@@ -18,7 +18,7 @@ from sqlalchemy import Engine, select
 from plain.literal import literal, one_line
 from store.avatars import ImageError, custom_avatar_path, read_image_file
 from store.interchange.out_file import database_files, output_file, output_folder
-from store.interchange.vcard_import import EMAILS_FIELD, NOTE_FIELD, PHONES_FIELD
+from store.interchange.vcard_cards import EMAILS_FIELD, NOTE_FIELD, PHONES_FIELD
 from store.models import Contact, table_of
 
 BATCH_SIZE = 500
